@@ -1,0 +1,140 @@
+/**
+ * The result contract: the plain JSON that `run --json` prints and `result.json` holds.
+ *
+ * Field names here are a public interface (DESIGN.md, "Result contract"): fields may be added,
+ * never renamed. Everything is plain data so that `src/report` can render a saved result
+ * without any simulation state.
+ */
+
+export interface LatencySummary {
+  /** Number of samples behind the percentiles. */
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface Losses {
+  total: number;
+  /** Cause → count, e.g. `crash-after-ack`, `retention`, `expired`. Keys in sorted order. */
+  byCause: Record<string, number>;
+}
+
+export interface GroupSummary {
+  /** Deliveries handed to a consumer instance (attempt 1, 2, …). */
+  deliveries: number;
+  /** Distinct messages whose side effect was applied at least once. */
+  processed: number;
+  /** Σ max(0, times processed − 1): side effects applied more than once. */
+  duplicates: number;
+  /** Redeliveries an idempotent consumer recognised and did not apply again. */
+  duplicatesSuppressed: number;
+  /** Deliveries with attempt > 1. */
+  redeliveries: number;
+  losses: Losses;
+  deadLettered: number;
+  deadLetteredByReason: Record<string, number>;
+  /** Accepted messages still waiting (ready or unacked) when the run ended. */
+  backlogAtEnd: number;
+  orderingViolations: number;
+  maxLag: number;
+  maxOldestAgeMs: number;
+  /** End to end: first processing time − produce time. */
+  latencyMs: LatencySummary;
+  /** First delivery time − produce time. */
+  queueWaitMs: LatencySummary;
+  /** Load phase name → drain time in ms after the phase ended, or null if never within the run. */
+  recoveryMs: Record<string, number | null>;
+}
+
+export interface Summary {
+  produced: number;
+  accepted: number;
+  rejected: number;
+  /** Rejections by cause, e.g. `max-length`. */
+  rejectedByCause: Record<string, number>;
+  /** Extra copies stored by producer retries. */
+  duplicateAppends: number;
+  simulatedMs: number;
+  /** Kernel events executed. */
+  events: number;
+  groups: Record<string, GroupSummary>;
+}
+
+/**
+ * Time series sampled every `sampleEveryMs`; every array has the length of `tMs`.
+ * Metrics: `lag`, `oldestAgeMs` (per group), `ready`, `unacked` (per queue),
+ * `producedPerSec` (per producer), `processedPerSec`, `latencyP50Ms`, `latencyP99Ms`,
+ * `latencyMaxMs` (per group; null in an interval with no processing).
+ */
+export interface Series {
+  tMs: number[];
+  [metric: string]: number[] | Record<string, (number | null)[]>;
+}
+
+export type TimelineKind =
+  | 'phase-start'
+  | 'phase-end'
+  | 'crash'
+  | 'restart'
+  | 'slowdown-start'
+  | 'slowdown-end';
+
+export interface TimelineEntry {
+  tMs: number;
+  kind: TimelineKind | string;
+  /** What the entry is about: a phase name, `group/instance`, … */
+  subject: string;
+  detail?: string;
+}
+
+export interface PhaseSpan {
+  name: string;
+  producer: string;
+  startMs: number;
+  endMs: number;
+}
+
+export type AnomalyKind = 'duplicate' | 'loss' | 'ordering-violation';
+
+export interface Anomaly {
+  kind: AnomalyKind;
+  tMs: number;
+  messageId: number;
+  key: string | null;
+  seq: number;
+  /** For a loss: its cause; for a duplicate: the processing count; for a reordering: the higher seq already processed. */
+  detail: string;
+}
+
+export interface ExpectationResult {
+  expr: string;
+  actual: number | null;
+  pass: boolean;
+}
+
+export interface Result {
+  queuesim: string;
+  scenario: string;
+  description: string;
+  seed: number;
+  meta: {
+    node: string;
+    scenarioHash: string;
+    durationMs: number;
+    drainMs: number;
+    sampleEveryMs: number;
+    systemType: string;
+  };
+  summary: Summary;
+  series: Series;
+  phases: PhaseSpan[];
+  timeline: TimelineEntry[];
+  anomalies: Record<string, Anomaly[]>;
+  expectations: ExpectationResult[];
+  /** The scenario file's text, for the HTML report. */
+  source: string;
+}

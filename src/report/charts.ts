@@ -1,0 +1,454 @@
+/**
+ * Charts of a finished result: plain chart.js configurations (`chartConfigs`) and their PNG
+ * rendering in Node (`renderCharts`, via chartjs-node-canvas).
+ *
+ * The configurations are plain JSON (no functions) so that `html.ts` can embed exactly the same
+ * charts in the HTML report. The only functions, the x-axis tick builder and its labels, are
+ * attached at render time: here for Node, in the page's inline script for the browser. Both use
+ * the same tick list (`clockTicks`), so a PNG and its HTML twin show the same ticks.
+ *
+ * This module knows nothing about the simulation: it reads `Result` only.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ChartConfiguration, ChartDataset, Scale } from 'chart.js';
+// For its augmentation of chart.js's plugin options. Its own option types don't resolve under
+// NodeNext (extensionless re-exports in an ESM package), hence the local `AnnotationOptions`.
+import type {} from 'chartjs-plugin-annotation';
+import type { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+import type { PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
+import { formatClock } from '../sim/units.js';
+
+export interface ChartSpec {
+  /** File-name-safe id: `lag`, `throughput`, `latency`. */
+  name: string;
+  title: string;
+  /** A plain, JSON-serialisable chart.js configuration (no functions). */
+  config: ChartConfiguration;
+}
+
+export interface RenderedChart {
+  name: string;
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface ChartSize {
+  width: number;
+  height: number;
+}
+
+export const DEFAULT_CHART_SIZE: ChartSize = { width: 1000, height: 500 };
+
+/** One x-axis tick: a simulated time and its `formatClock` label. */
+export interface ClockTick {
+  value: number;
+  label: string;
+}
+
+type Point = { x: number; y: number | null };
+
+/** The subset of chartjs-plugin-annotation options used here (box and line annotations). */
+type AnnotationOptions = {
+  type: 'box' | 'line';
+  drawTime: 'beforeDatasetsDraw' | 'afterDatasetsDraw';
+  label: Record<string, unknown>;
+  [option: string]: unknown;
+};
+type LineDataset = ChartDataset<'line', Point[]>;
+type SubjectSeries = Record<string, (number | null)[]>;
+
+// Tableau 10: distinguishable, and readable on white.
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#e15759',
+  '#76b7b2',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
+const PHASE_FILL = 'rgba(242, 142, 43, 0.13)';
+const PHASE_TEXT = '#9a5412';
+const CRASH_COLOR = '#d62728';
+const RESTART_COLOR = '#2ca02c';
+/** Above this many crash/restart markers their labels would pile up: draw the lines only. */
+const MAX_LABELLED_MARKERS = 12;
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+/** Tick spacings that read well on a clock; the smallest giving at most 10 intervals wins. */
+const CLOCK_STEPS_MS = [
+  100, 200, 500, SECOND_MS, 2 * SECOND_MS, 5 * SECOND_MS, 10 * SECOND_MS, 15 * SECOND_MS,
+  30 * SECOND_MS, MINUTE_MS, 2 * MINUTE_MS, 5 * MINUTE_MS, 10 * MINUTE_MS, 15 * MINUTE_MS,
+  30 * MINUTE_MS, HOUR_MS, 2 * HOUR_MS, 3 * HOUR_MS, 6 * HOUR_MS, 12 * HOUR_MS, DAY_MS,
+  2 * DAY_MS, 7 * DAY_MS,
+];
+const MAX_CLOCK_INTERVALS = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Configurations
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The charts for a result, in a fixed order: `lag`, `throughput`, `latency`. A dataset appears
+ * only if its series exists in the result, and a chart without any dataset is left out.
+ */
+export function chartConfigs(result: Result): ChartSpec[] {
+  const ctx = chartContext(result);
+  const specs = [lagChart(ctx), throughputChart(ctx), latencyChart(ctx)];
+  return specs.filter((spec) => spec.config.data.datasets.length > 0);
+}
+
+interface ChartContext {
+  result: Result;
+  tMs: number[];
+  endMs: number;
+  colorOf: (subject: string) => string;
+  annotations: AnnotationOptions[];
+}
+
+function chartContext(result: Result): ChartContext {
+  const tMs = result.series.tMs;
+  const lastMs = tMs.length > 0 ? tMs[tMs.length - 1] : 0;
+  const endMs = Math.max(lastMs, result.summary.simulatedMs) || SECOND_MS;
+  // Colours follow subjects, so `billing` has one colour across lag, ready, latency, … .
+  const subjects = [...Object.keys(result.summary.groups)];
+  for (const key of Object.keys(result.series)) {
+    const metric = subjectSeries(result, key);
+    for (const subject of Object.keys(metric ?? {})) {
+      if (!subjects.includes(subject)) subjects.push(subject);
+    }
+  }
+  const colorOf = (subject: string) => PALETTE[subjects.indexOf(subject) % PALETTE.length];
+  return { result, tMs, endMs, colorOf, annotations: annotations(result.phases, result.timeline) };
+}
+
+function lagChart(ctx: ChartContext): ChartSpec {
+  const datasets = [
+    ...lines(ctx, 'lag', (subject) => ({ label: `lag ${subject}`, borderWidth: 2 })),
+    ...lines(ctx, 'ready', (subject) => ({ label: `ready ${subject}`, borderDash: [6, 3] })),
+    ...lines(ctx, 'unacked', (subject) => ({ label: `unacked ${subject}`, borderDash: [2, 2] })),
+  ];
+  const title = `${ctx.result.scenario}: lag`;
+  return { name: 'lag', title, config: lineConfig(ctx, title, datasets, 'messages') };
+}
+
+function throughputChart(ctx: ChartContext): ChartSpec {
+  const datasets = [
+    ...lines(ctx, 'producedPerSec', (subject) => ({
+      label: `produced ${subject}`,
+      borderDash: [6, 3],
+      stepped: 'before' as const,
+    })),
+    ...lines(ctx, 'processedPerSec', (subject) => ({
+      label: `processed ${subject}`,
+      borderWidth: 2,
+      stepped: 'before' as const,
+    })),
+  ];
+  const title = `${ctx.result.scenario}: throughput`;
+  return { name: 'throughput', title, config: lineConfig(ctx, title, datasets, 'messages / s') };
+}
+
+function latencyChart(ctx: ChartContext): ChartSpec {
+  const p50 = subjectSeries(ctx.result, 'latencyP50Ms');
+  const p99 = subjectSeries(ctx.result, 'latencyP99Ms');
+  const unit = latencyUnit([p50, p99]);
+  const scaled = (v: number | null) => (v === null ? null : roundTo(v / unit.ms, 3));
+  const datasets = [
+    ...lines(ctx, 'latencyP50Ms', (s) => ({ label: `p50 ${s}`, borderWidth: 2 }), scaled),
+    ...lines(ctx, 'latencyP99Ms', (s) => ({ label: `p99 ${s}`, borderDash: [6, 3] }), scaled),
+  ];
+  const title = `${ctx.result.scenario}: end-to-end latency`;
+  const yTitle = `latency (${unit.name})`;
+  return { name: 'latency', title, config: lineConfig(ctx, title, datasets, yTitle) };
+}
+
+/** Plot latency in the unit that keeps tick labels short. */
+function latencyUnit(metrics: (SubjectSeries | undefined)[]): { name: string; ms: number } {
+  let max = 0;
+  for (const metric of metrics) {
+    for (const values of Object.values(metric ?? {})) {
+      for (const v of values) if (v !== null && v > max) max = v;
+    }
+  }
+  if (max >= 10 * MINUTE_MS) return { name: 'min', ms: MINUTE_MS };
+  if (max >= 10 * SECOND_MS) return { name: 's', ms: SECOND_MS };
+  return { name: 'ms', ms: 1 };
+}
+
+function lines(
+  ctx: ChartContext,
+  metricName: string,
+  style: (subject: string) => Partial<LineDataset>,
+  map: (v: number | null) => number | null = (v) => v,
+): LineDataset[] {
+  const metric = subjectSeries(ctx.result, metricName);
+  if (metric === undefined) return [];
+  return Object.entries(metric).map(([subject, values]) => ({
+    borderColor: ctx.colorOf(subject),
+    backgroundColor: ctx.colorOf(subject),
+    borderWidth: 1.5,
+    pointRadius: 0,
+    pointHitRadius: 4,
+    spanGaps: false,
+    ...style(subject),
+    data: ctx.tMs.map((x, i) => ({ x, y: map(values[i] ?? null) })),
+  }));
+}
+
+function subjectSeries(result: Result, metricName: string): SubjectSeries | undefined {
+  const metric = result.series[metricName];
+  if (metric === undefined || Array.isArray(metric)) return undefined;
+  return metric;
+}
+
+function lineConfig(
+  ctx: ChartContext,
+  title: string,
+  datasets: LineDataset[],
+  yTitle: string,
+): ChartConfiguration {
+  const step = clockStepMs(ctx.endMs);
+  const config: ChartConfiguration<'line', Point[]> = {
+    type: 'line',
+    data: { datasets },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      maintainAspectRatio: true,
+      aspectRatio: 2,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: {
+        x: {
+          type: 'linear',
+          min: 0,
+          max: ctx.endMs,
+          ticks: { stepSize: step, maxRotation: 0 },
+          title: { display: true, text: 'simulated time' },
+        },
+        y: { type: 'linear', beginAtZero: true, title: { display: true, text: yTitle } },
+      },
+      plugins: {
+        title: { display: true, text: title, font: { size: 15 } },
+        // A zero-height box strokes as a short line with the dataset's dash pattern.
+        legend: { position: 'bottom', labels: { boxWidth: 30, boxHeight: 0 } },
+        decimation: { enabled: true, algorithm: 'min-max' },
+        annotation: { annotations: structuredClone(ctx.annotations) },
+      },
+    },
+  };
+  // A line config with {x, y} points is a ChartConfiguration; TypeScript can't see it through
+  // the per-type generics.
+  return config as unknown as ChartConfiguration;
+}
+
+function annotations(phases: PhaseSpan[], timeline: TimelineEntry[]): AnnotationOptions[] {
+  const boxes: AnnotationOptions[] = phases.map((phase) => ({
+    type: 'box',
+    drawTime: 'beforeDatasetsDraw',
+    xMin: phase.startMs,
+    xMax: phase.endMs,
+    backgroundColor: PHASE_FILL,
+    borderWidth: 0,
+    label: {
+      display: true,
+      content: phase.name,
+      position: { x: 'center', y: 'start' },
+      color: PHASE_TEXT,
+      font: { size: 11 },
+    },
+  }));
+  const markers = timeline.filter((e) => e.kind === 'crash' || e.kind === 'restart');
+  const labelled = markers.length <= MAX_LABELLED_MARKERS;
+  const lineMarks: AnnotationOptions[] = markers.map((entry) => {
+    const crash = entry.kind === 'crash';
+    const color = crash ? CRASH_COLOR : RESTART_COLOR;
+    return {
+      type: 'line',
+      drawTime: 'afterDatasetsDraw',
+      scaleID: 'x',
+      value: entry.tMs,
+      borderColor: color,
+      borderWidth: 1.5,
+      borderDash: crash ? [] : [5, 3],
+      label: {
+        display: labelled,
+        content: `${entry.kind} ${entry.subject}`,
+        // Vertical labels along their lines at the bottom: a restart soon after a crash keeps
+        // its label beside the crash's, and the top stays free for the phase names.
+        position: 'end',
+        rotation: -90,
+        backgroundColor: color,
+        color: '#ffffff',
+        font: { size: 10 },
+        padding: 3,
+      },
+    };
+  });
+  return [...boxes, ...lineMarks];
+}
+
+function roundTo(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clock ticks (shared by Node rendering and the HTML page)
+// ---------------------------------------------------------------------------------------------
+
+function clockStepMs(endMs: number): number {
+  for (const step of CLOCK_STEPS_MS) {
+    if (endMs / step <= MAX_CLOCK_INTERVALS) return step;
+  }
+  const week = 7 * DAY_MS;
+  return Math.ceil(endMs / MAX_CLOCK_INTERVALS / week) * week;
+}
+
+/**
+ * The x-axis ticks of a chart made by `chartConfigs`: every multiple of the axis `stepSize`
+ * between its `min` and `max`, labelled with `formatClock`. Rendering installs exactly these
+ * ticks (chart.js `afterBuildTicks`), so labels never depend on chart.js's own tick choice.
+ */
+export function clockTicks(config: ChartConfiguration): ClockTick[] {
+  const x = xScaleOptions(config);
+  const min = Number(x.min ?? 0);
+  const max = Number(x.max ?? 0);
+  const step = Number(x.ticks?.stepSize ?? 0);
+  if (!(step > 0) || !(max >= min)) return [];
+  const ticks: ClockTick[] = [];
+  for (let i = Math.ceil(min / step); i * step <= max; i++) {
+    ticks.push({ value: i * step, label: formatClock(i * step) });
+  }
+  return ticks;
+}
+
+interface XScaleOptions {
+  min?: number;
+  max?: number;
+  ticks?: { stepSize?: number; callback?: (value: number | string) => string };
+  afterBuildTicks?: (axis: Scale) => void;
+}
+
+function xScaleOptions(config: ChartConfiguration): XScaleOptions {
+  const x = config.options?.scales?.x;
+  if (x === undefined) throw new Error('chart config has no x scale');
+  return x as XScaleOptions;
+}
+
+/** A deep copy of `config` with the x-axis tick functions attached, ready for chart.js. */
+export function withTickFormatters(config: ChartConfiguration): ChartConfiguration {
+  const copy = structuredClone(config);
+  const ticks = clockTicks(copy);
+  const labels = new Map(ticks.map((t) => [t.value, t.label]));
+  const x = xScaleOptions(copy);
+  x.afterBuildTicks = (axis) => {
+    axis.ticks = ticks.map((t) => ({ value: t.value }));
+  };
+  x.ticks = {
+    ...x.ticks,
+    callback: (value) => labels.get(Number(value)) ?? formatClock(Number(value)),
+  };
+  return copy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PNG rendering (Node)
+// ---------------------------------------------------------------------------------------------
+
+const FONT_FAMILY = 'DejaVu Sans';
+const FONT_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/TTF'];
+const FONT_FILES = [
+  { file: 'DejaVuSans.ttf', weight: 'normal' },
+  { file: 'DejaVuSans-Bold.ttf', weight: 'bold' },
+];
+
+type NodeCanvasModule = typeof import('chartjs-node-canvas');
+let nodeCanvas: Promise<NodeCanvasModule> | undefined;
+/**
+ * One renderer per size, reused: a new one per chart leaks memory and renders ~5x slower.
+ * Promises are cached so that concurrent first calls still share one renderer.
+ */
+const renderers = new Map<string, Promise<ChartJSNodeCanvas>>();
+
+/**
+ * Loads chartjs-node-canvas (and with it the native `canvas`) on first use, after registering
+ * the DejaVu font exactly once: `registerFont` must precede the first canvas, and repeating it
+ * leaks. Loading lazily keeps `import('./report/index.js')` cheap for a summary-only run.
+ */
+function loadNodeCanvas(): Promise<NodeCanvasModule> {
+  nodeCanvas ??= (async () => {
+    registerFonts();
+    return import('chartjs-node-canvas');
+  })();
+  return nodeCanvas;
+}
+
+function registerFonts(): void {
+  const dir = FONT_DIRS.find((d) => existsSync(`${d}/${FONT_FILES[0].file}`));
+  // Without the files Pango falls back to fontconfig's default sans font.
+  if (dir === undefined) return;
+  // Register with the very `canvas` that chartjs-node-canvas loads (it is its dependency).
+  const require = createRequire(import.meta.url);
+  const fromNodeCanvas = createRequire(require.resolve('chartjs-node-canvas'));
+  const canvas = fromNodeCanvas('canvas') as {
+    registerFont: (path: string, face: { family: string; weight?: string }) => void;
+  };
+  for (const { file, weight } of FONT_FILES) {
+    const path = `${dir}/${file}`;
+    if (existsSync(path)) canvas.registerFont(path, { family: FONT_FAMILY, weight });
+  }
+}
+
+function rendererFor(size: ChartSize): Promise<ChartJSNodeCanvas> {
+  const key = `${size.width}x${size.height}`;
+  let renderer = renderers.get(key);
+  if (renderer === undefined) {
+    renderer = createRenderer(size);
+    renderers.set(key, renderer);
+    // A failed start-up is not cached: the next call tries again.
+    renderer.catch(() => renderers.delete(key));
+  }
+  return renderer;
+}
+
+async function createRenderer(size: ChartSize): Promise<ChartJSNodeCanvas> {
+  const { ChartJSNodeCanvas } = await loadNodeCanvas();
+  return new ChartJSNodeCanvas({
+    width: size.width,
+    height: size.height,
+    backgroundColour: 'white',
+    // chartjs-node-canvas loads its own copy of chart.js: plugins must be registered here.
+    plugins: { modern: ['chartjs-plugin-annotation'] },
+    chartCallback: (ChartJS) => {
+      ChartJS.defaults.font.family = FONT_FAMILY;
+      ChartJS.defaults.color = '#333333';
+    },
+  });
+}
+
+/** Renders each spec to a PNG of `size` (default 1000x500) on a white background. */
+export async function renderCharts(
+  specs: ChartSpec[],
+  size: ChartSize = DEFAULT_CHART_SIZE,
+): Promise<RenderedChart[]> {
+  if (!(size.width > 0 && size.height > 0)) {
+    throw new Error(`chart size must be positive, got ${size.width}x${size.height}`);
+  }
+  const renderer = await rendererFor(size);
+  const rendered: RenderedChart[] = [];
+  for (const spec of specs) {
+    const png = await renderer.renderToBuffer(withTickFormatters(spec.config), 'image/png');
+    rendered.push({ name: spec.name, png, width: size.width, height: size.height });
+  }
+  return rendered;
+}

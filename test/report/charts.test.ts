@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ChartSpec,
+  chartConfigs,
+  clockTicks,
+  renderCharts,
+  withTickFormatters,
+} from '../../src/report/charts.js';
+import { formatClock } from '../../src/sim/units.js';
+import { CRASH_MS, PHASE, RESTART_MS, sampleResult } from './fixture.js';
+import { pixelStats, pngHeader } from './png.js';
+
+function spec(specs: ChartSpec[], name: string): ChartSpec {
+  const found = specs.find((s) => s.name === name);
+  if (found === undefined) throw new Error(`no chart ${name}`);
+  return found;
+}
+
+// The configs are typed by chart.js; tests read them as plain JSON.
+type Json = any;
+const annotationsOf = (s: ChartSpec): Json[] =>
+  (s.config.options as Json).plugins.annotation.annotations;
+const labelsOf = (s: ChartSpec): string[] => s.config.data.datasets.map((d) => String(d.label));
+
+function findFunctions(value: unknown, path = 'config'): string[] {
+  if (typeof value === 'function') return [path];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => findFunctions(v, `${path}.${k}`));
+}
+
+describe('chartConfigs', () => {
+  const result = sampleResult();
+  const specs = chartConfigs(result);
+
+  it('returns lag, throughput and latency charts in that order', () => {
+    expect(specs.map((s) => s.name)).toEqual(['lag', 'throughput', 'latency']);
+    expect(spec(specs, 'lag').title).toBe('flash-sale-broker: lag');
+  });
+
+  it('shades each load phase and marks each crash and restart on the lag chart', () => {
+    const annotations = annotationsOf(spec(specs, 'lag'));
+    const boxes = annotations.filter((a) => a.type === 'box');
+    const lines = annotations.filter((a) => a.type === 'line');
+    expect(boxes).toHaveLength(1);
+    expect(boxes[0]).toMatchObject({ xMin: PHASE.startMs, xMax: PHASE.endMs });
+    expect(boxes[0].label.content).toBe('flash-sale');
+    expect(lines.map((l) => [l.scaleID, l.value, l.label.content])).toEqual([
+      ['x', CRASH_MS, 'crash billing/c1'],
+      ['x', RESTART_MS, 'restart billing/c1'],
+    ]);
+  });
+
+  it('plots lag per group and ready/unacked per queue', () => {
+    expect(labelsOf(spec(specs, 'lag'))).toEqual([
+      'lag billing',
+      'lag email',
+      'ready billing',
+      'ready email',
+      'unacked billing',
+      'unacked email',
+    ]);
+  });
+
+  it('plots produced per producer against processed per group', () => {
+    expect(labelsOf(spec(specs, 'throughput'))).toEqual([
+      'produced checkout',
+      'processed billing',
+      'processed email',
+    ]);
+  });
+
+  it('keeps null latency points as gaps', () => {
+    const latency = spec(specs, 'latency');
+    expect(labelsOf(latency)).toEqual(['p50 billing', 'p50 email', 'p99 billing', 'p99 email']);
+    const p50billing = latency.config.data.datasets[0].data as Json[];
+    const during = p50billing.filter((p) => p.x > CRASH_MS && p.x <= RESTART_MS);
+    expect(during.map((p) => p.y)).toEqual([null, null, null]);
+    expect(latency.config.data.datasets[0]).toMatchObject({ spanGaps: false });
+    // The fixture's p99 reaches minutes: the axis switches unit instead of printing 1,425,185.
+    expect((latency.config.options as Json).scales.y.title.text).toBe('latency (min)');
+  });
+
+  it('uses a linear x axis of simulated ms, parsing off, min-max decimation, no animation', () => {
+    for (const s of specs) {
+      const options = s.config.options as Json;
+      expect(options.scales.x).toMatchObject({ type: 'linear', min: 0, max: 1_200_000 });
+      expect(options.parsing).toBe(false);
+      expect(options.animation).toBe(false);
+      expect(options.plugins.decimation).toEqual({ enabled: true, algorithm: 'min-max' });
+      const first = s.config.data.datasets[0].data[0];
+      expect(first).toEqual({ x: 10_000, y: expect.anything() });
+    }
+  });
+
+  it('is plain JSON: no functions, survives a JSON round trip', () => {
+    expect(findFunctions(specs)).toEqual([]);
+    expect(JSON.parse(JSON.stringify(specs))).toEqual(specs);
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(chartConfigs(sampleResult()))).toBe(JSON.stringify(specs));
+  });
+
+  it('leaves out series the result does not have, and charts left empty', () => {
+    const full = sampleResult();
+    const { ready, unacked, latencyP50Ms, latencyP99Ms, ...series } = full.series;
+    const direct = sampleResult({ series: { ...series, tMs: full.series.tMs } });
+    const directSpecs = chartConfigs(direct);
+    expect(directSpecs.map((s) => s.name)).toEqual(['lag', 'throughput']);
+    expect(labelsOf(spec(directSpecs, 'lag'))).toEqual(['lag billing', 'lag email']);
+  });
+
+  it('does not mutate the result', () => {
+    const r = sampleResult();
+    const before = JSON.stringify(r);
+    chartConfigs(r);
+    expect(JSON.stringify(r)).toBe(before);
+  });
+});
+
+describe('clock ticks', () => {
+  const lag = spec(chartConfigs(sampleResult()), 'lag');
+
+  it('puts a tick on every step from 0 to the end, labelled by formatClock', () => {
+    const ticks = clockTicks(lag.config);
+    expect(ticks.length).toBeGreaterThanOrEqual(5);
+    expect(ticks.length).toBeLessThanOrEqual(11);
+    expect(ticks[0].value).toBe(0);
+    const step = ticks[1].value - ticks[0].value;
+    ticks.forEach((t, i) => {
+      expect(t.value).toBe(i * step);
+      expect(t.label).toBe(formatClock(t.value));
+    });
+    expect(ticks[ticks.length - 1].value).toBeLessThanOrEqual(1_200_000);
+  });
+
+  it('attaches tick functions to a copy, leaving the spec plain', () => {
+    const withFns = withTickFormatters(lag.config) as Json;
+    expect(typeof withFns.options.scales.x.afterBuildTicks).toBe('function');
+    expect(withFns.options.scales.x.ticks.callback(120_000)).toBe(formatClock(120_000));
+    expect(findFunctions(lag.config)).toEqual([]);
+  });
+});
+
+describe('renderCharts', () => {
+  const specs = chartConfigs(sampleResult());
+
+  it('renders each chart as a PNG of the default size, not blank', async () => {
+    const charts = await renderCharts(specs);
+    expect(charts.map((c) => c.name)).toEqual(['lag', 'throughput', 'latency']);
+    for (const chart of charts) {
+      expect([chart.width, chart.height]).toEqual([1000, 500]);
+      expect(pngHeader(chart.png)).toEqual({ width: 1000, height: 500 });
+      expect(chart.png.length).toBeGreaterThan(15_000);
+      const stats = await pixelStats(chart.png);
+      expect(stats.inked / stats.total).toBeGreaterThan(0.02);
+    }
+  });
+
+  it('draws the annotations: phase shading and crash marker pixels are present', async () => {
+    const [lag] = await renderCharts([spec(specs, 'lag')]);
+    // rgba(242,142,43,0.13) over white, and the crash red.
+    const stats = await pixelStats(lag.png, { phase: [253, 240, 227], crash: [214, 39, 40] }, 6);
+    expect(stats.probes.phase).toBeGreaterThan(5_000);
+    expect(stats.probes.crash).toBeGreaterThan(100);
+  });
+
+  it('renders at a requested size and leaves the specs untouched', async () => {
+    const before = JSON.stringify(specs);
+    const [chart] = await renderCharts(specs.slice(0, 1), { width: 640, height: 320 });
+    expect(pngHeader(chart.png)).toEqual({ width: 640, height: 320 });
+    expect(JSON.stringify(specs)).toBe(before);
+  });
+
+  it('rejects a non-positive size', async () => {
+    await expect(renderCharts(specs, { width: 0, height: 100 })).rejects.toThrow(/size/);
+  });
+});
