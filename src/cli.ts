@@ -1,0 +1,181 @@
+/**
+ * The command line: a thin shell over the library API. Each action parses its options, calls
+ * one function and maps the outcome to an exit code, like diff and grep:
+ * 0 success, 1 an `expect:` assertion failed, 2 invalid input (usage, scenario, file).
+ *
+ * Results go to stdout; progress and messages to stderr, so `--json` output stays clean.
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { loadScenario } from './scenarios/load.js';
+import { runScenario } from './scenarios/run.js';
+import { scenarioJsonSchema } from './scenarios/schema.js';
+import { InputError } from './scenarios/issues.js';
+import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
+import { VERSION } from './version.js';
+
+export const EXIT = { ok: 0, expectationFailed: 1, invalidInput: 2, internal: 3 } as const;
+
+interface RunFlags {
+  seed?: number;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  charts: boolean;
+  html: boolean;
+  allowHuge?: boolean;
+}
+
+/** Output streams, replaceable in tests. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  errIsTty: boolean;
+  outIsTty: boolean;
+}
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  errIsTty: Boolean(process.stderr.isTTY),
+  outIsTty: Boolean(process.stdout.isTTY),
+};
+
+export function createProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('queuesim')
+    .description('Deterministic discrete-event simulator of message-queue systems')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('run')
+    .description('run a scenario and write its report (a file, or a built-in name like flash-sale)')
+    .argument('<file>', 'scenario file (YAML or JSON) or built-in scenario name')
+    .option('--seed <n>', 'override the scenario seed', parseSeed)
+    .option('--out <dir>', 'output directory (default: reports/<scenario-name>/)')
+    .option('--json', 'print the result JSON to stdout and nothing else')
+    .option('--quiet', 'print no summary')
+    .option('--no-charts', 'skip the PNG charts')
+    .option('--no-html', 'skip the HTML report')
+    .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .action(async (file: string, flags: RunFlags) => setExit(await run(file, flags, io)));
+
+  program
+    .command('validate')
+    .description('check scenario files without running them')
+    .argument('<files...>', 'scenario files')
+    .action((files: string[]) => setExit(validate(files, io)));
+
+  program
+    .command('list')
+    .description('list the built-in scenarios')
+    .action(() => {
+      for (const s of builtInScenarios()) io.out(`${s.name.padEnd(24)} ${s.description}\n`);
+    });
+
+  program
+    .command('schema')
+    .description('print the scenario JSON Schema (for editor autocompletion)')
+    .action(() => io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`));
+
+  return program;
+}
+
+async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number> {
+  const scenario = loadScenario(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
+  const seed = flags.seed ?? scenario.spec.seed;
+  const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar(io);
+  if (!flags.json && !flags.quiet) {
+    io.err(`queuesim ${VERSION}: ${scenario.spec.name}, seed ${seed}\n`);
+  }
+  const result = runScenario(scenario, {
+    seed,
+    onProgress: progress === null ? undefined : (now, end) => progress.update(now, end),
+  });
+  progress?.stop();
+  const report = await import('./report/index.js');
+  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(result.scenario)}`);
+  const written =
+    outDir === null ? [] : await report.writeReport(outDir, result, { charts: flags.charts, html: flags.html });
+  if (flags.json) {
+    io.out(report.resultJson(result));
+  } else if (!flags.quiet) {
+    io.out(report.renderSummary(result, { color: io.outIsTty }));
+    if (outDir !== null) io.out(`\nwrote ${written.length} files to ${outDir}/\n`);
+  }
+  const failed = result.expectations.filter((e) => !e.pass);
+  if (failed.length > 0 && !flags.json) {
+    io.err(`${failed.length} expectation(s) failed; reproduce with: queuesim run ${fileOrName} --seed ${seed}\n`);
+  }
+  return failed.length > 0 ? EXIT.expectationFailed : EXIT.ok;
+}
+
+function validate(files: string[], io: Io): number {
+  let code: number = EXIT.ok;
+  for (const file of files) {
+    try {
+      const scenario = loadScenario(resolveScenarioFile(file));
+      io.out(`${file}: ok (${scenario.spec.name}, about ${Math.round(scenario.plannedMessages)} messages)\n`);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      io.err(`${error.message}\n`);
+      code = EXIT.invalidInput;
+    }
+  }
+  return code;
+}
+
+async function progressBar(io: Io): Promise<{ update(now: number, end: number): void; stop(): void }> {
+  const { SingleBar, Presets } = (await import('cli-progress')).default;
+  const { formatDuration } = await import('./sim/units.js');
+  const bar = new SingleBar(
+    { format: 'simulating [{bar}] {percentage}% | {sim} simulated | eta {eta_formatted}', stream: process.stderr },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(now, end) {
+      if (!started) bar.start(end, 0, { sim: '0ms' });
+      started = true;
+      bar.update(now, { sim: formatDuration(now) });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) {
+    throw new InvalidArgumentError('expected a whole number from 0 to 4294967295.');
+  }
+  return seed;
+}
+
+/** A scenario name made safe as a folder name. */
+function safeDirName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_') || 'scenario';
+}
+
+/** Runs the CLI; resolves to the exit code. Never throws for bad input. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = createProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    }
+    if (error instanceof InputError) {
+      io.err(`${error.message}\n`);
+      return EXIT.invalidInput;
+    }
+    io.err(`queuesim: internal error (a bug in queuesim, please report it):\n${(error as Error).stack}\n`);
+    return EXIT.internal;
+  }
+}

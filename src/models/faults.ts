@@ -1,0 +1,94 @@
+/**
+ * Faults (a "nemesis", in Jepsen's words): a schedule of crashes and slowdowns applied to
+ * consumer instances. Faults are data: each is a plain options object, and every one is off
+ * unless the scenario lists it, so a fault-free scenario reads as the ideal system.
+ *
+ * - crash at a time: the instance dies at `atMs`, whatever it holds;
+ * - crash at a lifecycle point: from `atMs` on, the instance dies when its next message reaches
+ *   the point (after-process-before-ack, after-ack-before-process, mid-process);
+ * - both repeat `times` times, `everyMs` apart (a crash loop), and restart after `restartAfterMs`;
+ * - slowdown: service times × `factor` from `atMs` for `forMs`.
+ */
+import type { Kernel } from '../sim/kernel.js';
+import type { ConsumerInstance, CrashPoint } from './consumer.js';
+import type { Ledger } from '../observe/ledger.js';
+
+export interface CrashFault {
+  kind: 'crash';
+  instances: ConsumerInstance[];
+  atMs: number;
+  /** Null: crash at `atMs`. Otherwise: arm at `atMs`, crash at the point. */
+  point: CrashPoint | null;
+  /** Null: stay down. */
+  restartAfterMs: number | null;
+  /** Repetitions; 1 for a single crash. */
+  times: number;
+  everyMs: number;
+}
+
+export interface SlowdownFault {
+  kind: 'slowdown';
+  instances: ConsumerInstance[];
+  atMs: number;
+  forMs: number;
+  factor: number;
+}
+
+export type Fault = CrashFault | SlowdownFault;
+
+export function scheduleFaults(kernel: Kernel, ledger: Ledger, faults: Fault[]): void {
+  for (const fault of faults) {
+    if (fault.kind === 'crash') scheduleCrash(kernel, fault);
+    else scheduleSlowdown(kernel, ledger, fault);
+  }
+}
+
+function scheduleCrash(kernel: Kernel, fault: CrashFault): void {
+  for (let k = 0; k < fault.times; k++) {
+    kernel.at(fault.atMs + k * fault.everyMs, strike, { kernel, fault });
+  }
+}
+
+interface Strike {
+  kernel: Kernel;
+  fault: CrashFault;
+}
+
+function strike({ kernel, fault }: Strike): void {
+  for (const instance of fault.instances) {
+    if (!instance.alive) continue; // already down: a crash loop does not stack
+    if (fault.point === null) instance.crash('at time');
+    else instance.armed = fault.point;
+    if (fault.restartAfterMs !== null) watchForRestart(kernel, instance, fault.restartAfterMs);
+  }
+}
+
+/** Restarts `restartAfterMs` after the crash, whenever the armed crash happens. */
+function watchForRestart(kernel: Kernel, instance: ConsumerInstance, restartAfterMs: number): void {
+  if (!instance.alive) {
+    kernel.schedule(restartAfterMs, restart, instance);
+    return;
+  }
+  instance.onCrash = () => kernel.schedule(restartAfterMs, restart, instance);
+}
+
+function restart(instance: ConsumerInstance): void {
+  instance.restart();
+}
+
+function scheduleSlowdown(kernel: Kernel, ledger: Ledger, fault: SlowdownFault): void {
+  kernel.at(fault.atMs, setSlowdown, { ledger, fault, factor: fault.factor });
+  kernel.at(fault.atMs + fault.forMs, setSlowdown, { ledger, fault, factor: 1 });
+}
+
+interface SlowdownChange {
+  ledger: Ledger;
+  fault: SlowdownFault;
+  factor: number;
+}
+
+function setSlowdown({ ledger, fault, factor }: SlowdownChange): void {
+  for (const instance of fault.instances) instance.slowdown = factor;
+  const names = fault.instances.map((i) => i.name).join(',');
+  ledger.mark(factor === 1 ? 'slowdown-end' : 'slowdown-start', names, `x${fault.factor}`);
+}

@@ -1,0 +1,43 @@
+/**
+ * Key choosers: which key the next message carries, drawn from a key space of `count` keys
+ * with a uniform or Zipf skew (key i has weight 1 / (i + 1)^s, so key 0 is the hottest).
+ */
+import type { Random } from '../sim/rng.js';
+import type { KeyId } from '../observe/ledger.js';
+
+export type KeySkew = { kind: 'uniform' } | { kind: 'zipf'; s: number };
+
+export type KeyChooser = (random: Random) => KeyId;
+
+export function keyChooser(base: KeyId, count: number, skew: KeySkew): KeyChooser {
+  if (skew.kind === 'uniform' || count === 1) {
+    return (random) => base + Math.floor(random() * count);
+  }
+  const cdf = zipfCdf(count, skew.s);
+  return (random) => base + upperBound(cdf, random());
+}
+
+/** Cumulative Zipf weights, normalised so the last is exactly 1. */
+export function zipfCdf(count: number, s: number): Float64Array {
+  const cdf = new Float64Array(count);
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    total += 1 / Math.pow(i + 1, s);
+    cdf[i] = total;
+  }
+  for (let i = 0; i < count; i++) cdf[i] /= total;
+  cdf[count - 1] = 1;
+  return cdf;
+}
+
+/** The first index whose cumulative weight exceeds u (u in [0, 1)). */
+function upperBound(cdf: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid] > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

@@ -1,0 +1,124 @@
+/**
+ * The work queue: one FIFO queue per consumer group, with competing consumer instances.
+ *
+ * Every accepted message is copied to each group's queue (fan-out), then pushed to the
+ * group's instances round-robin among those with a free handler. An unacked delivery of a
+ * crashed instance goes back to the head of the queue, in its original order, and is
+ * redelivered with the next attempt number. This is the ideal queue the spine's queueing
+ * theory checks run against; the log, broker and managed queue add their real semantics.
+ */
+import { IntPairDeque } from '../sim/deque.js';
+import type { Ledger, MessageId } from '../observe/ledger.js';
+import { Delivery, type ConsumerInstance } from './consumer.js';
+import type { Gauge, System } from './system.js';
+
+export interface WorkQueueOptions {
+  /** Ready messages a queue holds before publishes are rejected; Infinity for unbounded. */
+  maxLength: number;
+}
+
+class GroupQueue {
+  readonly ready = new IntPairDeque();
+  readonly instances: ConsumerInstance[] = [];
+  unacked = 0;
+  private cursor = 0;
+  private dispatching = false;
+  private again = false;
+
+  constructor(readonly name: string) {}
+
+  /** Hands ready messages to instances with free handlers, round-robin. */
+  dispatch(): void {
+    if (this.dispatching) {
+      this.again = true; // an ack inside handle() freed a handler: the outer loop goes on
+      return;
+    }
+    this.dispatching = true;
+    do {
+      this.again = false;
+      while (this.ready.length > 0) {
+        const instance = this.nextFree();
+        if (instance === null) break;
+        const id = this.ready.peekValue();
+        const attempt = this.ready.peekTag() + 1;
+        this.ready.shift();
+        this.unacked++;
+        instance.handle(new Delivery(id, attempt, instance));
+      }
+    } while (this.again);
+    this.dispatching = false;
+  }
+
+  private nextFree(): ConsumerInstance | null {
+    const n = this.instances.length;
+    for (let k = 0; k < n; k++) {
+      const instance = this.instances[(this.cursor + k) % n];
+      if (instance.free > 0) {
+        this.cursor = (this.cursor + k + 1) % n;
+        return instance;
+      }
+    }
+    return null;
+  }
+}
+
+export class WorkQueue implements System {
+  readonly type = 'workqueue';
+  private readonly queues: GroupQueue[] = [];
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly options: WorkQueueOptions,
+  ) {}
+
+  /** Adds the queue of ledger group `group`; groups must be added in ledger order. */
+  addGroup(group: number, name: string): void {
+    if (group !== this.queues.length) throw new Error(`WorkQueue.addGroup: group ${group} out of order`);
+    this.queues.push(new GroupQueue(name));
+  }
+
+  attach(group: number, instance: ConsumerInstance): void {
+    this.queues[group].instances.push(instance);
+  }
+
+  publish(_producer: number, id: MessageId): void {
+    for (const queue of this.queues) {
+      if (queue.ready.length >= this.options.maxLength) {
+        this.ledger.reject(id, 'max-length');
+        return;
+      }
+    }
+    this.ledger.accept(id);
+    for (let g = 0; g < this.queues.length; g++) {
+      this.ledger.enqueue(g, id);
+      this.queues[g].ready.pushBack(id, 0);
+    }
+    for (const queue of this.queues) queue.dispatch();
+  }
+
+  ack(delivery: Delivery): void {
+    const g = delivery.instance.options.group;
+    this.queues[g].unacked--;
+    this.ledger.ack(g, delivery.id);
+  }
+
+  release(instance: ConsumerInstance, unacked: Delivery[]): void {
+    const queue = this.queues[instance.options.group];
+    queue.unacked -= unacked.length;
+    for (let i = unacked.length - 1; i >= 0; i--) {
+      queue.ready.pushFront(unacked[i].id, unacked[i].attempt);
+    }
+    queue.dispatch();
+  }
+
+  capacityFreed(group: number): void {
+    this.queues[group].dispatch();
+  }
+
+  gauges(): Gauge[] {
+    return this.queues.flatMap((queue) => [
+      { metric: 'ready', subject: queue.name, read: () => queue.ready.length },
+      { metric: 'unacked', subject: queue.name, read: () => queue.unacked },
+    ]);
+  }
+}

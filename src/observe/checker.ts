@@ -1,0 +1,69 @@
+/**
+ * The checker: turns the ledger's folded state into the per-group summary of the result
+ * contract. A pure read of the ledger; it never looks at model internals.
+ */
+import type { GroupState, Ledger } from './ledger.js';
+import type { Anomaly, GroupSummary, Summary } from './result.js';
+
+export function summarize(ledger: Ledger, simulatedMs: number, events: number): Summary {
+  const groups: Record<string, GroupSummary> = {};
+  ledger.groups.forEach((group, g) => {
+    groups[group.name] = summarizeGroup(ledger, group, g);
+  });
+  return {
+    produced: ledger.produced,
+    accepted: ledger.accepted,
+    rejected: ledger.rejected,
+    rejectedByCause: sorted(ledger.rejectedByCause),
+    duplicateAppends: ledger.duplicateAppends,
+    simulatedMs,
+    events,
+    groups,
+  };
+}
+
+function summarizeGroup(ledger: Ledger, group: GroupState, g: number): GroupSummary {
+  const lossesByCause = sorted(group.losses);
+  const deadLetteredByReason = sorted(group.deadLetters);
+  // The oldest message still waiting at the end may be the oldest ever seen.
+  const maxOldestAgeMs = Math.max(group.maxOldestAgeMs, ledger.oldestAgeMs(g));
+  return {
+    deliveries: group.deliveries,
+    processed: group.processed,
+    duplicates: group.duplicates,
+    duplicatesSuppressed: group.duplicatesSuppressed,
+    redeliveries: group.redeliveries,
+    losses: { total: total(lossesByCause), byCause: lossesByCause },
+    deadLettered: total(deadLetteredByReason),
+    deadLetteredByReason,
+    backlogAtEnd: group.lag,
+    orderingViolations: group.orderingViolations,
+    maxLag: group.maxLag,
+    maxOldestAgeMs,
+    latencyMs: group.latency.summary(),
+    queueWaitMs: group.queueWait.summary(),
+    recoveryMs: recovery(group),
+  };
+}
+
+/** A phase whose lag has not come back by the end of the run never recovered: null. */
+function recovery(group: GroupState): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [phase, ms] of group.recoveryMs) out[phase] = ms;
+  for (const r of group.recoveries) if (!Number.isNaN(r.endMs)) out[r.phase] = null;
+  return out;
+}
+
+export function anomalies(ledger: Ledger): Record<string, Anomaly[]> {
+  const out: Record<string, Anomaly[]> = {};
+  for (const group of ledger.groups) out[group.name] = group.anomalies;
+  return out;
+}
+
+function sorted(map: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function total(byCause: Record<string, number>): number {
+  return Object.values(byCause).reduce((sum, n) => sum + n, 0);
+}

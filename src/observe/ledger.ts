@@ -1,0 +1,388 @@
+/**
+ * The ledger: every lifecycle fact of every message, folded at once into compact state.
+ *
+ * Models report facts here (produced, accepted, delivered, processed, acked, abandoned, …) and
+ * never count duplicates, losses or lag themselves: this file is the single source of truth
+ * for the numbers users see (DESIGN.md, "Message lifecycle and the numbers"). The ledger is a
+ * stream, not a stored list: per message it keeps a few bytes in paged typed arrays, per key a
+ * sequence counter and, per group, the highest sequence processed, so memory does not grow
+ * with an object per message.
+ *
+ * It knows nothing about models: groups, producers and keys are small integers handed out by
+ * `addGroup` and `addKeys`.
+ */
+import { LatencyHistogram } from './histogram.js';
+import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
+import type { Anomaly, AnomalyKind, TimelineEntry } from './result.js';
+
+export type MessageId = number;
+/** Key index from `addKeys`, or NO_KEY. */
+export type KeyId = number;
+export const NO_KEY = -1;
+
+// System-level flags per message.
+const ACCEPTED = 1;
+const REJECTED = 2;
+
+// Per-group flags per message.
+const ENQUEUED = 1;
+const DELIVERED = 2;
+const PROCESSED = 4;
+const ACKED = 8;
+/** Left the group's lag: acknowledged, dead-lettered, dropped or lost. */
+const RESOLVED = 16;
+
+/** Examples kept per anomaly kind and group; counts stay exact beyond it. */
+const EXAMPLES_PER_KIND = 8;
+
+interface Recovery {
+  phase: string;
+  target: number;
+  endMs: number;
+}
+
+/** Everything the ledger knows about one consumer group (a Kafka group, a queue, …). */
+export class GroupState {
+  deliveries = 0;
+  redeliveries = 0;
+  processed = 0;
+  duplicates = 0;
+  duplicatesSuppressed = 0;
+  orderingViolations = 0;
+  /** Processings in the current sample interval (duplicates included): throughput. */
+  processedInInterval = 0;
+  lag = 0;
+  maxLag = 0;
+  maxOldestAgeMs = 0;
+  readonly losses = new Map<string, number>();
+  readonly deadLetters = new Map<string, number>();
+  readonly latency = new LatencyHistogram();
+  readonly queueWait = new LatencyHistogram();
+  readonly intervalLatency = new LatencyHistogram();
+  readonly anomalies: Anomaly[] = [];
+  readonly anomalyCounts = new Map<AnomalyKind, number>();
+  /** Phase name → drain time (ms) or null while not yet drained. */
+  readonly recoveryMs = new Map<string, number | null>();
+  readonly flags = pagedUint8();
+  /** Lowest id that may still be in the lag (ids below it are resolved or not ours). */
+  oldest = 0;
+  /** Highest seq processed per key, -1 for none. */
+  maxSeq: Int32Array;
+  readonly recoveries: Recovery[] = [];
+  /** The largest lag target among pending recoveries: a cheap guard on the hot path. */
+  recoveryWatch = -1;
+
+  constructor(
+    readonly name: string,
+    keyCount: number,
+  ) {
+    this.maxSeq = new Int32Array(keyCount).fill(-1);
+  }
+}
+
+export class Ledger {
+  readonly groups: GroupState[] = [];
+  readonly timeline: TimelineEntry[] = [];
+  produced = 0;
+  accepted = 0;
+  rejected = 0;
+  duplicateAppends = 0;
+  readonly rejectedByCause = new Map<string, number>();
+  /** Produced per producer in the current sample interval. */
+  producedInInterval: number[] = [];
+
+  private readonly produceTime = pagedFloat64();
+  private readonly keyOf = pagedInt32(NO_KEY);
+  private readonly seqOf = pagedInt32();
+  private readonly status = pagedUint8();
+  private keyNames: string[] = [];
+  private keySeq = new Int32Array(0);
+  private readonly keyBases = new Map<string, number>();
+  private clock: () => number = () => 0;
+
+  /** The ledger reads simulated time through this, so facts need not carry it. */
+  useClock(now: () => number): void {
+    this.clock = now;
+  }
+
+  get now(): number {
+    return this.clock();
+  }
+
+  addGroup(name: string): number {
+    this.groups.push(new GroupState(name, this.keySeq.length));
+    return this.groups.length - 1;
+  }
+
+  addProducer(): number {
+    this.producedInInterval.push(0);
+    return this.producedInInterval.length - 1;
+  }
+
+  /**
+   * Registers a key space `prefix0 … prefix(count-1)` and returns the KeyId of its first key.
+   * Producers that share keys register the prefix once, with the largest count.
+   * Must be called before groups are added.
+   */
+  addKeys(prefix: string, count: number): KeyId {
+    if (this.groups.length > 0) throw new Error('Ledger.addKeys: keys must be added before groups');
+    if (this.keyBases.has(prefix)) throw new Error(`Ledger.addKeys: prefix "${prefix}" added twice`);
+    const base = this.keyNames.length;
+    for (let i = 0; i < count; i++) this.keyNames.push(`${prefix}${i}`);
+    const grown = new Int32Array(this.keyNames.length);
+    grown.set(this.keySeq);
+    this.keySeq = grown;
+    this.keyBases.set(prefix, base);
+    return base;
+  }
+
+  keyName(key: KeyId): string | null {
+    return key === NO_KEY ? null : this.keyNames[key];
+  }
+
+  get keyCount(): number {
+    return this.keyNames.length;
+  }
+
+  // ---- facts -------------------------------------------------------------------------------
+
+  /** A producer created a message and tried to send it. Returns its global id. */
+  produce(producer: number, key: KeyId): MessageId {
+    const id = this.produced++;
+    this.produceTime.set(id, this.clock());
+    this.keyOf.set(id, key);
+    if (key !== NO_KEY) this.seqOf.set(id, this.keySeq[key]++);
+    this.status.set(id, 0);
+    this.producedInInterval[producer]++;
+    return id;
+  }
+
+  accept(id: MessageId): void {
+    this.status.or(id, ACCEPTED);
+    this.accepted++;
+  }
+
+  reject(id: MessageId, cause: string): void {
+    this.status.or(id, REJECTED);
+    this.rejected++;
+    bump(this.rejectedByCause, cause);
+  }
+
+  /** A retry stored an extra copy of an already stored message. */
+  duplicateAppend(): void {
+    this.duplicateAppends++;
+  }
+
+  /** The message became group g's to process (routed to its queue, appended to its topic). */
+  enqueue(g: number, id: MessageId): void {
+    const group = this.groups[g];
+    group.flags.or(id, ENQUEUED);
+    if (++group.lag > group.maxLag) group.maxLag = group.lag;
+  }
+
+  deliver(g: number, id: MessageId, attempt: number): void {
+    const group = this.groups[g];
+    group.deliveries++;
+    if (attempt > 1) group.redeliveries++;
+    const flags = group.flags.get(id);
+    if ((flags & DELIVERED) === 0) {
+      group.flags.set(id, flags | DELIVERED);
+      group.queueWait.record(this.clock() - this.produceTime.get(id));
+    }
+  }
+
+  /** The consumer's side effect was applied. */
+  process(g: number, id: MessageId): void {
+    const group = this.groups[g];
+    const now = this.clock();
+    const flags = group.flags.get(id);
+    group.processedInInterval++;
+    if ((flags & PROCESSED) === 0) {
+      group.flags.set(id, flags | PROCESSED);
+      group.processed++;
+      const latency = now - this.produceTime.get(id);
+      group.latency.record(latency);
+      group.intervalLatency.record(latency);
+    } else {
+      group.duplicates++;
+      this.anomaly(group, 'duplicate', id, 'processed again');
+    }
+    const key = this.keyOf.get(id);
+    if (key !== NO_KEY) {
+      const seq = this.seqOf.get(id);
+      const highest = group.maxSeq[key];
+      if (seq < highest) {
+        group.orderingViolations++;
+        this.anomaly(group, 'ordering-violation', id, `seq ${highest} was processed before`);
+      } else {
+        group.maxSeq[key] = seq;
+      }
+    }
+  }
+
+  /** An idempotent consumer recognised a redelivery and did not apply its effect again. */
+  suppress(g: number, _id: MessageId): void {
+    this.groups[g].duplicatesSuppressed++;
+  }
+
+  /** The system was told the message is done (ack, offset commit, DeleteMessage). */
+  ack(g: number, id: MessageId): void {
+    const group = this.groups[g];
+    const flags = group.flags.get(id);
+    if ((flags & ACKED) !== 0) return;
+    group.flags.set(id, flags | ACKED);
+    this.resolve(group, id, flags);
+  }
+
+  /**
+   * The consumer holding a delivery died. An acknowledged message it had not processed can no
+   * longer be processed: that is a loss. An unacknowledged one stays the system's to redeliver.
+   */
+  abandon(g: number, id: MessageId, cause: string): void {
+    const group = this.groups[g];
+    const flags = group.flags.get(id);
+    if ((flags & ACKED) !== 0 && (flags & PROCESSED) === 0) this.lose(group, id, cause);
+  }
+
+  deadLetter(g: number, id: MessageId, reason: string): void {
+    const group = this.groups[g];
+    bump(group.deadLetters, reason);
+    const flags = group.flags.get(id);
+    if ((flags & RESOLVED) === 0) this.resolve(group, id, flags);
+  }
+
+  /** Removed without processing (retention, TTL without DLX, overflow, offset reset past it). */
+  drop(g: number, id: MessageId, cause: string): void {
+    const group = this.groups[g];
+    const flags = group.flags.get(id);
+    if ((flags & PROCESSED) === 0) this.lose(group, id, cause);
+    if ((flags & RESOLVED) === 0) this.resolve(group, id, group.flags.get(id));
+  }
+
+  /** A timeline entry: crash, restart, phase start and end, … */
+  mark(kind: string, subject: string, detail?: string): void {
+    const entry: TimelineEntry = { tMs: this.clock(), kind, subject };
+    if (detail !== undefined) entry.detail = detail;
+    this.timeline.push(entry);
+  }
+
+  phaseStart(name: string): void {
+    for (const group of this.groups) {
+      group.recoveries.push({ phase: name, target: group.lag, endMs: Number.NaN });
+      if (!group.recoveryMs.has(name)) group.recoveryMs.set(name, null);
+    }
+  }
+
+  phaseEnd(name: string): void {
+    const now = this.clock();
+    for (const group of this.groups) {
+      for (const r of group.recoveries) if (r.phase === name && Number.isNaN(r.endMs)) r.endMs = now;
+      this.checkRecoveries(group);
+    }
+  }
+
+  // ---- queries -----------------------------------------------------------------------------
+
+  /** Age of the oldest message of group g not yet resolved, 0 when there is none. */
+  oldestAgeMs(g: number): number {
+    const group = this.groups[g];
+    this.advanceOldest(group);
+    if (group.oldest >= this.produced || !this.isPending(group, group.oldest)) return 0;
+    return this.clock() - this.produceTime.get(group.oldest);
+  }
+
+  /** Bytes held in per-message state, for the benchmark's bytes-per-message figure. */
+  perMessageBytes(): number {
+    let bytes = this.produceTime.bytes() + this.keyOf.bytes() + this.seqOf.bytes();
+    bytes += this.status.bytes();
+    for (const group of this.groups) bytes += group.flags.bytes();
+    return bytes;
+  }
+
+  /** Frees the histograms' WebAssembly memory once the result has been read. */
+  dispose(): void {
+    for (const group of this.groups) {
+      group.latency.destroy();
+      group.queueWait.destroy();
+      group.intervalLatency.destroy();
+    }
+  }
+
+  // ---- folding -----------------------------------------------------------------------------
+
+  private lose(group: GroupState, id: MessageId, cause: string): void {
+    bump(group.losses, cause);
+    this.anomaly(group, 'loss', id, cause);
+  }
+
+  private resolve(group: GroupState, id: MessageId, flags: number): void {
+    group.flags.set(id, group.flags.get(id) | RESOLVED);
+    if ((flags & ENQUEUED) === 0) return;
+    group.lag--;
+    if (id === group.oldest) {
+      const age = this.clock() - this.produceTime.get(id);
+      if (age > group.maxOldestAgeMs) group.maxOldestAgeMs = age;
+      group.oldest++;
+      this.advanceOldest(group);
+    }
+    if (group.lag <= group.recoveryWatch) this.checkRecoveries(group);
+  }
+
+  /** Whether message id is in group's lag right now. */
+  private isPending(group: GroupState, id: MessageId): boolean {
+    const flags = group.flags.get(id);
+    return (flags & ENQUEUED) !== 0 && (flags & RESOLVED) === 0;
+  }
+
+  /** Moves `oldest` past messages that left the lag or were never the group's. */
+  private advanceOldest(group: GroupState): void {
+    while (group.oldest < this.produced) {
+      const id = group.oldest;
+      const flags = group.flags.get(id);
+      if ((flags & ENQUEUED) !== 0 && (flags & RESOLVED) === 0) return;
+      // An undecided message (not yet accepted or rejected) may still be enqueued: wait for it.
+      if ((flags & ENQUEUED) === 0 && this.status.get(id) === 0) return;
+      group.oldest++;
+    }
+  }
+
+  private checkRecoveries(group: GroupState): void {
+    const now = this.clock();
+    let watch = -1;
+    let kept = 0;
+    for (const r of group.recoveries) {
+      if (!Number.isNaN(r.endMs) && group.lag <= r.target) {
+        // The first phase of a name to drain sets its figure; repeats keep the worst.
+        const previous = group.recoveryMs.get(r.phase);
+        const drain = now - r.endMs;
+        if (previous === null || previous === undefined || drain > previous) {
+          group.recoveryMs.set(r.phase, drain);
+        }
+        continue;
+      }
+      group.recoveries[kept++] = r;
+      if (!Number.isNaN(r.endMs) && r.target > watch) watch = r.target;
+    }
+    group.recoveries.length = kept;
+    group.recoveryWatch = watch;
+  }
+
+  private anomaly(group: GroupState, kind: AnomalyKind, id: MessageId, detail: string): void {
+    const seen = group.anomalyCounts.get(kind) ?? 0;
+    group.anomalyCounts.set(kind, seen + 1);
+    if (seen >= EXAMPLES_PER_KIND) return;
+    const key = this.keyOf.get(id);
+    group.anomalies.push({
+      kind,
+      tMs: this.clock(),
+      messageId: id,
+      key: this.keyName(key),
+      seq: key === NO_KEY ? -1 : this.seqOf.get(id),
+      detail,
+    });
+  }
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}

@@ -1,0 +1,263 @@
+/**
+ * Scenario loading: file → YAML (or JSON) document → schema → cross-field checks → a
+ * validated Scenario. Every problem is collected with its file, path and line:column, and
+ * thrown together as one ScenarioError.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { parseDistribution, type Distribution } from '../sim/distributions.js';
+import { crashPointOccurs } from '../models/consumer.js';
+import { parseExpectation, EXPECT_METRICS, type Expectation } from '../observe/expectations.js';
+import { ScenarioSchema, type ScenarioSpec } from './schema.js';
+import { planProducer, type ProducerPlan } from './profile.js';
+import {
+  InputError,
+  ScenarioError,
+  suggestion,
+  type PathKey,
+  type ScenarioIssue,
+} from './issues.js';
+import { schemaKeysAt } from './schema-walk.js';
+
+/** Runs above this many planned messages need `allowHuge` (`--allow-huge`). */
+export const HUGE_RUN = 1e9;
+
+export interface Scenario {
+  spec: ScenarioSpec;
+  /** Where it came from (a path, or a label for built-ins and tests). */
+  file: string;
+  source: string;
+  /** sha256 of the source, first 16 hex digits. */
+  hash: string;
+  plans: ProducerPlan[];
+  /** Service-time distribution per consumer group, in `spec.consumers` order. */
+  services: Distribution[];
+  expectations: Expectation[];
+  plannedMessages: number;
+}
+
+export interface LoadOptions {
+  allowHuge?: boolean;
+}
+
+export function loadScenario(file: string, options: LoadOptions = {}): Scenario {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code;
+    throw new InputError(`cannot read scenario file "${file}": ${why}`);
+  }
+  return parseScenario(source, file, { ...options, baseDir: dirname(file) });
+}
+
+export function parseScenario(
+  source: string,
+  file: string,
+  options: LoadOptions & { baseDir?: string } = {},
+): Scenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (path: PathKey[], message: string, key?: string): ScenarioIssue =>
+    locate(doc, lines, file, path, message, key);
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return { file, path: [], line: pos.line, column: pos.col, message: `invalid YAML: ${firstLine(e.message)}` };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ScenarioError([at([], 'expected a mapping with name, duration, system, producers and consumers')]);
+  }
+  const parsed = ScenarioSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new ScenarioError(parsed.error.issues.flatMap((issue) => describe(issue, data, at)));
+  }
+  const spec = parsed.data;
+  const issues: ScenarioIssue[] = [];
+  const plans = checkProducers(spec, at, issues);
+  const services = checkConsumers(spec, at, issues, options.baseDir ?? '.');
+  checkFaults(spec, at, issues);
+  const expectations = checkExpectations(spec, at, issues);
+  const plannedMessages = plans.reduce((sum, p) => sum + p.expected, 0);
+  if (plannedMessages > HUGE_RUN && !options.allowHuge) {
+    issues.push(
+      at(['producers'], `the producers plan about ${Math.round(plannedMessages).toExponential(2)} messages, ` +
+        `more than ${HUGE_RUN.toExponential(0)}; pass --allow-huge if you mean it`),
+    );
+  }
+  if (issues.length > 0) throw new ScenarioError(issues);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  return { spec, file, source, hash, plans, services, expectations, plannedMessages };
+}
+
+type At = (path: PathKey[], message: string, key?: string) => ScenarioIssue;
+
+function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): ProducerPlan[] {
+  const plans: ProducerPlan[] = [];
+  duplicateNames(spec.producers.map((p) => p.name), 'producer', ['producers'], at, issues);
+  spec.producers.forEach((producer, i) => {
+    const plan = planProducer(producer, spec.duration);
+    if ('message' in plan) issues.push(at(['producers', i, ...plan.path], plan.message));
+    else plans.push(plan);
+  });
+  return plans;
+}
+
+function checkConsumers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): Distribution[] {
+  duplicateNames(spec.consumers.map((c) => c.group), 'consumer group', ['consumers'], at, issues);
+  return spec.consumers.flatMap((consumer, i) => {
+    try {
+      return [parseDistribution(consumer.service, { baseDir })];
+    } catch (error) {
+      issues.push(at(['consumers', i, 'service'], (error as Error).message));
+      return [];
+    }
+  });
+}
+
+function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void {
+  const groups = spec.consumers.map((c) => c.group);
+  spec.faults.forEach((fault, i) => {
+    const consumer = spec.consumers.find((c) => c.group === fault.group);
+    if (consumer === undefined) {
+      issues.push(at(['faults', i, 'group'],
+        `no consumer group "${fault.group}"; groups are ${groups.join(', ')}${suggestion(fault.group, groups)}`));
+      return;
+    }
+    if (typeof fault.instance === 'number' && fault.instance >= consumer.instances) {
+      issues.push(at(['faults', i, 'instance'],
+        `group "${fault.group}" has ${consumer.instances} instance(s), numbered from 0`));
+    }
+    if (fault.at >= spec.duration + spec.drain) {
+      issues.push(at(['faults', i, 'at'], 'the fault would happen after the run ends'));
+    }
+    if (fault.kind === 'crash' && fault.point !== undefined && !crashPointOccurs(fault.point, consumer.delivery)) {
+      issues.push(at(['faults', i, 'point'],
+        `"${fault.point}" never happens under ${consumer.delivery} (it acks ` +
+          `${consumer.delivery === 'at-most-once' ? 'before' : 'after'} processing); ` +
+          `use ${consumer.delivery === 'at-most-once' ? 'after-ack-before-process' : 'after-process-before-ack'} or mid-process`));
+    }
+    if (fault.kind === 'crash' && fault.times !== undefined && fault.every === undefined && fault.times > 1) {
+      issues.push(at(['faults', i, 'times'], 'repeated crashes need `every`'));
+    }
+  });
+}
+
+function checkExpectations(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): Expectation[] {
+  const groups = spec.consumers.map((c) => c.group);
+  const expectations: Expectation[] = [];
+  for (const [name, condition] of Object.entries(spec.expect)) {
+    try {
+      const e = parseExpectation(name, condition);
+      if (e.group !== null && !groups.includes(e.group)) {
+        issues.push(at(['expect', name],
+          `no consumer group "${e.group}"; groups are ${groups.join(', ')}${suggestion(e.group, groups)}`, name));
+        continue;
+      }
+      expectations.push(e);
+    } catch (error) {
+      const metric = name.slice(name.lastIndexOf('.') + 1);
+      const hint = EXPECT_METRICS.includes(metric) ? '' : suggestion(metric, EXPECT_METRICS);
+      issues.push(at(['expect', name], `${(error as Error).message}${hint}`, name));
+    }
+  }
+  return expectations;
+}
+
+function duplicateNames(names: string[], what: string, path: PathKey[], at: At, issues: ScenarioIssue[]): void {
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i) issues.push(at([...path, i], `${what} "${name}" is defined twice`));
+  });
+}
+
+/** Turns one zod issue into scenario issues with positions and suggestions. */
+function describe(issue: z.core.$ZodIssue, data: unknown, at: At): ScenarioIssue[] {
+  const path = issue.path as PathKey[];
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = schemaKeysAt(ScenarioSchema, path, data);
+      return issue.keys.map((key) =>
+        at([...path, key], `unknown field "${key}"${suggestion(key, known)}` +
+          (known.length > 0 ? ` (fields here: ${known.join(', ')})` : ''), key),
+      );
+    }
+    case 'invalid_value': {
+      const values = issue.values.map(String);
+      const given = valueAt(data, path);
+      const hint = typeof given === 'string' ? suggestion(given, values) : '';
+      return [at(path, `expected one of ${values.join(', ')}, got ${JSON.stringify(given)}${hint}`)];
+    }
+    case 'invalid_union': {
+      if ('discriminator' in issue && issue.discriminator !== undefined) {
+        const given = valueAt(data, path);
+        const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
+        if (given === undefined) return [at(path.slice(0, -1), `missing "${issue.discriminator}": expected one of ${options.join(', ')}`)];
+        const hint = typeof given === 'string' ? suggestion(given, options) : '';
+        return [at(path, `expected one of ${options.join(', ')}, got ${JSON.stringify(given)}${hint}`)];
+      }
+      return [at(path, issue.message)];
+    }
+    case 'invalid_type': {
+      if (valueAt(data, path) === undefined) {
+        return [at(path.slice(0, -1), `missing required field "${String(path[path.length - 1])}" (expected ${issue.expected})`)];
+      }
+      return [at(path, `expected ${issue.expected}, got ${JSON.stringify(valueAt(data, path))}`)];
+    }
+    default:
+      return [at(path, issue.message)];
+  }
+}
+
+function valueAt(data: unknown, path: PathKey[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PathKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** Finds the line:column of a path (or of key `key` in the mapping at `path`). */
+function locate(
+  doc: Document,
+  lines: LineCounter,
+  file: string,
+  path: PathKey[],
+  message: string,
+  key?: string,
+): ScenarioIssue {
+  const issue: ScenarioIssue = { file, path, message };
+  let offset: number | undefined;
+  const parentPath = key !== undefined && path[path.length - 1] === key ? path.slice(0, -1) : path;
+  // A missing field has no node: point at the nearest ancestor that exists.
+  let node: unknown = undefined;
+  for (let p = parentPath; node === undefined || node === null; p = p.slice(0, -1)) {
+    node = p.length === 0 ? doc.contents : doc.getIn(p, true);
+    if (p.length === 0) break;
+  }
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+    offset = (pair?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
+  }
+  if (offset === undefined) {
+    offset = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
+  }
+  if (offset !== undefined) {
+    const pos = lines.linePos(offset);
+    issue.line = pos.line;
+    issue.column = pos.col;
+  }
+  return issue;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}

@@ -1,0 +1,153 @@
+/**
+ * Wires a validated scenario into a simulation (kernel, random streams, ledger, system,
+ * consumers, producers, faults, sampler), runs it and returns the plain result.
+ *
+ * Stream names are stable and per component (`producer/<name>/arrivals`,
+ * `consumer/<group>/<i>/service`), so adding a consumer or a fault never changes another
+ * component's draws: variants of a scenario see the same traffic.
+ */
+import { Kernel } from '../sim/kernel.js';
+import { Rng } from '../sim/rng.js';
+import { RateProfile } from '../sim/rate-profile.js';
+import { Ledger } from '../observe/ledger.js';
+import { Sampler, defaultSampleEvery } from '../observe/sampler.js';
+import { anomalies, summarize } from '../observe/checker.js';
+import { evaluate } from '../observe/expectations.js';
+import type { Result } from '../observe/result.js';
+import { ConsumerInstance, IdempotencyStore } from '../models/consumer.js';
+import { Producer } from '../models/producer.js';
+import { keyChooser, type KeySkew } from '../models/keys.js';
+import { WorkQueue } from '../models/work-queue.js';
+import { scheduleFaults, type Fault } from '../models/faults.js';
+import { VERSION } from '../version.js';
+import type { Scenario } from './load.js';
+import type { FaultSpec, ScenarioSpec } from './schema.js';
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Called now and then with the simulated time, for progress bars. */
+  onProgress?: (simulatedMs: number, endMs: number) => void;
+}
+
+export function runScenario(scenario: Scenario, options: RunOptions = {}): Result {
+  const { spec } = scenario;
+  const seed = options.seed ?? spec.seed;
+  const endMs = spec.duration + spec.drain;
+  const kernel = new Kernel();
+  const rng = new Rng(seed);
+  const ledger = new Ledger();
+  ledger.useClock(() => kernel.now);
+
+  const keyBases = addKeySpaces(ledger, spec);
+  const system = new WorkQueue(ledger, { maxLength: spec.system.maxLength ?? Infinity });
+  const instances = spec.consumers.map((consumer, c) => {
+    const group = ledger.addGroup(consumer.group);
+    system.addGroup(group, consumer.group);
+    const store = consumer.delivery === 'effectively-once' ? new IdempotencyStore() : null;
+    return Array.from({ length: consumer.instances }, (_, index) => {
+      const instance = new ConsumerInstance(kernel, ledger, system, {
+        group,
+        groupName: consumer.group,
+        index,
+        concurrency: consumer.concurrency,
+        service: scenario.services[c],
+        guarantee: consumer.delivery,
+        random: rng.stream(`consumer/${consumer.group}/${index}/service`),
+        store,
+      });
+      system.attach(group, instance);
+      return instance;
+    });
+  });
+
+  const producers = spec.producers.map((p, i) => {
+    const keys = p.keys === null ? null : keyChooser(keyBases.get(p.keys.prefix) ?? 0, p.keys.count, parseSkew(p.keys.skew));
+    return new Producer(kernel, ledger, system, {
+      index: ledger.addProducer(),
+      name: p.name,
+      profile: new RateProfile(scenario.plans[i].segments),
+      arrivals: p.arrivals,
+      phases: scenario.plans[i].phases,
+      arrivalRandom: rng.stream(`producer/${p.name}/arrivals`),
+      keyRandom: keys === null ? null : rng.stream(`producer/${p.name}/keys`),
+      keys,
+    });
+  });
+
+  const sampleEveryMs = spec.report.sampleEvery ?? defaultSampleEvery(endMs);
+  const sampler = new Sampler(kernel, ledger, sampleEveryMs, endMs, spec.producers.map((p) => p.name), system.gauges());
+  sampler.start();
+  for (const producer of producers) producer.start();
+  scheduleFaults(kernel, ledger, spec.faults.map((f) => toFault(f, spec, instances, endMs)));
+
+  const onProgress = options.onProgress;
+  kernel.run({ until: endMs, onProgress: onProgress && ((now) => onProgress(now, endMs)) });
+
+  const summary = summarize(ledger, endMs, kernel.events);
+  const result: Result = {
+    queuesim: VERSION,
+    scenario: spec.name,
+    description: spec.description,
+    seed,
+    meta: {
+      node: process.version,
+      scenarioHash: scenario.hash,
+      durationMs: spec.duration,
+      drainMs: spec.drain,
+      sampleEveryMs,
+      systemType: system.type,
+    },
+    summary,
+    series: sampler.series(),
+    phases: spec.producers.flatMap((p, i) =>
+      scenario.plans[i].phases.map((phase) => ({ ...phase, producer: p.name })),
+    ),
+    timeline: ledger.timeline,
+    anomalies: anomalies(ledger),
+    expectations: evaluate(scenario.expectations, summary),
+    source: scenario.source,
+  };
+  ledger.dispose();
+  return result;
+}
+
+/** One key space per prefix, as large as the largest producer that uses it. */
+function addKeySpaces(ledger: Ledger, spec: ScenarioSpec): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of spec.producers) {
+    if (p.keys !== null) counts.set(p.keys.prefix, Math.max(counts.get(p.keys.prefix) ?? 0, p.keys.count));
+  }
+  const bases = new Map<string, number>();
+  for (const [prefix, count] of counts) bases.set(prefix, ledger.addKeys(prefix, count));
+  return bases;
+}
+
+function parseSkew(text: string): KeySkew {
+  const zipf = /^zipf\(\s*([\d.]+)\s*\)$/.exec(text);
+  return zipf === null ? { kind: 'uniform' } : { kind: 'zipf', s: Number(zipf[1]) };
+}
+
+function toFault(
+  spec: FaultSpec,
+  scenario: ScenarioSpec,
+  instances: ConsumerInstance[][],
+  endMs: number,
+): Fault {
+  const group = scenario.consumers.findIndex((c) => c.group === spec.group);
+  const targets = spec.instance === 'all' ? instances[group] : [instances[group][spec.instance]];
+  if (spec.kind === 'slowdown') {
+    return { kind: 'slowdown', instances: targets, atMs: spec.at, forMs: spec.for, factor: spec.factor };
+  }
+  const everyMs = spec.every ?? 0;
+  const times = spec.times ?? (spec.every === undefined ? 1 : Math.floor((endMs - spec.at) / everyMs) + 1);
+  return {
+    kind: 'crash',
+    instances: targets,
+    atMs: spec.at,
+    point: spec.point ?? null,
+    restartAfterMs: spec.restartAfter ?? null,
+    times,
+    everyMs,
+  };
+}

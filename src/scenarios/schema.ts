@@ -1,0 +1,211 @@
+/**
+ * The scenario schema (zod): structure, defaults and unit parsing in one place. The validator,
+ * the TypeScript types and the published JSON Schema (`queuesim schema`) all come from it, so
+ * they cannot drift apart.
+ *
+ * Values with units are written as users write them (`250ms`, `5000/s`, `1KB`,
+ * `lognormal(mean=20ms, p99=200ms)`) and parsed here by the kernel's strict parsers.
+ */
+import { z } from 'zod';
+import { parseBytes, parseDuration, parseMultiplier, parseRate } from '../sim/units.js';
+import { CRASH_POINTS, GUARANTEES } from '../models/consumer.js';
+
+/** A field parsed by one of the kernel's parsers; a ParseError becomes a schema issue. */
+function parsed<T>(parse: (text: string | number) => T, description: string) {
+  return z
+    .union([z.string(), z.number()])
+    .transform((text, ctx): T => {
+      try {
+        return parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .meta({ description });
+}
+
+const duration = (description: string) =>
+  parsed(parseDuration, `${description} A duration with a unit: 250ms, 30s, 10m, 2h, 7d, 1h30m.`);
+const positiveDuration = (description: string) =>
+  duration(description).refine((ms) => ms > 0, { message: 'must be longer than 0' });
+const rate = (description: string) =>
+  parsed(parseRate, `${description} A rate: 5000/s, 300/min, 2/h.`);
+
+/** A rate (`10000/s`) or a multiple of the producer's baseline (`50x`). */
+export type RateOrMultiple = { perMs: number } | { times: number };
+const rateOrMultiple = (description: string) =>
+  parsed<RateOrMultiple>(
+    (text) =>
+      typeof text === 'string' && /x\s*$/.test(text)
+        ? { times: parseMultiplier(text) }
+        : { perMs: parseRate(text) },
+    `${description} A rate (10000/s) or a multiple of the baseline (50x).`,
+  );
+
+const count = (description: string) => z.number().int().min(1).meta({ description });
+
+const name = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-"')
+    .meta({ description });
+
+const Phase = z
+  .strictObject({
+    name: z.string().min(1).optional().meta({
+      description: 'Shown on charts and the timeline; recovery time is reported per name.',
+    }),
+    at: duration('When the phase starts. Default: when the previous phase ends (or at 0).').optional(),
+    duration: positiveDuration('How long the phase lasts.'),
+    rate: rate('A constant rate for the phase.').optional(),
+    spike: rateOrMultiple('A spike: a multiple of the baseline (50x) or a rate.').optional(),
+    ramp: z
+      .strictObject({
+        from: rateOrMultiple('Start rate; default the baseline.').optional(),
+        to: rateOrMultiple('End rate.'),
+      })
+      .optional()
+      .meta({ description: 'A linear ramp from one rate to another over the phase.' }),
+    pause: z.literal(true).optional().meta({ description: 'No arrivals during the phase.' }),
+    every: positiveDuration('Repeat the phase this often (bursts).').optional(),
+    count: count('How many times the phase happens; needs `every`.').optional(),
+  })
+  .superRefine((phase, ctx) => {
+    const shapes = (['rate', 'spike', 'ramp', 'pause'] as const).filter((k) => phase[k] !== undefined);
+    if (shapes.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          shapes.length === 0
+            ? 'a phase needs one of rate, spike, ramp or pause'
+            : `a phase takes one of rate, spike, ramp or pause, not ${shapes.join(' and ')}`,
+      });
+    }
+    if ((phase.every === undefined) !== (phase.count === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'repeated phases need both `every` and `count`' });
+    }
+    if (phase.every !== undefined && phase.every < phase.duration) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['every'],
+        message: 'a repeated phase must not overlap itself: `every` must be at least `duration`',
+      });
+    }
+  });
+
+const Keys = z
+  .strictObject({
+    count: count('How many distinct keys.'),
+    skew: z
+      .string()
+      .regex(/^(uniform|zipf\(\s*\d+(\.\d+)?\s*\))$/, 'expected uniform or zipf(s), like zipf(1.1)')
+      .default('uniform')
+      .meta({ description: 'uniform, or zipf(s): key i has weight 1/(i+1)^s.' }),
+    prefix: z
+      .string()
+      .default('key-')
+      .meta({ description: 'Key names are prefix0, prefix1, …; producers with one prefix share keys.' }),
+  })
+  .meta({ description: 'The key space; omit or null for messages without keys.' });
+
+const Producer = z.strictObject({
+  name: name('The producer (used in series and on charts).'),
+  rate: rate('The baseline rate, outside phases.'),
+  arrivals: z
+    .enum(['poisson', 'uniform'])
+    .default('poisson')
+    .meta({ description: 'poisson: random (exponential gaps); uniform: evenly spaced.' }),
+  keys: Keys.nullable().default(null),
+  messageSize: parsed(parseBytes, 'Bytes per message: 512B, 1KB, 64KB.').default(1024),
+  phases: z.array(Phase).default([]),
+});
+
+const WorkQueueSystem = z.strictObject({
+  type: z.literal('workqueue').meta({
+    description: 'One FIFO queue per consumer group, with competing consumers.',
+  }),
+  maxLength: count('Ready messages a queue holds; publishes beyond it are rejected.').optional(),
+});
+
+const System = z.discriminatedUnion('type', [WorkQueueSystem]);
+
+const Consumer = z.strictObject({
+  group: name('The consumer group.'),
+  instances: count('Consumer instances (processes).').default(1),
+  concurrency: count('Parallel handlers per instance.').default(1),
+  service: z.string().min(1).meta({
+    description:
+      'Time to process one message: const(5ms), exp(20ms), uniform(1ms, 5ms), ' +
+      'normal(mean=20ms, sd=5ms), lognormal(mean=20ms, p99=200ms), pareto(scale=10ms, shape=2.5), ' +
+      'empirical(1ms, 5ms) or empirical(file=times.csv).',
+  }),
+  delivery: z
+    .enum(GUARANTEES)
+    .default('at-least-once')
+    .meta({ description: 'When the ack happens relative to the side effect.' }),
+});
+
+const instanceRef = z.union([z.number().int().min(0), z.literal('all')]);
+
+const CrashFault = z.strictObject({
+  kind: z.literal('crash'),
+  group: z.string().meta({ description: 'The consumer group of the instance.' }),
+  instance: instanceRef.default(0).meta({ description: 'Instance index, or all.' }),
+  at: duration('When to crash, or to arm the crash when `point` is given.'),
+  point: z
+    .enum(CRASH_POINTS)
+    .optional()
+    .meta({ description: 'Crash when the next message reaches this point of its lifecycle.' }),
+  restartAfter: duration('Restart this long after the crash; omit to stay down.').optional(),
+  every: positiveDuration('Repeat the crash this often (a crash loop).').optional(),
+  times: count('How many crashes; default 1, or until the end with `every`.').optional(),
+});
+
+const SlowdownFault = z.strictObject({
+  kind: z.literal('slowdown'),
+  group: z.string(),
+  instance: instanceRef.default('all'),
+  at: duration('When the slowdown starts.'),
+  for: positiveDuration('How long it lasts.'),
+  factor: z.number().positive().meta({ description: 'Service times are multiplied by this.' }),
+});
+
+const Fault = z.discriminatedUnion('kind', [CrashFault, SlowdownFault]);
+
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: name('The scenario; reports go to reports/<name>/.'),
+    description: z.string().default(''),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    duration: positiveDuration('How long producers send.'),
+    drain: duration('Extra time after producers stop, for consumers to catch up.').default(0),
+    system: System,
+    producers: z.array(Producer).min(1),
+    consumers: z.array(Consumer).min(1),
+    faults: z.array(Fault).default([]),
+    report: z
+      .strictObject({
+        sampleEvery: positiveDuration('Time-series sample interval; default gives 200–2000 points.').optional(),
+      })
+      .default({}),
+    expect: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .default({})
+      .meta({ description: 'Assertions: `losses: 0`, `p99LatencyMs: "< 2000"`, `billing.maxLag: "< 5000"`.' }),
+  })
+  .meta({ title: 'queuesim scenario' });
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type ScenarioSpec = z.output<typeof ScenarioSchema>;
+export type PhaseSpec = z.output<typeof Phase>;
+export type ProducerSpec = z.output<typeof Producer>;
+export type ConsumerSpec = z.output<typeof Consumer>;
+export type FaultSpec = z.output<typeof Fault>;
+
+/** The JSON Schema for editors (`# yaml-language-server: $schema=…`). */
+export function scenarioJsonSchema(): object {
+  return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' });
+}

@@ -1,0 +1,37 @@
+/** Shared test helpers: scenarios from inline YAML, run in memory. */
+import { parseScenario } from '../src/scenarios/load.js';
+import { runScenario } from '../src/scenarios/run.js';
+import type { GroupSummary, Result } from '../src/observe/result.js';
+
+export function run(yaml: string, seed?: number): Result {
+  return runScenario(parseScenario(yaml, 'test.yaml'), { seed });
+}
+
+export function group(result: Result, name?: string): GroupSummary {
+  const groups = result.summary.groups;
+  return groups[name ?? Object.keys(groups)[0]];
+}
+
+/** Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a = λ/μ. */
+export function erlangC(c: number, a: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const top = ((term * a) / c) * (c / (c - a));
+  return top / (sum + top);
+}
+
+/** Erlang B: the blocking probability of an M/M/c/c loss system. */
+export function erlangB(c: number, a: number): number {
+  let b = 1;
+  for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
+  return b;
+}
+
+export function mean(values: (number | null)[]): number {
+  const xs = values.filter((v): v is number => v !== null);
+  return xs.reduce((s, x) => s + x, 0) / xs.length;
+}
