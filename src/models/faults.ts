@@ -10,12 +10,26 @@
  * - slowdown: service times × `factor` from `atMs` for `forMs`.
  */
 import type { Kernel } from '../sim/kernel.js';
-import type { ConsumerInstance, CrashPoint } from './consumer.js';
+import type { CrashPoint } from './consumer.js';
 import type { Ledger } from '../observe/ledger.js';
+
+/** What a fault acts on: a consumer instance of any system. */
+export interface FaultTarget {
+  readonly name: string;
+  readonly alive: boolean;
+  /** A crash waiting for the next message to reach this point. */
+  armed: CrashPoint | null;
+  /** Service times are multiplied by this. */
+  slowdown: number;
+  /** Called once after the next crash (a fault uses it to schedule the restart). */
+  onCrash: (() => void) | null;
+  crash(detail?: string): void;
+  restart(): void;
+}
 
 export interface CrashFault {
   kind: 'crash';
-  instances: ConsumerInstance[];
+  instances: FaultTarget[];
   atMs: number;
   /** Null: crash at `atMs`. Otherwise: arm at `atMs`, crash at the point. */
   point: CrashPoint | null;
@@ -28,7 +42,7 @@ export interface CrashFault {
 
 export interface SlowdownFault {
   kind: 'slowdown';
-  instances: ConsumerInstance[];
+  instances: FaultTarget[];
   atMs: number;
   forMs: number;
   factor: number;
@@ -64,7 +78,7 @@ function strike({ kernel, fault }: Strike): void {
 }
 
 /** Restarts `restartAfterMs` after the crash, whenever the armed crash happens. */
-function watchForRestart(kernel: Kernel, instance: ConsumerInstance, restartAfterMs: number): void {
+function watchForRestart(kernel: Kernel, instance: FaultTarget, restartAfterMs: number): void {
   if (!instance.alive) {
     kernel.schedule(restartAfterMs, restart, instance);
     return;
@@ -72,7 +86,7 @@ function watchForRestart(kernel: Kernel, instance: ConsumerInstance, restartAfte
   instance.onCrash = () => kernel.schedule(restartAfterMs, restart, instance);
 }
 
-function restart(instance: ConsumerInstance): void {
+function restart(instance: FaultTarget): void {
   instance.restart();
 }
 

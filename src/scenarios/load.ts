@@ -21,6 +21,8 @@ import {
   type ScenarioIssue,
 } from './issues.js';
 import { schemaKeysAt } from './schema-walk.js';
+import { SYSTEMS, systemPlugin } from './systems/index.js';
+import type { At, SystemPlugin } from './systems/plugin.js';
 
 /** Runs above this many planned messages need `allowHuge` (`--allow-huge`). */
 export const HUGE_RUN = 1e9;
@@ -87,6 +89,13 @@ export function parseScenario(
   checkFaults(spec, at, issues);
   const expectations = checkExpectations(spec, at, issues);
   const plannedMessages = plans.reduce((sum, p) => sum + p.expected, 0);
+  checkSystemFields(spec, at, issues);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  systemPlugin(spec.system.type).check?.(
+    { spec, file, source, hash, plans, expectations, plannedMessages },
+    at,
+    issues,
+  );
   if (plannedMessages > HUGE_RUN && !options.allowHuge) {
     issues.push(
       at(['producers'], `the producers plan about ${Math.round(plannedMessages).toExponential(2)} messages, ` +
@@ -94,11 +103,9 @@ export function parseScenario(
     );
   }
   if (issues.length > 0) throw new ScenarioError(issues);
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   return { spec, file, source, hash, plans, services, expectations, plannedMessages };
 }
 
-type At = (path: PathKey[], message: string, key?: string) => ScenarioIssue;
 
 function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): ProducerPlan[] {
   const plans: ProducerPlan[] = [];
@@ -149,6 +156,26 @@ function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void 
       issues.push(at(['faults', i, 'times'], 'repeated crashes need `every`'));
     }
   });
+}
+
+/** Settings of another system's producers or consumers do not apply here: say so. */
+function checkSystemFields(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void {
+  const own = systemPlugin(spec.system.type);
+  const sections = [
+    ['producers', spec.producers, (p: SystemPlugin) => p.producerFields],
+    ['consumers', spec.consumers, (p: SystemPlugin) => p.consumerFields],
+  ] as const;
+  for (const [section, entries, fieldsOf] of sections) {
+    entries.forEach((entry, i) => {
+      for (const key of Object.keys(entry)) {
+        if (key in fieldsOf(own)) continue;
+        const owner = SYSTEMS.find((p) => key in fieldsOf(p));
+        if (owner === undefined || (entry as Record<string, unknown>)[key] === undefined) continue;
+        issues.push(at([section, i, key],
+          `"${key}" is a setting of system type ${owner.type}; this scenario's system is ${own.type}`, key));
+      }
+    });
+  }
 }
 
 function checkExpectations(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): Expectation[] {

@@ -14,11 +14,10 @@ import { Sampler, defaultSampleEvery } from '../observe/sampler.js';
 import { anomalies, summarize } from '../observe/checker.js';
 import { evaluate } from '../observe/expectations.js';
 import type { Result } from '../observe/result.js';
-import { ConsumerInstance, IdempotencyStore } from '../models/consumer.js';
 import { Producer } from '../models/producer.js';
 import { keyChooser, type KeySkew } from '../models/keys.js';
-import { WorkQueue } from '../models/work-queue.js';
-import { scheduleFaults, type Fault } from '../models/faults.js';
+import { scheduleFaults, type Fault, type FaultTarget } from '../models/faults.js';
+import { systemPlugin } from './systems/index.js';
 import { VERSION } from '../version.js';
 import type { Scenario } from './load.js';
 import type { FaultSpec, ScenarioSpec } from './schema.js';
@@ -40,26 +39,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   ledger.useClock(() => kernel.now);
 
   const keyBases = addKeySpaces(ledger, spec);
-  const system = new WorkQueue(ledger, { maxLength: spec.system.maxLength ?? Infinity });
-  const instances = spec.consumers.map((consumer, c) => {
-    const group = ledger.addGroup(consumer.group);
-    system.addGroup(group, consumer.group);
-    const store = consumer.delivery === 'effectively-once' ? new IdempotencyStore() : null;
-    return Array.from({ length: consumer.instances }, (_, index) => {
-      const instance = new ConsumerInstance(kernel, ledger, system, {
-        group,
-        groupName: consumer.group,
-        index,
-        concurrency: consumer.concurrency,
-        service: scenario.services[c],
-        guarantee: consumer.delivery,
-        random: rng.stream(`consumer/${consumer.group}/${index}/service`),
-        store,
-      });
-      system.attach(group, instance);
-      return instance;
-    });
-  });
+  const groups = spec.consumers.map((consumer) => ledger.addGroup(consumer.group));
+  const wired = systemPlugin(spec.system.type).wire({ kernel, ledger, rng, scenario, groups });
+  const { system, instances } = wired;
 
   const producers = spec.producers.map((p, i) => {
     const keys = p.keys === null ? null : keyChooser(keyBases.get(p.keys.prefix) ?? 0, p.keys.count, parseSkew(p.keys.skew));
@@ -76,7 +58,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   });
 
   const sampleEveryMs = spec.report.sampleEvery ?? defaultSampleEvery(endMs);
-  const sampler = new Sampler(kernel, ledger, sampleEveryMs, endMs, spec.producers.map((p) => p.name), system.gauges());
+  const sampler = new Sampler(kernel, ledger, sampleEveryMs, endMs, spec.producers.map((p) => p.name), wired.gauges);
   sampler.start();
   for (const producer of producers) producer.start();
   scheduleFaults(kernel, ledger, spec.faults.map((f) => toFault(f, spec, instances, endMs)));
@@ -108,6 +90,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     expectations: evaluate(scenario.expectations, summary),
     source: scenario.source,
   };
+  wired.finish?.(result);
   ledger.dispose();
   return result;
 }
@@ -131,7 +114,7 @@ function parseSkew(text: string): KeySkew {
 function toFault(
   spec: FaultSpec,
   scenario: ScenarioSpec,
-  instances: ConsumerInstance[][],
+  instances: FaultTarget[][],
   endMs: number,
 ): Fault {
   const group = scenario.consumers.findIndex((c) => c.group === spec.group);

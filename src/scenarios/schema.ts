@@ -7,50 +7,19 @@
  * `lognormal(mean=20ms, p99=200ms)`) and parsed here by the kernel's strict parsers.
  */
 import { z } from 'zod';
-import { parseBytes, parseDuration, parseMultiplier, parseRate } from '../sim/units.js';
+import { parseBytes } from '../sim/units.js';
+import { SYSTEMS } from './systems/index.js';
+import { count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
+export type { RateOrMultiple } from './fields.js';
 import { CRASH_POINTS, GUARANTEES } from '../models/consumer.js';
 
-/** A field parsed by one of the kernel's parsers; a ParseError becomes a schema issue. */
-function parsed<T>(parse: (text: string | number) => T, description: string) {
-  return z
-    .union([z.string(), z.number()])
-    .transform((text, ctx): T => {
-      try {
-        return parse(text);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    })
-    .meta({ description });
-}
-
-const duration = (description: string) =>
-  parsed(parseDuration, `${description} A duration with a unit: 250ms, 30s, 10m, 2h, 7d, 1h30m.`);
-const positiveDuration = (description: string) =>
-  duration(description).refine((ms) => ms > 0, { message: 'must be longer than 0' });
-const rate = (description: string) =>
-  parsed(parseRate, `${description} A rate: 5000/s, 300/min, 2/h.`);
-
-/** A rate (`10000/s`) or a multiple of the producer's baseline (`50x`). */
-export type RateOrMultiple = { perMs: number } | { times: number };
-const rateOrMultiple = (description: string) =>
-  parsed<RateOrMultiple>(
-    (text) =>
-      typeof text === 'string' && /x\s*$/.test(text)
-        ? { times: parseMultiplier(text) }
-        : { perMs: parseRate(text) },
-    `${description} A rate (10000/s) or a multiple of the baseline (50x).`,
-  );
-
-const count = (description: string) => z.number().int().min(1).meta({ description });
-
-const name = (description: string) =>
-  z
-    .string()
-    .min(1)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-"')
-    .meta({ description });
+/**
+ * Each system's own producer and consumer settings, under the real system's names. Typed as
+ * `{}` here: the common fields keep their inferred types, and each system reads its own
+ * fields through its own types (the validator still checks them at run time).
+ */
+const systemConsumerFields: {} = Object.assign({}, ...SYSTEMS.map((plugin) => plugin.consumerFields));
+const systemProducerFields: {} = Object.assign({}, ...SYSTEMS.map((plugin) => plugin.producerFields));
 
 const Phase = z
   .strictObject({
@@ -120,16 +89,16 @@ const Producer = z.strictObject({
   keys: Keys.nullable().default(null),
   messageSize: parsed(parseBytes, 'Bytes per message: 512B, 1KB, 64KB.').default(1024),
   phases: z.array(Phase).default([]),
+  ...systemProducerFields,
 });
 
-const WorkQueueSystem = z.strictObject({
-  type: z.literal('workqueue').meta({
-    description: 'One FIFO queue per consumer group, with competing consumers.',
-  }),
-  maxLength: count('Ready messages a queue holds; publishes beyond it are rejected.').optional(),
-});
-
-const System = z.discriminatedUnion('type', [WorkQueueSystem]);
+const [firstSystem, ...otherSystems] = SYSTEMS.map((plugin) => plugin.schema);
+/** The `system:` block; each plugin reads its own fields through its own types. */
+export type SystemSpec = { type: string } & Record<string, unknown>;
+const System = z.discriminatedUnion('type', [firstSystem, ...otherSystems]) as unknown as z.ZodType<
+  SystemSpec,
+  SystemSpec
+>;
 
 const Consumer = z.strictObject({
   group: name('The consumer group.'),
@@ -145,6 +114,7 @@ const Consumer = z.strictObject({
     .enum(GUARANTEES)
     .default('at-least-once')
     .meta({ description: 'When the ack happens relative to the side effect.' }),
+  ...systemConsumerFields,
 });
 
 const instanceRef = z.union([z.number().int().min(0), z.literal('all')]);

@@ -1,0 +1,59 @@
+/**
+ * Schema building blocks for scenario fields with units. Values are written as users write
+ * them (`250ms`, `5000/s`, `1KB`, `50x`) and parsed by the kernel's strict parsers; a
+ * ParseError becomes a schema issue at the field's path.
+ */
+import { z } from 'zod';
+import { parseBytes, parseDuration, parseMultiplier, parseRate } from '../sim/units.js';
+
+/** A field parsed by one of the kernel's parsers. */
+export function parsed<T>(parse: (text: string | number) => T, description: string) {
+  return z
+    .union([z.string(), z.number()])
+    .transform((text, ctx): T => {
+      try {
+        return parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .meta({ description });
+}
+
+/** Milliseconds, from `250ms`, `30s`, `10m`, `2h`, `7d`, `1h30m`. */
+export const duration = (description: string) =>
+  parsed(parseDuration, `${description} A duration with a unit: 250ms, 30s, 10m, 2h, 7d, 1h30m.`);
+
+export const positiveDuration = (description: string) =>
+  duration(description).refine((ms) => ms > 0, { message: 'must be longer than 0' });
+
+/** Events per ms, from `5000/s`, `300/min`, `2/h`. */
+export const rate = (description: string) =>
+  parsed(parseRate, `${description} A rate: 5000/s, 300/min, 2/h.`);
+
+/** Bytes, from `512B`, `1KB` (1024), `64KB`, `1MB`. */
+export const bytes = (description: string) =>
+  parsed(parseBytes, `${description} A size: 512B, 1KB (1024 bytes), 64KB, 1MB.`);
+
+/** A rate (`10000/s`) or a multiple of the producer's baseline (`50x`). */
+export type RateOrMultiple = { perMs: number } | { times: number };
+export const rateOrMultiple = (description: string) =>
+  parsed<RateOrMultiple>(
+    (text) =>
+      typeof text === 'string' && /x\s*$/.test(text)
+        ? { times: parseMultiplier(text) }
+        : { perMs: parseRate(text) },
+    `${description} A rate (10000/s) or a multiple of the baseline (50x).`,
+  );
+
+/** A whole number ≥ 1. */
+export const count = (description: string) => z.number().int().min(1).meta({ description });
+
+/** A name usable in paths and folder names. */
+export const name = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-"')
+    .meta({ description });
