@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
+import { readdirSync } from 'node:fs';
 
 const WORKLOADS = {
   /** The bare kernel: M/M/8 at ρ = 0.9, 1,000,000 customers, seeded streams. */
@@ -44,20 +45,19 @@ const WORKLOADS = {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     return { seconds, events: kernel.events, messages: customers };
   },
-  'work queue: flash-sale.yaml': () => scenario(fileURLToPath(new URL('../scenarios/flash-sale.yaml', import.meta.url))),
-  'work queue: 10M messages': () => scenario(null),
+  'flash-sale.yaml': () => scenario(new URL('../scenarios/flash-sale.yaml', import.meta.url)),
+  // Every scenario in bench/workloads/ is a workload too.
+  ...Object.fromEntries(
+    readdirSync(new URL('./workloads/', import.meta.url))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => [f, () => scenario(new URL(`./workloads/${f}`, import.meta.url))]),
+  ),
 };
 
-const TEN_MILLION = `name: ten-million
-duration: 1000s
-system: { type: workqueue }
-producers: [{ name: p, rate: 10000/s, keys: { count: 10000 } }]
-consumers: [{ group: g, instances: 8, concurrency: 8, service: exp(5ms) }]
-`;
-
-async function scenario(file) {
-  const { loadScenario, parseScenario, runScenario } = await import('../dist/index.js');
-  const s = file === null ? parseScenario(TEN_MILLION, 'ten-million.yaml') : loadScenario(file);
+async function scenario(url) {
+  const { loadScenario, runScenario } = await import('../dist/index.js');
+  const s = loadScenario(fileURLToPath(url));
   const t0 = process.hrtime.bigint();
   const result = runScenario(s);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -73,17 +73,17 @@ async function one(name) {
 function main() {
   const self = fileURLToPath(import.meta.url);
   console.log(`queuesim bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`);
-  console.log('workload'.padEnd(30), 'wall s'.padStart(8), 'events/s'.padStart(12), 'msgs/s'.padStart(12), 'peak RSS MB'.padStart(12));
+  console.log('workload'.padEnd(34), 'wall s'.padStart(8), 'events/s'.padStart(12), 'msgs/s'.padStart(12), 'peak RSS MB'.padStart(12));
   for (const name of Object.keys(WORKLOADS)) {
     const child = spawnSync(process.execPath, [self, '--one', name], { encoding: 'utf8' });
     if (child.status !== 0) {
-      console.log(name.padEnd(30), 'failed:', child.stderr.trim().split('\n').slice(-3).join(' '));
+      console.log(name.padEnd(34), 'failed:', child.stderr.trim().split('\n').slice(-3).join(' '));
       continue;
     }
     const r = JSON.parse(child.stdout);
     const fmt = (n) => Math.round(n).toLocaleString('en-US');
     console.log(
-      name.padEnd(30),
+      name.padEnd(34),
       r.seconds.toFixed(2).padStart(8),
       fmt(r.events / r.seconds).padStart(12),
       fmt(r.messages / r.seconds).padStart(12),

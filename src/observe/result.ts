@@ -116,6 +116,19 @@ export interface ExpectationResult {
   pass: boolean;
 }
 
+/**
+ * A chart a system asks for beyond lag, throughput and latency: the named series metrics,
+ * one line per subject (or stacked areas), e.g. lag per partition or visible vs in-flight.
+ */
+export interface ChartDeclaration {
+  /** File name without .png. */
+  name: string;
+  title: string;
+  yLabel: string;
+  metrics: string[];
+  stacked?: boolean;
+}
+
 export interface Result {
   queuesim: string;
   scenario: string;
@@ -135,6 +148,8 @@ export interface Result {
   timeline: TimelineEntry[];
   anomalies: Record<string, Anomaly[]>;
   expectations: ExpectationResult[];
+  /** System-specific charts (see ChartDeclaration); absent when there are none. */
+  charts?: ChartDeclaration[];
   /** The scenario file's text, for the HTML report. */
   source: string;
 }

@@ -16,7 +16,7 @@ import type { ChartConfiguration, ChartDataset, Scale } from 'chart.js';
 // NodeNext (extensionless re-exports in an ESM package), hence the local `AnnotationOptions`.
 import type {} from 'chartjs-plugin-annotation';
 import type { ChartJSNodeCanvas } from 'chartjs-node-canvas';
-import type { PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
+import type { ChartDeclaration, PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
 import { formatClock } from '../sim/units.js';
 
 export interface ChartSpec {
@@ -103,7 +103,25 @@ const MAX_CLOCK_INTERVALS = 10;
 export function chartConfigs(result: Result): ChartSpec[] {
   const ctx = chartContext(result);
   const specs = [lagChart(ctx), throughputChart(ctx), latencyChart(ctx)];
+  specs.push(...(result.charts ?? []).map((declared) => declaredChart(ctx, declared)));
   return specs.filter((spec) => spec.config.data.datasets.length > 0);
+}
+
+/** A chart a system declared in the result: each metric's subjects as lines, or stacked areas. */
+function declaredChart(ctx: ChartContext, declared: ChartDeclaration): ChartSpec {
+  const datasets = declared.metrics.flatMap((metric) =>
+    lines(ctx, metric, (subject) => ({
+      label: declared.metrics.length > 1 ? `${metric} ${subject}` : subject,
+      ...(declared.stacked ? { fill: true, backgroundColor: `${ctx.colorOf(subject)}99` } : {}),
+    })),
+  );
+  const title = `${ctx.result.scenario}: ${declared.title}`;
+  const config = lineConfig(ctx, title, datasets, declared.yLabel);
+  if (declared.stacked) {
+    const scales = config.options?.scales as Record<string, { stacked?: boolean }>;
+    scales.y.stacked = true;
+  }
+  return { name: declared.name, title, config };
 }
 
 interface ChartContext {

@@ -176,3 +176,26 @@ describe('renderCharts', () => {
     await expect(renderCharts(specs, { width: 0, height: 100 })).rejects.toThrow(/size/);
   });
 });
+
+describe('charts a system declares', () => {
+  it('adds one chart per declaration, a dataset per subject, stacked when asked', () => {
+    const base = sampleResult();
+    const n = base.series.tMs.length;
+    const result = sampleResult({
+      series: { ...base.series, partitionLag: { 'p-0': Array(n).fill(3), 'p-1': Array(n).fill(5) } },
+      charts: [{ name: 'partition-lag', title: 'lag per partition', yLabel: 'records', metrics: ['partitionLag'], stacked: true }],
+    });
+    const spec = chartConfigs(result).find((s) => s.name === 'partition-lag');
+    expect(spec?.title).toBe(`${result.scenario}: lag per partition`);
+    const datasets = spec?.config.data.datasets ?? [];
+    expect(datasets.map((d) => d.label)).toEqual(['p-0', 'p-1']);
+    expect(datasets.every((d) => (d as { fill?: boolean }).fill === true)).toBe(true);
+    expect((spec?.config.options?.scales?.y as { stacked?: boolean }).stacked).toBe(true);
+    expect(datasets[1].data[0]).toEqual({ x: base.series.tMs[0], y: 5 });
+  });
+
+  it('leaves out a declared chart whose series is missing', () => {
+    const result = sampleResult({ charts: [{ name: 'x', title: 'x', yLabel: 'x', metrics: ['nope'] }] });
+    expect(chartConfigs(result).map((s) => s.name)).not.toContain('x');
+  });
+});
