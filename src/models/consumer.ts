@@ -17,6 +17,7 @@ import type { Kernel } from '../sim/kernel.js';
 import { pagedUint8 } from '../sim/paged.js';
 import type { Ledger, MessageId } from '../observe/ledger.js';
 import type { System } from './system.js';
+import { handlerFails, type PoisonRule } from './poison.js';
 
 export type Guarantee = 'at-most-once' | 'at-least-once' | 'effectively-once';
 export const GUARANTEES: readonly Guarantee[] = [
@@ -76,7 +77,14 @@ export interface InstanceOptions {
   random: Random;
   /** Shared by every instance of the group, as a real store would be. */
   store: IdempotencyStore | null;
+  /** Messages whose handler fails; null for none. */
+  poison: PoisonRule | null;
+  /** What the consumer does when its handler fails: ask for redelivery, or reject. */
+  onError: OnError;
 }
+
+export type OnError = 'requeue' | 'reject';
+export const ON_ERROR: readonly OnError[] = ['requeue', 'reject'];
 
 export class ConsumerInstance {
   alive = true;
@@ -154,12 +162,30 @@ export class ConsumerInstance {
 
   /** The handler finished: apply the side effect, then ack unless a crash comes first. */
   complete(delivery: Delivery): void {
-    const { group, guarantee, store } = this.options;
+    const { group, guarantee, store, poison } = this.options;
+    if (poison !== null && handlerFails(poison, delivery.id, delivery.attempt)) {
+      return this.handlerFailed(delivery);
+    }
     this.ledger.process(group, delivery.id);
     store?.add(delivery.id);
     if (guarantee !== 'at-most-once') {
       if (this.armed === 'after-process-before-ack') return this.crash('after-process-before-ack');
       this.acknowledge(delivery);
+    }
+    this.finish(delivery);
+  }
+
+  /**
+   * The handler threw: no side effect. Under at-most-once the message was already acked, so it
+   * is lost; otherwise the system is asked to redeliver it or to reject it (dead-letter or drop).
+   */
+  private handlerFailed(delivery: Delivery): void {
+    const { group, guarantee, onError } = this.options;
+    this.ledger.fail(group, delivery.id);
+    if (guarantee === 'at-most-once') {
+      this.ledger.abandon(group, delivery.id, 'processing-failed');
+    } else {
+      this.system.fail(delivery, onError === 'requeue');
     }
     this.finish(delivery);
   }

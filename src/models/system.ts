@@ -22,6 +22,11 @@ export interface System {
   publish(producer: number, id: MessageId): void;
   /** A consumer acknowledged a delivery. */
   ack(delivery: Delivery): void;
+  /**
+   * The consumer's handler failed on a delivery (no side effect): with `requeue` it asks for
+   * a redelivery (AMQP nack with requeue), without it rejects the message (dead-letter or drop).
+   */
+  fail(delivery: Delivery, requeue: boolean): void;
   /** A crashed instance gives back the deliveries it had not acknowledged, in delivery order. */
   release(instance: ConsumerInstance, unacked: Delivery[]): void;
   /** An instance of group `group` has a free handler (finished, restarted): deliver more. */

@@ -102,6 +102,15 @@ export class WorkQueue implements System {
     this.ledger.ack(g, delivery.id);
   }
 
+  /** A requeued failure goes back to the head; a rejected one is dropped (no dead letters here). */
+  fail(delivery: Delivery, requeue: boolean): void {
+    const g = delivery.instance.options.group;
+    const queue = this.queues[g];
+    queue.unacked--;
+    if (requeue) queue.ready.pushFront(delivery.id, delivery.attempt);
+    else this.ledger.drop(g, delivery.id, 'rejected');
+  }
+
   release(instance: ConsumerInstance, unacked: Delivery[]): void {
     const queue = this.queues[instance.options.group];
     queue.unacked -= unacked.length;

@@ -48,6 +48,8 @@ export class GroupState {
   processed = 0;
   duplicates = 0;
   duplicatesSuppressed = 0;
+  /** Handler attempts that failed (poison messages). */
+  failures = 0;
   orderingViolations = 0;
   /** Processings in the current sample interval (duplicates included): throughput. */
   processedInInterval = 0;
@@ -218,6 +220,11 @@ export class Ledger {
         group.maxSeq[key] = seq;
       }
     }
+  }
+
+  /** The consumer's handler failed on a delivery: no side effect was applied. */
+  fail(g: number, _id: MessageId): void {
+    this.groups[g].failures++;
   }
 
   /** An idempotent consumer recognised a redelivery and did not apply its effect again. */

@@ -34,6 +34,8 @@ export interface GroupSummary {
   duplicatesSuppressed: number;
   /** Deliveries with attempt > 1. */
   redeliveries: number;
+  /** Handler attempts that failed (poison messages), with no side effect. */
+  failures: number;
   losses: Losses;
   deadLettered: number;
   deadLetteredByReason: Record<string, number>;

@@ -54,6 +54,7 @@ export function summaryRows(group: GroupSummary): SummaryRow[] {
   const suppressed = `(+${formatCount(group.duplicatesSuppressed)} suppressed)`;
   add('duplicates', `${formatCount(group.duplicates)} ${suppressed}`, bad(group.duplicates));
   add('redeliveries', formatCount(group.redeliveries));
+  if (group.failures > 0) add('handler failures', formatCount(group.failures));
   add('losses', formatCount(group.losses.total), bad(group.losses.total));
   for (const [cause, n] of Object.entries(group.losses.byCause)) {
     add(`  ${cause}`, formatCount(n), 'detail');
@@ -64,16 +65,24 @@ export function summaryRows(group: GroupSummary): SummaryRow[] {
   }
   add('ordering violations', formatCount(group.orderingViolations), bad(group.orderingViolations));
   const { p50, p99, max } = group.latencyMs;
-  add('latency p50 / p99 / max', [p50, p99, max].map(formatDuration).join(' / '));
+  add('latency p50 / p99 / max', [p50, p99, max].map(formatSpan).join(' / '));
   add('max lag', formatCount(group.maxLag));
-  add('max oldest age', formatDuration(group.maxOldestAgeMs));
+  add('max oldest age', formatSpan(group.maxOldestAgeMs));
   add('backlog at end', formatCount(group.backlogAtEnd));
   for (const [phase, ms] of Object.entries(group.recoveryMs)) {
     const label = `recovery after ${phase}`;
     if (ms === null) add(label, 'never', 'bad');
-    else add(label, formatDuration(ms));
+    else add(label, formatSpan(ms));
   }
   return rows;
+}
+
+/** A duration rounded to what a reader can use: 3 significant figures, whole seconds past a minute. */
+export function formatSpan(ms: number): string {
+  if (ms >= 60_000) return formatDuration(Math.round(ms / 1000) * 1000);
+  if (ms === 0) return formatDuration(0);
+  const step = 10 ** (Math.floor(Math.log10(ms)) - 2);
+  return formatDuration(Math.round(ms / step) * step);
 }
 
 /** Integers with thousands separators (fixed, not locale-dependent); others to 2 decimals. */

@@ -133,12 +133,14 @@ function checkConsumers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], bas
 function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void {
   const groups = spec.consumers.map((c) => c.group);
   spec.faults.forEach((fault, i) => {
+    if (fault.kind === 'poison' && fault.group === undefined) return;
     const consumer = spec.consumers.find((c) => c.group === fault.group);
-    if (consumer === undefined) {
+    if (consumer === undefined || fault.group === undefined) {
       issues.push(at(['faults', i, 'group'],
-        `no consumer group "${fault.group}"; groups are ${groups.join(', ')}${suggestion(fault.group, groups)}`));
+        `no consumer group "${fault.group}"; groups are ${groups.join(', ')}${suggestion(fault.group ?? '', groups)}`));
       return;
     }
+    if (fault.kind === 'poison') return;
     if (typeof fault.instance === 'number' && fault.instance >= consumer.instances) {
       issues.push(at(['faults', i, 'instance'],
         `group "${fault.group}" has ${consumer.instances} instance(s), numbered from 0`));

@@ -17,6 +17,8 @@ import type { Result } from '../observe/result.js';
 import { Producer } from '../models/producer.js';
 import { keyChooser, type KeySkew } from '../models/keys.js';
 import { scheduleFaults, type Fault, type FaultTarget } from '../models/faults.js';
+import { IdempotencyStore, type InstanceOptions } from '../models/consumer.js';
+import type { PoisonRule } from '../models/poison.js';
 import { systemPlugin } from './systems/index.js';
 import { VERSION } from '../version.js';
 import type { Scenario } from './load.js';
@@ -40,7 +42,25 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
 
   const keyBases = addKeySpaces(ledger, spec);
   const groups = spec.consumers.map((consumer) => ledger.addGroup(consumer.group));
-  const wired = systemPlugin(spec.system.type).wire({ kernel, ledger, rng, scenario, groups });
+  const stores = spec.consumers.map((c) => (c.delivery === 'effectively-once' ? new IdempotencyStore() : null));
+  const poison = poisonRules(spec, seed);
+  const instanceOptions = (c: number, index: number): InstanceOptions => {
+    const consumer = spec.consumers[c];
+    return {
+      group: groups[c],
+      groupName: consumer.group,
+      index,
+      concurrency: consumer.concurrency,
+      service: scenario.services[c],
+      guarantee: consumer.delivery,
+      random: rng.stream(`consumer/${consumer.group}/${index}/service`),
+      store: stores[c],
+      poison: poison.get(consumer.group) ?? null,
+      onError: consumer.onError,
+    };
+  };
+  const plugin = systemPlugin(spec.system.type);
+  const wired = plugin.wire({ kernel, ledger, rng, scenario, groups, instanceOptions });
   const { system, instances } = wired;
 
   const producers = spec.producers.map((p, i) => {
@@ -61,7 +81,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const sampler = new Sampler(kernel, ledger, sampleEveryMs, endMs, spec.producers.map((p) => p.name), wired.gauges);
   sampler.start();
   for (const producer of producers) producer.start();
-  scheduleFaults(kernel, ledger, spec.faults.map((f) => toFault(f, spec, instances, endMs)));
+  const timedFaults = spec.faults.filter((f) => f.kind !== 'poison');
+  scheduleFaults(kernel, ledger, timedFaults.map((f) => toFault(f, spec, instances, endMs)));
 
   const onProgress = options.onProgress;
   kernel.run({ until: endMs, onProgress: onProgress && ((now) => onProgress(now, endMs)) });
@@ -111,8 +132,25 @@ function parseSkew(text: string): KeySkew {
   return zipf === null ? { kind: 'uniform' } : { kind: 'zipf', s: Number(zipf[1]) };
 }
 
+/** Poison rules by consumer group; a rule without `group` applies to every group. */
+function poisonRules(spec: ScenarioSpec, seed: number): Map<string, PoisonRule> {
+  const rules = new Map<string, PoisonRule>();
+  for (const fault of spec.faults) {
+    if (fault.kind !== 'poison') continue;
+    const rule: PoisonRule = {
+      every: fault.every ?? 0,
+      probability: fault.probability ?? 0,
+      ids: new Set(fault.ids ?? []),
+      failures: fault.failures === 'always' ? Infinity : fault.failures,
+      seed,
+    };
+    for (const c of spec.consumers) if (fault.group === undefined || fault.group === c.group) rules.set(c.group, rule);
+  }
+  return rules;
+}
+
 function toFault(
-  spec: FaultSpec,
+  spec: Exclude<FaultSpec, { kind: 'poison' }>,
   scenario: ScenarioSpec,
   instances: FaultTarget[][],
   endMs: number,

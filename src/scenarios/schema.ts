@@ -11,7 +11,7 @@ import { parseBytes } from '../sim/units.js';
 import { SYSTEMS } from './systems/index.js';
 import { count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
 export type { RateOrMultiple } from './fields.js';
-import { CRASH_POINTS, GUARANTEES } from '../models/consumer.js';
+import { CRASH_POINTS, GUARANTEES, ON_ERROR } from '../models/consumer.js';
 
 /**
  * Each system's own producer and consumer settings, under the real system's names. Typed as
@@ -114,6 +114,10 @@ const Consumer = z.strictObject({
     .enum(GUARANTEES)
     .default('at-least-once')
     .meta({ description: 'When the ack happens relative to the side effect.' }),
+  onError: z
+    .enum(ON_ERROR)
+    .default('requeue')
+    .meta({ description: 'When the handler fails: requeue (nack with requeue) or reject.' }),
   ...systemConsumerFields,
 });
 
@@ -142,7 +146,23 @@ const SlowdownFault = z.strictObject({
   factor: z.number().positive().meta({ description: 'Service times are multiplied by this.' }),
 });
 
-const Fault = z.discriminatedUnion('kind', [CrashFault, SlowdownFault]);
+const PoisonFault = z
+  .strictObject({
+    kind: z.literal('poison'),
+    group: z.string().optional().meta({ description: 'Only this group fails; default every group.' }),
+    every: count('Every n-th message is poison.').optional(),
+    probability: z.number().min(0).max(1).optional().meta({ description: 'Each message is poison with this probability (decided per message id, the same in every group and variant).' }),
+    ids: z.array(z.number().int().min(0)).optional().meta({ description: 'These message ids (production order, from 0) are poison.' }),
+    failures: z
+      .union([z.literal('always'), z.number().int().min(1)])
+      .default('always')
+      .meta({ description: 'How many attempts fail: always (a poison message) or the first n (transient).' }),
+  })
+  .refine((p) => p.every !== undefined || p.probability !== undefined || p.ids !== undefined, {
+    message: 'a poison fault needs every, probability or ids',
+  });
+
+const Fault = z.discriminatedUnion('kind', [CrashFault, SlowdownFault, PoisonFault]);
 
 export const ScenarioSchema = z
   .strictObject({
@@ -165,6 +185,17 @@ export const ScenarioSchema = z
       .record(z.string(), z.union([z.string(), z.number()]))
       .default({})
       .meta({ description: 'Assertions: `losses: 0`, `p99LatencyMs: "< 2000"`, `billing.maxLag: "< 5000"`.' }),
+    variants: z
+      .array(
+        z.strictObject({
+          name: name('The variant, as `compare` shows it.'),
+          set: z.record(z.string(), z.unknown()).meta({
+            description: 'Field path → value, like `consumers[0].delivery: at-most-once`.',
+          }),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Named variants for `queuesim compare` (ignored by `run`).' }),
   })
   .meta({ title: 'queuesim scenario' });
 

@@ -91,6 +91,7 @@ function groupSummary(series: GroupSeries, extra: Partial<GroupSummary>): GroupS
     duplicates: 0,
     duplicatesSuppressed: 0,
     redeliveries: 40,
+    failures: 0,
     losses: { total: 0, byCause: {} },
     deadLettered: 0,
     deadLetteredByReason: {},

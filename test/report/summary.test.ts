@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatActual, formatCount, renderSummary, summaryRows } from '../../src/report/summary.js';
+import { formatActual, formatCount, formatSpan, renderSummary, summaryRows } from '../../src/report/summary.js';
 import { formatDuration } from '../../src/sim/units.js';
 import { sampleResult } from './fixture.js';
 
@@ -35,12 +35,10 @@ describe('renderSummary', () => {
     expect(rowOf('dead-lettered')[1]).toMatch(/│ +5 │$/);
     expect(rowOf('delivery-limit')[0]).toMatch(/│ +5 │$/);
     expect(rowOf('ordering violations')[1]).toMatch(/│ +2 │$/);
-    const { p50, p99, max } = result.summary.groups.billing.latencyMs;
-    expect(rowOf('latency p50 / p99 / max')[0]).toContain(
-      `${formatDuration(p50)} / ${formatDuration(p99)} / ${formatDuration(max)}`,
-    );
+    // Shown rounded: 3 significant figures, whole seconds past a minute.
+    expect(rowOf('latency p50 / p99 / max')[0]).toContain('31ms / 5m45s / 7m40s');
     expect(rowOf('max lag')[0]).toMatch(/│ +69,000 │$/);
-    expect(rowOf('max oldest age')[0]).toContain(formatDuration(230_020));
+    expect(rowOf('max oldest age')[0]).toContain('3m50s │');
     expect(rowOf('backlog at end')[1]).toMatch(/│ +93,000 │$/);
     expect(rowOf('recovery after flash-sale')[0]).toContain(formatDuration(95_000));
     expect(rowOf('recovery after flash-sale')[1]).toMatch(/│ +never │$/);
@@ -112,5 +110,13 @@ describe('formatCount and formatActual', () => {
   it('shows n/a for an expectation with nothing measured', () => {
     expect(formatActual(null)).toBe('n/a');
     expect(formatActual(0.12345)).toBe('0.123');
+  });
+});
+
+describe('formatSpan', () => {
+  it('rounds to 3 significant figures, and to whole seconds past a minute', () => {
+    expect([0, 0.01234, 50.015, 9502.719, 201195.519, 7_260_000.4].map(formatSpan)).toEqual([
+      '0ms', '12us', '50ms', '9.5s', '3m21s', '2h1m',
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import type { Ledger } from '../../observe/ledger.js';
 import type { Result } from '../../observe/result.js';
 import type { Gauge, System } from '../../models/system.js';
 import type { FaultTarget } from '../../models/faults.js';
+import type { InstanceOptions } from '../../models/consumer.js';
 import type { PathKey, ScenarioIssue } from '../issues.js';
 import type { Scenario } from '../load.js';
 
@@ -22,6 +23,11 @@ export interface WiringContext {
   scenario: Scenario;
   /** The ledger group of each `consumers[]` entry, in order. */
   groups: number[];
+  /**
+   * The common options of instance `index` of `consumers[c]`: service time and its stream,
+   * guarantee, the group's idempotency store, poison messages and what a failure does.
+   */
+  instanceOptions(c: number, index: number): InstanceOptions;
 }
 
 export interface Wired {

@@ -1,6 +1,6 @@
 /** `system.type: workqueue`: one FIFO queue per consumer group, competing consumers. */
 import { z } from 'zod';
-import { ConsumerInstance, IdempotencyStore } from '../../models/consumer.js';
+import { ConsumerInstance } from '../../models/consumer.js';
 import { WorkQueue } from '../../models/work-queue.js';
 import { count } from '../fields.js';
 import type { SystemPlugin } from './plugin.js';
@@ -15,25 +15,15 @@ export const workQueue: SystemPlugin = {
   }),
   consumerFields: {},
   producerFields: {},
-  wire({ kernel, ledger, rng, scenario, groups }) {
+  wire({ kernel, ledger, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
     const maxLength = (spec.system.maxLength as number | undefined) ?? Infinity;
     const system = new WorkQueue(ledger, { maxLength });
     const instances = spec.consumers.map((consumer, c) => {
       const group = groups[c];
       system.addGroup(group, consumer.group);
-      const store = consumer.delivery === 'effectively-once' ? new IdempotencyStore() : null;
       return Array.from({ length: consumer.instances }, (_, index) => {
-        const instance = new ConsumerInstance(kernel, ledger, system, {
-          group,
-          groupName: consumer.group,
-          index,
-          concurrency: consumer.concurrency,
-          service: scenario.services[c],
-          guarantee: consumer.delivery,
-          random: rng.stream(`consumer/${consumer.group}/${index}/service`),
-          store,
-        });
+        const instance = new ConsumerInstance(kernel, ledger, system, instanceOptions(c, index));
         system.attach(group, instance);
         return instance;
       });
