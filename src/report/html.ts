@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import type { GroupSummary, Result } from '../observe/result.js';
 import { formatClock, formatDuration } from '../sim/units.js';
 import { type ChartSpec, clockTicks } from './charts.js';
-import { formatActual, formatCount, summaryRows } from './summary.js';
+import { formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
 
 /** Renders the whole report page. */
 export function renderHtml(result: Result, specs: ChartSpec[]): string {
@@ -180,7 +180,7 @@ function htmlRows(group: GroupSummary): ReturnType<typeof summaryRows> {
   const q = group.queueWaitMs;
   const row = (label: string, values: number[]) => ({
     label,
-    value: values.map(formatDuration).join(' / '),
+    value: values.map(formatSpan).join(' / '),
     tone: 'plain' as const,
   });
   rows.splice(

@@ -35,6 +35,20 @@ describe('a valid scenario', () => {
   });
 });
 
+describe('JSON scenario files', () => {
+  it('load like YAML, and their errors carry positions too', () => {
+    const json = JSON.stringify({
+      name: 'as-json',
+      duration: '1m',
+      system: { type: 'workqueue' },
+      producers: [{ name: 'p', rate: '10/s' }],
+      consumers: [{ group: 'g', service: 'exp(5ms)' }],
+    }, null, 2);
+    expect(parseScenario(json, 'ok.json').spec.name).toBe('as-json');
+    expect(errorsOf(json.replace('"10/s"', '"10/sec"'))[0]).toMatch(/^bad\.yaml:\d+:\d+: producers\[0\]\.rate: /);
+  });
+});
+
 describe('refusals', () => {
   it('suggests the right field for a typo, with line and column', () => {
     expect(errorsOf(VALID.replace('instances: 2', 'instanses: 2'))).toEqual([
