@@ -45,6 +45,11 @@ export class Delivery {
   acked = false;
   /** Set when the holding instance crashed: its pending completion must do nothing. */
   cancelled = false;
+  /**
+   * Set when the system already recorded the `delivered` fact: a broker pushes into a prefetch
+   * buffer, so a delivery happens before a handler picks it up.
+   */
+  recorded = false;
 
   constructor(
     readonly id: MessageId,
@@ -113,7 +118,7 @@ export class ConsumerInstance {
 
   handle(delivery: Delivery): void {
     const { group, guarantee, store } = this.options;
-    this.ledger.deliver(group, delivery.id, delivery.attempt);
+    if (!delivery.recorded) this.ledger.deliver(group, delivery.id, delivery.attempt);
     this.held.push(delivery);
     if (guarantee === 'at-most-once') {
       this.acknowledge(delivery);

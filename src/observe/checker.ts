@@ -33,6 +33,7 @@ function summarizeGroup(ledger: Ledger, group: GroupState, g: number): GroupSumm
     duplicates: group.duplicates,
     duplicatesSuppressed: group.duplicatesSuppressed,
     redeliveries: group.redeliveries,
+    replayed: group.replayed,
     failures: group.failures,
     losses: { total: total(lossesByCause), byCause: lossesByCause },
     deadLettered: total(deadLetteredByReason),

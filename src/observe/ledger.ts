@@ -48,6 +48,8 @@ export class GroupState {
   processed = 0;
   duplicates = 0;
   duplicatesSuppressed = 0;
+  /** Processings of already processed messages after a deliberate replay (seek back). */
+  replayed = 0;
   /** Handler attempts that failed (poison messages). */
   failures = 0;
   orderingViolations = 0;
@@ -101,6 +103,16 @@ export class Ledger {
   private keySeq = new Int32Array(0);
   private readonly keyBases = new Map<string, number>();
   private clock: () => number = () => 0;
+  /**
+   * End of the warm-up (`--warmup`): before it, latency, queue wait, max lag and the oldest
+   * age are not recorded, so they describe the steady state. Counts cover the whole run.
+   */
+  private warmupEndMs = 0;
+
+  /** Excludes the first `ms` of the run from latency, queue wait, max lag and oldest age. */
+  useWarmup(ms: number): void {
+    this.warmupEndMs = ms;
+  }
 
   /** The ledger reads simulated time through this, so facts need not carry it. */
   useClock(now: () => number): void {
@@ -136,6 +148,11 @@ export class Ledger {
     this.keySeq = grown;
     this.keyBases.set(prefix, base);
     return base;
+  }
+
+  /** The key a message was produced with (NO_KEY for none): partitioners route by it. */
+  keyOfMessage(id: MessageId): KeyId {
+    return this.keyOf.get(id);
   }
 
   keyName(key: KeyId): string | null {
@@ -179,7 +196,7 @@ export class Ledger {
   enqueue(g: number, id: MessageId): void {
     const group = this.groups[g];
     group.flags.or(id, ENQUEUED);
-    if (++group.lag > group.maxLag) group.maxLag = group.lag;
+    if (++group.lag > group.maxLag && this.clock() >= this.warmupEndMs) group.maxLag = group.lag;
   }
 
   deliver(g: number, id: MessageId, attempt: number): void {
@@ -189,21 +206,30 @@ export class Ledger {
     const flags = group.flags.get(id);
     if ((flags & DELIVERED) === 0) {
       group.flags.set(id, flags | DELIVERED);
-      group.queueWait.record(this.clock() - this.produceTime.get(id));
+      const now = this.clock();
+      if (now >= this.warmupEndMs) group.queueWait.record(now - this.produceTime.get(id));
     }
   }
 
-  /** The consumer's side effect was applied. */
-  process(g: number, id: MessageId): void {
+  /**
+   * The consumer's side effect was applied. With `replay` (a log consumer group sought back on
+   * purpose), processing an already processed message counts as `replayed`, not as a duplicate,
+   * and is not an ordering violation.
+   */
+  process(g: number, id: MessageId, replay = false): void {
     const group = this.groups[g];
     const now = this.clock();
     const flags = group.flags.get(id);
     group.processedInInterval++;
+    if (replay && (flags & PROCESSED) !== 0) {
+      group.replayed++;
+      return;
+    }
     if ((flags & PROCESSED) === 0) {
       group.flags.set(id, flags | PROCESSED);
       group.processed++;
       const latency = now - this.produceTime.get(id);
-      group.latency.record(latency);
+      if (now >= this.warmupEndMs) group.latency.record(latency);
       group.intervalLatency.record(latency);
     } else {
       group.duplicates++;
@@ -328,7 +354,7 @@ export class Ledger {
     group.lag--;
     if (id === group.oldest) {
       const age = this.clock() - this.produceTime.get(id);
-      if (age > group.maxOldestAgeMs) group.maxOldestAgeMs = age;
+      if (age > group.maxOldestAgeMs && this.clock() >= this.warmupEndMs) group.maxOldestAgeMs = age;
       group.oldest++;
       this.advanceOldest(group);
     }

@@ -34,6 +34,8 @@ export interface GroupSummary {
   duplicatesSuppressed: number;
   /** Deliveries with attempt > 1. */
   redeliveries: number;
+  /** Processings repeated on purpose by a replay (a log group sought back); not duplicates. */
+  replayed?: number;
   /** Handler attempts that failed (poison messages), with no side effect. */
   failures: number;
   losses: Losses;
@@ -64,6 +66,22 @@ export interface Summary {
   /** Kernel events executed. */
   events: number;
   groups: Record<string, GroupSummary>;
+  /** Log systems: figures per partition (`<topic>-<p>`). */
+  partitions?: Record<string, PartitionSummary>;
+  /** Log systems: group → member id → its partitions at the end of the run. */
+  assignments?: Record<string, Record<string, string[]>>;
+}
+
+/** One partition of a log at the end of a run. */
+export interface PartitionSummary {
+  /** Records appended (the log-end offset). */
+  records: number;
+  /** First offset still retained. */
+  logStartOffset: number;
+  /** Largest lag of any group (log end − committed offset), seen at an append. */
+  maxLag: number;
+  /** Group → the member id owning the partition at the end, or null when unowned. */
+  owners: Record<string, string | null>;
 }
 
 /**
@@ -143,6 +161,8 @@ export interface Result {
     drainMs: number;
     sampleEveryMs: number;
     systemType: string;
+    /** `--warmup`: the first warmupMs are left out of latency, queue wait, max lag and oldest age. */
+    warmupMs?: number;
   };
   summary: Summary;
   series: Series;
@@ -152,6 +172,64 @@ export interface Result {
   expectations: ExpectationResult[];
   /** System-specific charts (see ChartDeclaration); absent when there are none. */
   charts?: ChartDeclaration[];
+  /** Managed queues (system type queue): requests and their price. */
+  cost?: CostSummary;
+  /** Brokers (system type broker): per-consumer deliveries and unroutable publishes. */
+  broker?: BrokerFigures;
+  /** Direct calls (system type direct): failed attempts, failures per phase, utilisation. */
+  direct?: DirectFigures;
   /** The scenario file's text, for the HTML report. */
   source: string;
+}
+
+/** Request cost of a managed queue (SQS): every call is billed, empty receives included. */
+export interface DirectFigures {
+  /** Failed attempts by cause, retried ones included (`summary.rejectedByCause` counts calls). */
+  failedAttemptsByCause: Record<string, number>;
+  /** Calls that finally failed while each load phase ran, by phase name. */
+  failedDuringPhase: Record<string, number>;
+  /** Mean of the sampled downstream utilisation (busy handlers / handlers). */
+  meanUtilisation: number;
+  maxUtilisation: number;
+  /** Most callers seen waiting for a handler at a sample. */
+  maxWaiting: number;
+}
+
+export interface CostSummary {
+  /** API calls by action (throttled calls excluded). Keys in sorted order. */
+  requestsByAction: Record<string, number>;
+  /** Requests as billed: each call once per started 64 KB chunk of its payload. */
+  billedRequests: number;
+  /** Receives that returned no message (billed too). */
+  emptyReceives: number;
+  /** Calls refused with ThrottlingException (FIFO throughput limits), by action. */
+  throttledByAction: Record<string, number>;
+  /** Short polls refused with OverLimit (in-flight limit reached). */
+  overLimit: number;
+  dollars: number;
+  /** Dollars per million distinct messages processed (summed over groups); null when none. */
+  dollarsPerMillionProcessed: number | null;
+  queues: Record<string, QueueFigures>;
+}
+
+/** One queue's requests, cost and message movements. */
+export interface QueueFigures {
+  requestsByAction: Record<string, number>;
+  billedRequests: number;
+  emptyReceives: number;
+  dollars: number;
+  /** Messages moved to the dead-letter queue (maxReceiveCount). */
+  redriven: number;
+  /** Producer retries swallowed by FIFO deduplication. */
+  deduplicated: number;
+  /** Messages deleted by retention expiry. */
+  expired: number;
+}
+
+/** A broker's own figures: the prefetch imbalance shows in the per-consumer counts. */
+export interface BrokerFigures {
+  /** Per consumer instance (`group/index`): the queue it reads, deliveries and redeliveries. */
+  consumers: Record<string, { queue: string; deliveries: number; redeliveries: number }>;
+  /** Publishes that reached no queue: returned to a mandatory publisher, or dropped silently. */
+  unroutable: { returned: number; dropped: number };
 }

@@ -269,6 +269,25 @@ function lineConfig(
   return config as unknown as ChartConfiguration;
 }
 
+/** Colours in series order (Tableau 10), for charts built outside this module. */
+export const CHART_PALETTE: readonly string[] = PALETTE;
+
+/**
+ * A line chart over simulated time, with the phases shaded and crashes and restarts marked,
+ * as the run report draws them: for charts built outside this module (compare's overlays).
+ */
+export function timeLineChart(
+  title: string,
+  yTitle: string,
+  endMs: number,
+  datasets: ChartDataset<'line', { x: number; y: number | null }[]>[],
+  phases: PhaseSpan[],
+  timeline: TimelineEntry[],
+): ChartConfiguration {
+  const ctx = { endMs: endMs || SECOND_MS, annotations: annotations(phases, timeline) } as ChartContext;
+  return lineConfig(ctx, title, datasets, yTitle);
+}
+
 function annotations(phases: PhaseSpan[], timeline: TimelineEntry[]): AnnotationOptions[] {
   const boxes: AnnotationOptions[] = phases.map((phase) => ({
     type: 'box',
@@ -367,6 +386,8 @@ function xScaleOptions(config: ChartConfiguration): XScaleOptions {
 export function withTickFormatters(config: ChartConfiguration): ChartConfiguration {
   const copy = structuredClone(config);
   const ticks = clockTicks(copy);
+  // Not a chart over simulated time (bars, a swept parameter): chart.js's own ticks.
+  if (ticks.length === 0) return copy;
   const labels = new Map(ticks.map((t) => [t.value, t.label]));
   const x = xScaleOptions(copy);
   x.afterBuildTicks = (axis) => {

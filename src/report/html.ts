@@ -48,6 +48,32 @@ ${anomaliesSection(result)}
 `;
 }
 
+/**
+ * A report page of other sections (compare, sweep) with the same style, libraries and chart
+ * script as the run report. `body` is trusted HTML built with `escapeHtml`.
+ */
+export function renderPage(title: string, version: string, body: string, specs: ChartSpec[]): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="queuesim ${escapeHtml(version)}">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+${specs.length > 0 ? chartsSection(specs) : ''}
+<script type="application/json" id="queuesim-data">${jsonForHtml(chartData(specs))}</script>
+<script>${inlineScript(libraries().chartJs)}</script>
+<script>${inlineScript(libraries().annotation)}</script>
+<script>${PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Escaping
 // ---------------------------------------------------------------------------------------------
@@ -275,11 +301,11 @@ ${tables.join('\n')}
 }
 
 /** A table cell: plain text, or text with a class from this module (never from the result). */
-type Cell = string | { text: string; className: string };
+export type Cell = string | { text: string; className: string };
 
 const num = (text: string): Cell => ({ text, className: 'num' });
 
-function tableHtml(className: string, head: string[], rows: Cell[][]): string {
+export function tableHtml(className: string, head: string[], rows: Cell[][]): string {
   const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map(cellHtml).join('')}</tr>`).join('\n');
   const thead = `<thead><tr>${th}</tr></thead>`;
@@ -337,23 +363,26 @@ const PAGE_SCRIPT = `
   data.charts.forEach(function (chart, i) {
     try {
       var config = chart.config;
-      var labels = new Map(chart.xTicks.map(function (t) { return [t.value, t.label]; }));
-      var x = config.options.scales.x;
-      x.afterBuildTicks = function (axis) {
-        axis.ticks = chart.xTicks.map(function (t) { return { value: t.value }; });
-      };
-      x.ticks = Object.assign({}, x.ticks, {
-        callback: function (value) {
-          var label = labels.get(Number(value));
-          return label === undefined ? clock(value) : label;
-        }
-      });
-      config.options.plugins = config.options.plugins || {};
-      config.options.plugins.tooltip = {
-        callbacks: {
-          title: function (items) { return items.length ? clock(items[0].parsed.x) : ''; }
-        }
-      };
+      // Charts over simulated time carry clock ticks; others (bars, a swept parameter) don't.
+      if (chart.xTicks.length > 0) {
+        var labels = new Map(chart.xTicks.map(function (t) { return [t.value, t.label]; }));
+        var x = config.options.scales.x;
+        x.afterBuildTicks = function (axis) {
+          axis.ticks = chart.xTicks.map(function (t) { return { value: t.value }; });
+        };
+        x.ticks = Object.assign({}, x.ticks, {
+          callback: function (value) {
+            var label = labels.get(Number(value));
+            return label === undefined ? clock(value) : label;
+          }
+        });
+        config.options.plugins = config.options.plugins || {};
+        config.options.plugins.tooltip = {
+          callbacks: {
+            title: function (items) { return items.length ? clock(items[0].parsed.x) : ''; }
+          }
+        };
+      }
       new Chart(document.getElementById('chart-' + i), config);
       drawn += 1;
     } catch (err) {

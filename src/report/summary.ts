@@ -7,7 +7,7 @@
  * with `color: false` the output holds no ANSI escape at all.
  */
 import Table from 'cli-table3';
-import type { GroupSummary, Result } from '../observe/result.js';
+import type { BrokerFigures, CostSummary, DirectFigures, GroupSummary, Result } from '../observe/result.js';
 import { formatDuration } from '../sim/units.js';
 
 export interface SummaryOptions {
@@ -39,6 +39,10 @@ export function renderSummary(result: Result, opts: SummaryOptions): string {
   for (const [name, group] of Object.entries(result.summary.groups)) {
     out.push('', groupTable(name, group, opts.color, paint));
   }
+  if (result.broker !== undefined) out.push('', consumerTable(result.broker, opts.color));
+  if (result.summary.assignments !== undefined) out.push('', ...assignmentLines(result, paint));
+  if (result.cost !== undefined) out.push('', ...costLines(result.cost, paint));
+  if (result.direct !== undefined) out.push('', ...directLines(result.direct, paint));
   if (result.expectations.length > 0) out.push('', ...expectationLines(result, paint));
   return `${out.join('\n')}\n`;
 }
@@ -54,6 +58,7 @@ export function summaryRows(group: GroupSummary): SummaryRow[] {
   const suppressed = `(+${formatCount(group.duplicatesSuppressed)} suppressed)`;
   add('duplicates', `${formatCount(group.duplicates)} ${suppressed}`, bad(group.duplicates));
   add('redeliveries', formatCount(group.redeliveries));
+  if ((group.replayed ?? 0) > 0) add('replayed', formatCount(group.replayed ?? 0));
   if (group.failures > 0) add('handler failures', formatCount(group.failures));
   add('losses', formatCount(group.losses.total), bad(group.losses.total));
   for (const [cause, n] of Object.entries(group.losses.byCause)) {
@@ -137,6 +142,77 @@ function groupTable(name: string, group: GroupSummary, color: boolean, paint: Pa
     else table.push([row.label, row.value]);
   }
   return table.toString();
+}
+
+/** Managed-queue cost: requests by action, empty receives and dollars, overall and per queue. */
+export function costLines(cost: CostSummary, paint: Paint = (text) => text): string[] {
+  const perMillion = cost.dollarsPerMillionProcessed;
+  const lines = [
+    `${paint('cost', 'bold')}  ${formatDollars(cost.dollars)}  ` +
+      `(${perMillion === null ? 'n/a' : formatDollars(perMillion)} per million processed)  ` +
+      `billed requests ${formatCount(cost.billedRequests)}  empty receives ${formatCount(cost.emptyReceives)}`,
+  ];
+  const calls = Object.entries(cost.requestsByAction).map(([a, n]) => `${a} ${formatCount(n)}`);
+  lines.push(`  requests: ${calls.join(', ')}`);
+  const throttled = Object.entries(cost.throttledByAction).map(([a, n]) => `${a} ${formatCount(n)}`);
+  if (throttled.length > 0) lines.push(`  throttled: ${throttled.join(', ')}`);
+  if (cost.overLimit > 0) lines.push(`  OverLimit receives: ${formatCount(cost.overLimit)}`);
+  for (const [name, q] of Object.entries(cost.queues)) {
+    const moved = [
+      q.redriven > 0 ? `to DLQ ${formatCount(q.redriven)}` : '',
+      q.expired > 0 ? `expired ${formatCount(q.expired)}` : '',
+      q.deduplicated > 0 ? `deduplicated ${formatCount(q.deduplicated)}` : '',
+    ].filter((t) => t !== '');
+    lines.push(`  ${name}: ${formatDollars(q.dollars)}, ${formatCount(q.billedRequests)} billed requests, ` +
+      `${formatCount(q.emptyReceives)} empty receives${moved.length > 0 ? `, ${moved.join(', ')}` : ''}`);
+  }
+  return lines;
+}
+
+/** Direct calls: the downstream's load and the calls that failed at the peak. */
+export function directLines(direct: DirectFigures, paint: Paint = (text) => text): string[] {
+  const percent = (u: number): string => `${Math.round(u * 1000) / 10}%`;
+  const lines = [
+    `${paint('downstream', 'bold')}  utilisation mean ${percent(direct.meanUtilisation)}, ` +
+      `max ${percent(direct.maxUtilisation)}  most callers waiting ${formatCount(direct.maxWaiting)}`,
+  ];
+  const attempts = Object.entries(direct.failedAttemptsByCause).map(([c, n]) => `${c} ${formatCount(n)}`);
+  if (attempts.length > 0) lines.push(`  failed attempts (retries included): ${attempts.join(', ')}`);
+  for (const [phase, n] of Object.entries(direct.failedDuringPhase)) {
+    lines.push(`  calls failed during ${phase}: ${formatCount(n)}`);
+  }
+  return lines;
+}
+
+/** Dollars with 4 significant figures: request costs are often fractions of a cent. */
+function formatDollars(dollars: number): string {
+  return dollars === 0 ? '$0' : `$${Number(dollars.toPrecision(4))}`;
+}
+
+/** A broker's deliveries per consumer instance: where prefetch sent the work. */
+function consumerTable(broker: BrokerFigures, color: boolean): string {
+  const table = new Table({
+    head: ['consumer', 'queue', 'deliveries', 'redeliveries'],
+    colAligns: ['left', 'left', 'right', 'right'],
+    style: color
+      ? { head: ['cyan'], border: ['grey'], compact: true }
+      : { head: [], border: [], compact: true },
+  });
+  for (const [name, c] of Object.entries(broker.consumers)) {
+    table.push([name, c.queue, formatCount(c.deliveries), formatCount(c.redeliveries)]);
+  }
+  return table.toString();
+}
+
+/** A log's assignment at the end: each member's partitions (idle members show none). */
+function assignmentLines(result: Result, paint: Paint): string[] {
+  const lines = [paint('assignment at the end', 'bold')];
+  for (const [group, members] of Object.entries(result.summary.assignments ?? {})) {
+    for (const [member, partitions] of Object.entries(members)) {
+      lines.push(`  ${group}  ${member}: ${partitions.length === 0 ? '(idle)' : partitions.join(', ')}`);
+    }
+  }
+  return lines;
 }
 
 function expectationLines(result: Result, paint: Paint): string[] {

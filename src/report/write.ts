@@ -64,7 +64,7 @@ function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-interface OutputFile {
+export interface OutputFile {
   name: string;
   data: string | Buffer;
 }
@@ -78,7 +78,18 @@ export async function writeReport(
   result: Result,
   opts: WriteReportOptions,
 ): Promise<string[]> {
-  const files = await renderFiles(result, opts);
+  return writeFiles(dir, await renderFiles(result, opts), opts.beforeRename);
+}
+
+/**
+ * Writes `files` into `dir` (created if missing), each complete or absent: temporaries first,
+ * then renames. Returns the paths written. Shared by the compare and sweep reports.
+ */
+export async function writeFiles(
+  dir: string,
+  files: OutputFile[],
+  beforeRename?: () => void | Promise<void>,
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const suffix = `${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const temps: string[] = [];
@@ -88,7 +99,7 @@ export async function writeReport(
       temps.push(temp);
       await writeDurably(temp, file.data);
     }
-    await opts.beforeRename?.();
+    await beforeRename?.();
   } catch (err) {
     await Promise.all(temps.map((temp) => rm(temp, { force: true })));
     throw err;

@@ -46,15 +46,18 @@ export interface LoadOptions {
 }
 
 export function loadScenario(file: string, options: LoadOptions = {}): Scenario {
-  let source: string;
+  return parseScenario(readScenarioFile(file), file, { ...options, baseDir: dirname(file) });
+}
+
+/** A scenario file's text, or an InputError that names the file and why it can't be read. */
+export function readScenarioFile(file: string): string {
   try {
-    source = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code;
     throw new InputError(`cannot read scenario file "${file}": ${why}`);
   }
-  return parseScenario(source, file, { ...options, baseDir: dirname(file) });
 }
 
 export function parseScenario(
@@ -212,7 +215,7 @@ function describe(issue: z.core.$ZodIssue, data: unknown, at: At): ScenarioIssue
   const path = issue.path as PathKey[];
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = schemaKeysAt(ScenarioSchema, path, data);
+      const known = ownFields(schemaKeysAt(ScenarioSchema, path, data), path, data);
       return issue.keys.map((key) =>
         at([...path, key], `unknown field "${key}"${suggestion(key, known)}` +
           (known.length > 0 ? ` (fields here: ${known.join(', ')})` : ''), key),
@@ -243,6 +246,21 @@ function describe(issue: z.core.$ZodIssue, data: unknown, at: At): ScenarioIssue
     default:
       return [at(path, issue.message)];
   }
+}
+
+/**
+ * The fields that apply here: producers and consumers carry every system's settings in the
+ * schema, but a typo is answered with the common fields and the named system's own only.
+ */
+function ownFields(known: string[], path: PathKey[], data: unknown): string[] {
+  const section = path[0];
+  if (path.length !== 2 || (section !== 'producers' && section !== 'consumers')) return known;
+  const fieldsOf = (p: SystemPlugin) => Object.keys(section === 'producers' ? p.producerFields : p.consumerFields);
+  const type = valueAt(data, ['system', 'type']);
+  const own = SYSTEMS.find((p) => p.type === type);
+  const ownKeys = own === undefined ? [] : fieldsOf(own);
+  const foreign = new Set(SYSTEMS.flatMap(fieldsOf).filter((key) => !ownKeys.includes(key)));
+  return known.filter((key) => !foreign.has(key));
 }
 
 function valueAt(data: unknown, path: PathKey[]): unknown {

@@ -9,7 +9,8 @@
 import { Kernel } from '../sim/kernel.js';
 import { Rng } from '../sim/rng.js';
 import { RateProfile } from '../sim/rate-profile.js';
-import { Ledger } from '../observe/ledger.js';
+import { Ledger, NO_KEY } from '../observe/ledger.js';
+import type { System } from '../models/system.js';
 import { Sampler, defaultSampleEvery } from '../observe/sampler.js';
 import { anomalies, summarize } from '../observe/checker.js';
 import { evaluate } from '../observe/expectations.js';
@@ -21,12 +22,15 @@ import { IdempotencyStore, type InstanceOptions } from '../models/consumer.js';
 import type { PoisonRule } from '../models/poison.js';
 import { systemPlugin } from './systems/index.js';
 import { VERSION } from '../version.js';
+import { InputError } from './issues.js';
 import type { Scenario } from './load.js';
 import type { FaultSpec, ScenarioSpec } from './schema.js';
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
   seed?: number;
+  /** Leave the first `warmupMs` out of latency, queue wait, max lag and oldest age (`--warmup`). */
+  warmupMs?: number;
   /** Called now and then with the simulated time, for progress bars. */
   onProgress?: (simulatedMs: number, endMs: number) => void;
 }
@@ -39,6 +43,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const rng = new Rng(seed);
   const ledger = new Ledger();
   ledger.useClock(() => kernel.now);
+  const warmupMs = options.warmupMs ?? 0;
+  if (warmupMs >= endMs) {
+    throw new InputError(`--warmup ${warmupMs} ms is not shorter than the run (${endMs} ms with the drain)`);
+  }
+  if (warmupMs > 0) ledger.useWarmup(warmupMs);
 
   const keyBases = addKeySpaces(ledger, spec);
   const groups = spec.consumers.map((consumer) => ledger.addGroup(consumer.group));
@@ -77,6 +86,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     });
   });
 
+  // The initial backlog goes first at t = 0: samples and phases starting at 0 already see it.
+  if (spec.producers.some((p) => (p.backlog ?? 0) > 0)) {
+    kernel.at(0, publishBacklog, { ledger, system, spec, keyBases, rng });
+  }
   const sampleEveryMs = spec.report.sampleEvery ?? defaultSampleEvery(endMs);
   const sampler = new Sampler(kernel, ledger, sampleEveryMs, endMs, spec.producers.map((p) => p.name), wired.gauges);
   sampler.start();
@@ -100,6 +113,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       drainMs: spec.drain,
       sampleEveryMs,
       systemType: system.type,
+      ...(warmupMs > 0 ? { warmupMs } : {}),
     },
     summary,
     series: sampler.series(),
@@ -125,6 +139,35 @@ function addKeySpaces(ledger: Ledger, spec: ScenarioSpec): Map<string, number> {
   const bases = new Map<string, number>();
   for (const [prefix, count] of counts) bases.set(prefix, ledger.addKeys(prefix, count));
   return bases;
+}
+
+interface Backlog {
+  ledger: Ledger;
+  system: System;
+  spec: ScenarioSpec;
+  keyBases: Map<string, number>;
+  rng: Rng;
+}
+
+/**
+ * The state at t = 0 (`producers[].backlog`): each producer's backlog is published at once,
+ * with keys drawn as the producer draws them (from a stream of its own, so the producer's live
+ * traffic is unchanged), and the system spreads it over partitions and queues as it would any
+ * message. It is marked as a phase named `backlog` that starts and ends at 0, so
+ * `recoveryMs.backlog` is the time to catch up (lag back to its level before the backlog).
+ */
+function publishBacklog({ ledger, system, spec, keyBases, rng }: Backlog): void {
+  ledger.phaseStart('backlog');
+  spec.producers.forEach((p, index) => {
+    const count = p.backlog ?? 0;
+    const keys = p.keys === null ? null : keyChooser(keyBases.get(p.keys.prefix) ?? 0, p.keys.count, parseSkew(p.keys.skew));
+    const random = rng.stream(`producer/${p.name}/backlog-keys`);
+    for (let k = 0; k < count; k++) {
+      system.publish(index, ledger.produce(index, keys === null ? NO_KEY : keys(random)));
+    }
+  });
+  ledger.phaseEnd('backlog');
+  ledger.mark('backlog', 'producers', spec.producers.map((p) => `${p.name}: ${p.backlog ?? 0}`).join(', '));
 }
 
 function parseSkew(text: string): KeySkew {

@@ -89,6 +89,10 @@ const Producer = z.strictObject({
   keys: Keys.nullable().default(null),
   messageSize: parsed(parseBytes, 'Bytes per message: 512B, 1KB, 64KB.').default(1024),
   phases: z.array(Phase).default([]),
+  backlog: count(
+    'Messages already waiting at t = 0 (after an outage), keyed as this producer keys them; ' +
+      '`recoveryMs.backlog` is the time to catch up.',
+  ).optional(),
   ...systemProducerFields,
 });
 

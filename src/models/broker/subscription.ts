@@ -1,0 +1,167 @@
+/**
+ * A subscription (`basic.consume` on a channel): one consumer instance reading one queue.
+ *
+ * The broker pushes deliveries into the client's prefetch buffer as long as the consumer has
+ * fewer than `prefetch` unacknowledged ones (0 = unlimited); the instance's handlers take them
+ * from the buffer in delivery order. With `autoAck` the broker forgets a message the moment it
+ * is written to the socket: prefetch does not apply, and whatever sits in the buffer when the
+ * consumer dies is lost.
+ */
+import { Delivery, type ConsumerInstance } from '../consumer.js';
+
+/** How a consumer's connection ends when it crashes. */
+export type ConnectionLoss = 'clean' | 'silent';
+export const CONNECTION_LOSS: readonly ConnectionLoss[] = ['clean', 'silent'];
+
+/** A delivery with what the broker remembers about it while it is unacked. */
+export class BrokerDelivery extends Delivery {
+  constructor(
+    id: number,
+    attempt: number,
+    readonly subscription: Subscription,
+    /** Place in the queue's enqueue order (a classic queue requeues to it). */
+    readonly seq: number,
+    /** Expiry deadline, kept on requeue; Infinity for none. */
+    readonly expiresAtMs: number,
+    readonly deliveredAtMs: number,
+  ) {
+    super(id, attempt, subscription.instance);
+    this.recorded = true;
+  }
+
+  // The subscription's unacked list runs through its deliveries (no Set, no hashing).
+  prev: BrokerDelivery | null = null;
+  next: BrokerDelivery | null = null;
+  unacked = false;
+}
+
+/** Unacked deliveries in delivery order: an intrusive doubly linked list. */
+export class UnackedList {
+  first: BrokerDelivery | null = null;
+  last: BrokerDelivery | null = null;
+  size = 0;
+
+  add(d: BrokerDelivery): void {
+    d.unacked = true;
+    d.prev = this.last;
+    d.next = null;
+    if (this.last === null) this.first = d;
+    else this.last.next = d;
+    this.last = d;
+    this.size++;
+  }
+
+  /** Removes `d`; false if it was not in the list (already acked, or its channel closed). */
+  delete(d: BrokerDelivery): boolean {
+    if (!d.unacked) return false;
+    d.unacked = false;
+    if (d.prev === null) this.first = d.next;
+    else d.prev.next = d.next;
+    if (d.next === null) this.last = d.prev;
+    else d.next.prev = d.prev;
+    d.prev = d.next = null;
+    this.size--;
+    return true;
+  }
+
+  /** Empties the list and returns its deliveries in delivery order. */
+  takeAll(): BrokerDelivery[] {
+    const out: BrokerDelivery[] = [];
+    for (let d = this.first; d !== null; ) {
+      const next: BrokerDelivery | null = d.next;
+      d.unacked = false;
+      d.prev = d.next = null;
+      out.push(d);
+      d = next;
+    }
+    this.first = this.last = null;
+    this.size = 0;
+    return out;
+  }
+}
+
+export interface SubscriptionOptions {
+  /** Unacked deliveries allowed in flight; 0 for unlimited. */
+  prefetch: number;
+  autoAck: boolean;
+  connectionLoss: ConnectionLoss;
+}
+
+export class Subscription {
+  /** Unacked deliveries in delivery order. */
+  readonly unacked = new UnackedList();
+  /** Deliveries and redeliveries pushed to this consumer (per-consumer figures). */
+  deliveries = 0;
+  redeliveries = 0;
+  /** Set while the broker itself closes the channel (consumer timeout): a clean close. */
+  closingByBroker = false;
+  private buffer: BrokerDelivery[] = [];
+  private bufferHead = 0;
+  private pumping = false;
+  private again = false;
+
+  constructor(
+    readonly instance: ConsumerInstance,
+    readonly queue: number,
+    readonly options: SubscriptionOptions,
+  ) {
+    this.limit = options.autoAck || options.prefetch === 0 ? Infinity : options.prefetch;
+  }
+
+  /** Unacked deliveries allowed: prefetch, or Infinity (0 = unlimited; auto-ack ignores it). */
+  private readonly limit: number;
+
+  /** Whether the broker may push one more delivery now. */
+  get hasCapacity(): boolean {
+    return this.unacked.size < this.limit && this.instance.alive;
+  }
+
+  get buffered(): number {
+    return this.buffer.length - this.bufferHead;
+  }
+
+  push(delivery: BrokerDelivery): void {
+    this.deliveries++;
+    if (delivery.attempt > 1) this.redeliveries++;
+    if (!this.options.autoAck) this.unacked.add(delivery);
+    this.buffer.push(delivery);
+    // A busy instance takes it when a handler frees (a running pump re-checks on its own).
+    if (this.instance.free > 0) this.pump();
+  }
+
+  /** Hands buffered deliveries to free handlers, in delivery order. */
+  pump(): void {
+    if (this.pumping) {
+      this.again = true; // a handler finished inside handle(): the outer loop goes on
+      return;
+    }
+    this.pumping = true;
+    do {
+      this.again = false;
+      while (this.bufferHead < this.buffer.length && this.instance.free > 0) {
+        const delivery = this.buffer[this.bufferHead++];
+        if (this.bufferHead >= 1024 || this.bufferHead === this.buffer.length) this.compact();
+        this.instance.handle(delivery);
+      }
+    } while (this.again);
+    this.pumping = false;
+  }
+
+  /** Empties the buffer (the connection is gone) and returns what it held. */
+  takeBuffer(): BrokerDelivery[] {
+    const held = this.buffer.slice(this.bufferHead);
+    this.buffer = [];
+    this.bufferHead = 0;
+    return held;
+  }
+
+  private compact(): void {
+    if (this.bufferHead === this.buffer.length) {
+      this.buffer.length = 0;
+      this.bufferHead = 0;
+    } else if (this.bufferHead >= 1024 && this.bufferHead * 2 >= this.buffer.length) {
+      this.buffer = this.buffer.slice(this.bufferHead);
+      this.bufferHead = 0;
+    }
+  }
+}

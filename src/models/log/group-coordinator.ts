@@ -1,0 +1,333 @@
+/**
+ * A consumer group and its coordinator (SEMANTICS.md §1.5–1.7): members, generations, the
+ * assignment, committed offsets, and rebalances under the classic protocol.
+ *
+ * - The run starts with every group stable: members joined, partitions assigned, offsets
+ *   committed at 0 (the group existed before the traffic began).
+ * - Triggers: a member joins (a restarted or kicked-out instance comes back with a new member
+ *   id), a subscribed topic gets more partitions (autoOffsetReset decides where the group
+ *   starts on them, so `latest` skips what was written before they were assigned), a
+ *   crashed member is removed once `sessionTimeout` has passed without heartbeats, a member
+ *   whose processing exceeded `maxPollInterval` leaves.
+ * - A rebalance completes once every member has rejoined (a member rejoins at its next poll,
+ *   after the batch it is processing; a dead member never does, so it blocks the rebalance until
+ *   its session expires) and `rebalanceMs` (the JoinGroup/SyncGroup round trips) has passed.
+ * - Eager strategies (range, roundrobin, sticky): no member fetches anything while the
+ *   rebalance runs. cooperative-sticky: members keep their partitions; partitions that move are
+ *   revoked at the end of a first round and handed over in a second one, so only they pause.
+ * - Commits are valid only from a member of the current generation: a kicked-out zombie's
+ *   commit fails (CommitFailedException), so the next owner processes its work again.
+ *
+ * The ledger hears an ack for every offset a valid commit moves past, and a drop (cause
+ * `retention` or `offset-reset`) for every offset the group can no longer read. `resolvedTo`
+ * keeps the two from ever covering one offset twice.
+ */
+import type { Kernel } from '../../sim/kernel.js';
+import type { Ledger } from '../../observe/ledger.js';
+import {
+  assign,
+  cooperativeFirstRound,
+  type AssignmentStrategy,
+  type MemberSubscription,
+  type TopicPartition,
+} from './assignors.js';
+import type { Partition } from './partition.js';
+import type { LogConsumer } from './log-consumer.js';
+
+export type OffsetReset = 'earliest' | 'latest';
+export const OFFSET_RESETS: readonly OffsetReset[] = ['earliest', 'latest'];
+
+export interface LogGroupConfig {
+  name: string;
+  /** The ledger's group index. */
+  ledgerGroup: number;
+  /** Subscribed topics, by name. */
+  topics: string[];
+  strategy: AssignmentStrategy;
+  sessionTimeoutMs: number;
+  maxPollIntervalMs: number;
+  /** Time the JoinGroup/SyncGroup exchange takes once every member has rejoined. */
+  rebalanceMs: number;
+  autoOffsetReset: OffsetReset;
+}
+
+/** One membership of an instance: a new member id each time the instance (re)joins. */
+export class Member {
+  /** Global partition indices assigned in the current generation. */
+  assigned: number[] = [];
+  generation = -1;
+  inGroup = true;
+  dead = false;
+  rejoined = true;
+
+  constructor(
+    readonly id: string,
+    readonly instance: LogConsumer,
+  ) {}
+}
+
+export class LogGroup {
+  readonly members: Member[] = [];
+  generation = 0;
+  rebalancing = false;
+  rebalances = 0;
+  /** Committed offset per global partition (the next offset to read). */
+  readonly committed: Float64Array;
+  /** Every offset below this is acked or dropped in the ledger, for this group. */
+  private readonly resolvedTo: Float64Array;
+  /** One past the highest offset ever delivered to this group: below it is a redelivery. */
+  private readonly fetchedTo: Float64Array;
+  /** Offsets below this were sought back over by a replay: processing them again is a replay. */
+  readonly replayTo: Float64Array;
+  /** The member owning each global partition; null while unowned. */
+  readonly owner: (Member | null)[];
+  /** Global indices of the subscribed partitions (grows when a topic gets more partitions). */
+  readonly subscribed: number[];
+  /** 1 for a partition the group has no committed offset for yet (added by an increase). */
+  private readonly noOffset: Uint8Array;
+  private readyAtMs = 0;
+  private startedMs = 0;
+  private readonly cooperative: boolean;
+  private readonly partitionsPerTopic: Map<string, number>;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly ledger: Ledger,
+    readonly config: LogGroupConfig,
+    private readonly partitions: Partition[],
+    topicSizes: Map<string, number>,
+  ) {
+    const n = partitions.length;
+    this.committed = new Float64Array(n);
+    this.resolvedTo = new Float64Array(n);
+    this.fetchedTo = new Float64Array(n);
+    this.replayTo = new Float64Array(n);
+    this.owner = new Array<Member | null>(n).fill(null);
+    this.noOffset = new Uint8Array(n);
+    this.partitionsPerTopic = new Map([...topicSizes].filter(([t]) => config.topics.includes(t)));
+    this.subscribed = partitions
+      .filter((p) => config.topics.includes(p.topic) && p.index < (topicSizes.get(p.topic) ?? 0))
+      .map((p) => p.global);
+    this.cooperative = config.strategy === 'cooperative-sticky';
+  }
+
+  get g(): number {
+    return this.config.ledgerGroup;
+  }
+
+  /** Stable start: the given members, assigned at once, generation 1, no rebalance. */
+  start(members: Member[]): void {
+    this.members.push(...members);
+    this.applyAssignment(assign(this.config.strategy, this.subscriptions(), this.partitionsPerTopic));
+  }
+
+  /** Whether members must not fetch now (an eager rebalance is running). */
+  get paused(): boolean {
+    return this.rebalancing && !this.cooperative;
+  }
+
+  join(instance: LogConsumer, id: string): Member {
+    const member = new Member(id, instance);
+    this.members.push(member);
+    instance.member = member;
+    this.startRebalance(`${id} joined`);
+    return member;
+  }
+
+  /** The member has called poll() since the rebalance began: it has sent its JoinGroup. */
+  rejoin(member: Member): void {
+    member.rejoined = true;
+    this.tryComplete();
+  }
+
+  /** The instance died without leaving: the coordinator notices after the session timeout. */
+  crashed(member: Member): void {
+    member.dead = true;
+    this.kernel.schedule(this.config.sessionTimeoutMs, sessionExpired, { group: this, member });
+  }
+
+  remove(member: Member, reason: string): void {
+    if (!member.inGroup) return;
+    member.inGroup = false;
+    this.members.splice(this.members.indexOf(member), 1);
+    for (const p of member.assigned) if (this.owner[p] === member) this.owner[p] = null;
+    member.assigned = [];
+    this.startRebalance(`${member.id} ${reason}`);
+  }
+
+  /**
+   * A subscribed topic grew to `count` partitions (`added`, global indices): the group has no
+   * committed offset for them, so autoOffsetReset decides where it starts once they are
+   * assigned, and a rebalance hands them out.
+   */
+  partitionsIncreased(topic: string, count: number, added: number[]): void {
+    this.partitionsPerTopic.set(topic, count);
+    for (const p of added) {
+      this.subscribed.push(p);
+      this.noOffset[p] = 1;
+    }
+    this.startRebalance(`partitions of ${topic} increased to ${count}`);
+  }
+
+  /** Where an owner starts reading a newly assigned partition. */
+  private startOffset(p: number): number {
+    if (this.noOffset[p] === 0) return this.committed[p];
+    return this.outOfRange(p, -1);
+  }
+
+  /** A commit from `member`; false (CommitFailedException) if it is not of this generation. */
+  commit(member: Member, p: number, offset: number): boolean {
+    if (!member.inGroup || member.generation !== this.generation) return false;
+    this.noOffset[p] = 0;
+    this.committed[p] = offset;
+    const partition = this.partitions[p];
+    const from = Math.max(this.resolvedTo[p], partition.logStartOffset);
+    for (let o = from; o < offset; o++) this.ledger.ack(this.g, partition.idAt(o));
+    if (offset > this.resolvedTo[p]) this.resolvedTo[p] = offset;
+    return true;
+  }
+
+  /** Attempt number of a delivery (1 first, 2 again); also records the offset as delivered. */
+  delivered(p: number, offset: number): number {
+    if (offset < this.fetchedTo[p]) return 2;
+    this.fetchedTo[p] = offset + 1;
+    return 1;
+  }
+
+  /** Retention is deleting [from, to) of partition p: the group can never read them. */
+  truncated(p: number, from: number, to: number): void {
+    this.dropRange(p, Math.max(from, this.resolvedTo[p]), to, 'retention');
+  }
+
+  /**
+   * OFFSET_OUT_OF_RANGE on a fetch below the log start: reset by autoOffsetReset. `earliest`
+   * continues at the log start; `latest` skips to the end, and what it skips is lost.
+   */
+  outOfRange(p: number, position: number): number {
+    const partition = this.partitions[p];
+    const latest = this.config.autoOffsetReset === 'latest';
+    const to = latest ? partition.logEndOffset : partition.logStartOffset;
+    if (latest) this.dropRange(p, Math.max(partition.logStartOffset, this.resolvedTo[p]), to, 'offset-reset');
+    const from = position < 0 ? 'no committed offset' : String(position);
+    this.ledger.mark('offset-reset', `${this.config.name}/${partition.name}`,
+      `${this.config.autoOffsetReset}: ${from} → ${to}`);
+    return to;
+  }
+
+  /** A replay: every subscribed partition's committed offset and owner position go to `target`. */
+  seek(target: (partition: Partition) => number, detail: string): void {
+    for (const p of this.subscribed) {
+      const offset = target(this.partitions[p]);
+      if (this.fetchedTo[p] > this.replayTo[p]) this.replayTo[p] = this.fetchedTo[p];
+      this.committed[p] = offset;
+      const owner = this.owner[p];
+      if (owner !== null) owner.instance.seek(p, offset);
+    }
+    this.ledger.mark('replay', this.config.name, detail);
+    this.wakeAll();
+  }
+
+  private dropRange(p: number, from: number, to: number, cause: string): void {
+    const partition = this.partitions[p];
+    for (let o = from; o < to; o++) this.ledger.drop(this.g, partition.idAt(o), cause);
+    if (to > this.resolvedTo[p]) this.resolvedTo[p] = to;
+  }
+
+  private startRebalance(reason: string): void {
+    this.ledger.mark('rebalance', this.config.name, reason);
+    if (this.rebalancing) {
+      this.tryComplete();
+      return;
+    }
+    this.rebalancing = true;
+    this.rebalances++;
+    this.startedMs = this.kernel.now;
+    this.beginRound();
+  }
+
+  private beginRound(): void {
+    this.readyAtMs = this.kernel.now + this.config.rebalanceMs;
+    // Members waiting inside poll() rejoin at once; busy ones when their batch is done.
+    for (const m of this.members) m.rejoined = !m.dead && m.instance.idle;
+    this.kernel.at(this.readyAtMs, readyToComplete, this);
+  }
+
+  tryComplete(): void {
+    if (!this.rebalancing || this.kernel.now < this.readyAtMs) return;
+    for (const m of this.members) if (!m.rejoined) return;
+    const target = assign(this.config.strategy, this.subscriptions(), this.partitionsPerTopic);
+    if (!this.cooperative) {
+      this.applyAssignment(target);
+      this.finishRebalance();
+      return;
+    }
+    const round = cooperativeFirstRound(target, this.subscriptions());
+    let moving = false;
+    for (const [id, tps] of target) if (round.get(id)!.length !== tps.length) moving = true;
+    this.applyAssignment(round);
+    if (moving) {
+      this.ledger.mark('rebalance', this.config.name, 'second round: revoked partitions move');
+      this.beginRound();
+    } else {
+      this.finishRebalance();
+    }
+  }
+
+  private finishRebalance(): void {
+    this.rebalancing = false;
+    this.ledger.mark('rebalance-end', this.config.name,
+      `generation ${this.generation}, ${this.kernel.now - this.startedMs} ms`);
+    this.wakeAll();
+  }
+
+  private applyAssignment(assignment: Map<string, TopicPartition[]>): void {
+    this.generation++;
+    const index = this.topicIndex();
+    this.owner.fill(null);
+    for (const m of this.members) {
+      const before = new Set(this.cooperative ? m.assigned : []);
+      m.assigned = (assignment.get(m.id) ?? []).map((tp) => index.get(tp.topic)! + tp.partition);
+      m.generation = this.generation;
+      for (const p of m.assigned) {
+        this.owner[p] = m;
+        // Eager revokes everything, so every partition restarts from its committed offset.
+        if (!before.has(p)) m.instance.assigned(p, this.startOffset(p));
+      }
+    }
+  }
+
+  private wakeAll(): void {
+    this.kernel.schedule(0, wakeMembers, this);
+  }
+
+  private subscriptions(): MemberSubscription[] {
+    return this.members.map((m) => ({
+      id: m.id,
+      topics: this.config.topics,
+      owned: m.assigned.map((p) => ({ topic: this.partitions[p].topic, partition: this.partitions[p].index })),
+    }));
+  }
+
+  private topicIndex(): Map<string, number> {
+    const first = new Map<string, number>();
+    for (const p of this.partitions) if (!first.has(p.topic)) first.set(p.topic, p.global);
+    return first;
+  }
+}
+
+interface Expiry {
+  group: LogGroup;
+  member: Member;
+}
+
+function sessionExpired({ group, member }: Expiry): void {
+  group.remove(member, 'session timeout expired');
+}
+
+function readyToComplete(group: LogGroup): void {
+  group.tryComplete();
+}
+
+function wakeMembers(group: LogGroup): void {
+  for (const m of group.members) m.instance.wake(m);
+}

@@ -1,0 +1,355 @@
+/**
+ * A log consumer instance: Kafka's poll loop on one thread (SEMANTICS.md §1.6–1.7).
+ *
+ * poll() returns up to `maxPollRecords` records from the assigned partitions, in offset order
+ * per partition, starting from a partition that rotates from poll to poll. The records are
+ * processed one after another with the group's service-time distribution; the next poll comes
+ * when the batch is done. An idle consumer is woken by an append to one of its partitions (a
+ * long poll with fetch.min.bytes = 1 returns at once).
+ *
+ * When the position becomes a committed offset:
+ * - `enableAutoCommit`: inside poll(), once `autoCommitInterval` has passed, the positions of
+ *   earlier polls are committed; also before rejoining a rebalance. At-least-once, with the
+ *   records processed since the last auto-commit repeated after a crash.
+ * - at-most-once (manual): the batch's positions are committed right after the poll, before
+ *   processing. A crash loses the committed, unprocessed rest of the batch.
+ * - at-least-once / effectively-once (manual): committed after processing, per batch (the
+ *   default) or per record (`commitEvery: record`). effectively-once adds the group's
+ *   idempotency store: a record already applied is recognised and not applied again.
+ *
+ * Crash points (faults): `after-ack-before-process` right after the at-most-once commit,
+ * `after-process-before-ack` right after a record is processed (before any commit of it),
+ * `mid-process` halfway through the next record. A crash at a time cancels the batch.
+ */
+import type { Kernel } from '../../sim/kernel.js';
+import type { Ledger } from '../../observe/ledger.js';
+import type { CrashPoint, InstanceOptions } from '../consumer.js';
+import type { FaultTarget } from '../faults.js';
+import type { LogGroup, Member } from './group-coordinator.js';
+import type { Partition } from './partition.js';
+
+export type CommitEvery = 'batch' | 'record';
+export const COMMIT_EVERY: readonly CommitEvery[] = ['batch', 'record'];
+
+export interface LogConsumerOptions {
+  instance: InstanceOptions;
+  maxPollRecords: number;
+  enableAutoCommit: boolean;
+  autoCommitIntervalMs: number;
+  commitEvery: CommitEvery;
+}
+
+/** One poll's records being processed; cancelled when the instance crashes. */
+interface Batch {
+  consumer: LogConsumer;
+  cancelled: boolean;
+}
+
+export class LogConsumer implements FaultTarget {
+  alive = true;
+  slowdown = 1;
+  armed: CrashPoint | null = null;
+  onCrash: (() => void) | null = null;
+  readonly name: string;
+  member: Member | null = null;
+  private busy = false;
+  private incarnation = 0;
+  /** Fetch position per global partition (in memory; lost on crash). */
+  private readonly position: Float64Array;
+  /** One past the last processed offset per global partition. */
+  private readonly processedTo: Float64Array;
+  private readonly touched: number[] = [];
+  private readonly isTouched: Uint8Array;
+  private readonly batchPartition: Int32Array;
+  private readonly batchOffset: Float64Array;
+  private readonly batchId: Int32Array;
+  private readonly batchReplay: Uint8Array;
+  private batchLength = 0;
+  private next = 0;
+  private batch: Batch | null = null;
+  private cursor = 0;
+  private lastPollMs = 0;
+  private lastAutoCommitMs = 0;
+  private watchdog = false;
+  private autoCommitTimer = false;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly ledger: Ledger,
+    private readonly group: LogGroup,
+    private readonly partitions: Partition[],
+    private readonly options: LogConsumerOptions,
+  ) {
+    const { groupName, index } = options.instance;
+    this.name = `${groupName}/${index}`;
+    const n = partitions.length;
+    this.position = new Float64Array(n);
+    this.processedTo = new Float64Array(n);
+    this.isTouched = new Uint8Array(n);
+    const max = options.maxPollRecords;
+    this.batchPartition = new Int32Array(max);
+    this.batchOffset = new Float64Array(max);
+    this.batchId = new Int32Array(max);
+    this.batchReplay = new Uint8Array(max);
+  }
+
+  /** A new member id for each (re)join; ids sort by instance index, then incarnation. */
+  newMember(): string {
+    const { groupName, index } = this.options.instance;
+    return `${groupName}-${String(index).padStart(3, '0')}-${this.incarnation++}`;
+  }
+
+  /** Alive, holding a membership and waiting inside poll(). */
+  get idle(): boolean {
+    return this.alive && !this.busy && this.member !== null && this.member.inGroup;
+  }
+
+  /** The coordinator assigned partition p: fetching resumes from the committed offset. */
+  assigned(p: number, committed: number): void {
+    this.position[p] = committed;
+    this.processedTo[p] = committed;
+  }
+
+  /** A replay moved partition p's position (records already returned are still processed). */
+  seek(p: number, offset: number): void {
+    this.position[p] = offset;
+    this.processedTo[p] = offset;
+  }
+
+  /** Something changed for member m (records appended, a rebalance ended): poll if waiting. */
+  wake(m: Member): void {
+    if (this.member === m && this.alive && !this.busy) this.poll();
+  }
+
+  poll(): void {
+    if (!this.alive || this.busy) return;
+    const group = this.group;
+    if (this.member === null || !this.member.inGroup) {
+      // A zombie, or a restarted instance: rejoin under a new member id.
+      group.join(this, this.newMember());
+      return;
+    }
+    const member = this.member;
+    const now = this.kernel.now;
+    this.lastPollMs = now;
+    if (group.rebalancing && !member.rejoined) {
+      if (this.options.enableAutoCommit) this.commitAll(true);
+      group.rejoin(member);
+      // Eager: wait for the coordinator's wake-up. Cooperative: keep consuming meanwhile.
+      if (group.paused || !member.inGroup) return;
+    }
+    if (this.options.enableAutoCommit && now >= this.lastAutoCommitMs + this.options.autoCommitIntervalMs) {
+      this.commitAll(true);
+      this.lastAutoCommitMs = now;
+    }
+    if (group.paused || member.assigned.length === 0 || this.fetch(member) === 0) {
+      this.autoCommitLater();
+      return;
+    }
+    this.busy = true;
+    this.batch = { consumer: this, cancelled: false };
+    if (!this.watchdog) {
+      this.watchdog = true;
+      this.kernel.at(now + this.group.config.maxPollIntervalMs, checkPollInterval, this);
+    }
+    if (this.commitsBeforeProcessing()) {
+      this.commitAll(true);
+      if (this.armed === 'after-ack-before-process') return this.crash('after-ack-before-process');
+    }
+    this.processNext();
+  }
+
+  /** Fills the batch from the assigned partitions; returns how many records it took. */
+  private fetch(member: Member): number {
+    const { group, partitions } = this;
+    const g = group.g;
+    const max = this.options.maxPollRecords;
+    const assigned = member.assigned;
+    let n = 0;
+    for (let k = 0; k < assigned.length && n < max; k++) {
+      const p = assigned[(this.cursor + k) % assigned.length];
+      const partition = partitions[p];
+      let position = this.position[p];
+      if (position < partition.logStartOffset) {
+        position = group.outOfRange(p, position);
+        this.position[p] = this.processedTo[p] = position;
+      }
+      const end = Math.min(partition.logEndOffset, position + (max - n));
+      const replayTo = group.replayTo[p];
+      for (let o = position; o < end; o++) {
+        const id = partition.idAt(o);
+        const replay = o < replayTo;
+        this.batchPartition[n] = p;
+        this.batchOffset[n] = o;
+        this.batchId[n] = id;
+        this.batchReplay[n] = replay ? 1 : 0;
+        // A replayed record is a deliberate delivery again, not a redelivery.
+        const attempt = group.delivered(p, o);
+        this.ledger.deliver(g, id, replay ? 1 : attempt);
+        n++;
+      }
+      if (end > position) {
+        this.position[p] = end;
+        this.touch(p);
+      }
+    }
+    this.cursor = assigned.length === 0 ? 0 : (this.cursor + 1) % assigned.length;
+    this.batchLength = n;
+    this.next = 0;
+    return n;
+  }
+
+  private processNext(): void {
+    const { store, service, random, group } = this.options.instance;
+    while (this.next < this.batchLength) {
+      const id = this.batchId[this.next];
+      if (store !== null && store.has(id)) {
+        this.ledger.suppress(group, id);
+        this.recordDone();
+        continue;
+      }
+      const serviceMs = service.sample(random) * this.slowdown;
+      if (this.armed === 'mid-process') this.kernel.schedule(serviceMs / 2, crashMidProcess, this.batch!);
+      else this.kernel.schedule(serviceMs, processingDone, this.batch!);
+      return;
+    }
+    this.batchDone();
+  }
+
+  /** The handler finished record `next`: apply the side effect, then maybe commit it. */
+  complete(): void {
+    const { group, store } = this.options.instance;
+    const id = this.batchId[this.next];
+    this.ledger.process(group, id, this.batchReplay[this.next] === 1);
+    store?.add(id);
+    if (this.armed === 'after-process-before-ack') return this.crash('after-process-before-ack');
+    this.recordDone();
+    this.processNext();
+  }
+
+  private recordDone(): void {
+    const i = this.next++;
+    const p = this.batchPartition[i];
+    const offset = this.batchOffset[i];
+    // After a seek, records of the old batch move neither a new position back nor forward.
+    if (this.position[p] > offset && offset + 1 > this.processedTo[p]) this.processedTo[p] = offset + 1;
+    if (this.options.commitEvery === 'record' && this.commitsAfterProcessing()) {
+      this.commitOne(p, this.processedTo[p]);
+    }
+  }
+
+  private batchDone(): void {
+    this.busy = false;
+    this.batch = null;
+    if (this.commitsAfterProcessing()) this.commitAll(false);
+    this.poll();
+  }
+
+  crash(detail = 'at time'): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.armed = null;
+    const { group } = this.options.instance;
+    if (this.batch !== null) {
+      this.batch.cancelled = true;
+      this.batch = null;
+      // Committed but unprocessed records (at-most-once) are lost; the others will come again.
+      for (let i = this.next; i < this.batchLength; i++) this.ledger.abandon(group, this.batchId[i], 'crash-after-commit');
+    }
+    this.busy = false;
+    this.batchLength = 0;
+    for (const p of this.touched) this.isTouched[p] = 0;
+    this.touched.length = 0;
+    this.ledger.mark('crash', this.name, detail);
+    const member = this.member;
+    this.member = null;
+    if (member !== null && member.inGroup) this.group.crashed(member);
+    const onCrash = this.onCrash;
+    this.onCrash = null;
+    onCrash?.();
+  }
+
+  restart(): void {
+    if (this.alive) return;
+    this.alive = true;
+    this.ledger.mark('restart', this.name);
+    this.poll(); // joins under a new member id
+  }
+
+  /** Fired `maxPollInterval` after a poll: a batch still running then means leaving the group. */
+  checkPollInterval(): void {
+    this.watchdog = false;
+    if (!this.alive || !this.busy) return;
+    const due = this.lastPollMs + this.group.config.maxPollIntervalMs;
+    const member = this.member;
+    if (member === null || !member.inGroup) return; // already out: nothing to leave
+    if (this.kernel.now >= due) {
+      // The member leaves and becomes a zombie: it finishes its batch, but its commits fail.
+      this.group.remove(member, 'left: max.poll.interval exceeded');
+      return;
+    }
+    this.watchdog = true;
+    this.kernel.at(due, checkPollInterval, this);
+  }
+
+  /**
+   * A real poll loop keeps calling poll() while idle, so auto-commit still runs when traffic
+   * stops: an idle consumer with uncommitted positions polls again when the interval is due.
+   */
+  private autoCommitLater(): void {
+    if (!this.options.enableAutoCommit || this.touched.length === 0 || this.autoCommitTimer) return;
+    this.autoCommitTimer = true;
+    const due = this.lastAutoCommitMs + this.options.autoCommitIntervalMs;
+    this.kernel.at(Math.max(due, this.kernel.now), autoCommitDue, this);
+  }
+
+  autoCommitDue(): void {
+    this.autoCommitTimer = false;
+    if (this.alive && !this.busy && this.member !== null && this.member.inGroup) this.poll();
+  }
+
+  private commitsBeforeProcessing(): boolean {
+    return !this.options.enableAutoCommit && this.options.instance.guarantee === 'at-most-once';
+  }
+
+  private commitsAfterProcessing(): boolean {
+    return !this.options.enableAutoCommit && this.options.instance.guarantee !== 'at-most-once';
+  }
+
+  /** Commits the positions (`fetched`) or processed offsets of every partition touched. */
+  private commitAll(fetched: boolean): void {
+    const from = fetched ? this.position : this.processedTo;
+    for (const p of this.touched) {
+      this.commitOne(p, from[p]);
+      this.isTouched[p] = 0;
+    }
+    this.touched.length = 0;
+  }
+
+  private commitOne(p: number, offset: number): void {
+    if (this.member !== null) this.group.commit(this.member, p, offset);
+  }
+
+  private touch(p: number): void {
+    if (this.isTouched[p] === 0) {
+      this.isTouched[p] = 1;
+      this.touched.push(p);
+    }
+  }
+}
+
+function processingDone(batch: Batch): void {
+  if (!batch.cancelled) batch.consumer.complete();
+}
+
+function crashMidProcess(batch: Batch): void {
+  if (!batch.cancelled) batch.consumer.crash('mid-process');
+}
+
+function checkPollInterval(consumer: LogConsumer): void {
+  consumer.checkPollInterval();
+}
+
+function autoCommitDue(consumer: LogConsumer): void {
+  consumer.autoCommitDue();
+}

@@ -1,0 +1,137 @@
+/**
+ * One partition of a topic: an append-only log of message ids at increasing offsets, in
+ * segments, with retention deleting whole closed segments from the front (SEMANTICS.md §1.8).
+ *
+ * Records are stored as 12 bytes each (a message id and an append timestamp) in pages of
+ * 16,384 offsets; pages wholly below the log-start offset are freed, so memory is bounded by
+ * what retention keeps. Segments are a handful of small objects per partition.
+ */
+
+const PAGE_BITS = 14;
+const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
+
+export interface RetentionConfig {
+  /** retention.ms; Infinity for none. */
+  retentionMs: number;
+  /** retention.bytes per partition; Infinity for none (Kafka's −1). */
+  retentionBytes: number;
+  /** segment.bytes: a segment rolls before it would exceed this. */
+  segmentBytes: number;
+  /** segment.ms: a segment rolls once its first record is this old. */
+  segmentMs: number;
+}
+
+interface Segment {
+  baseOffset: number;
+  bytes: number;
+  firstMs: number;
+  /** Largest record timestamp: time-based deletion looks at this. */
+  maxMs: number;
+}
+
+export class Partition {
+  logStartOffset = 0;
+  logEndOffset = 0;
+  /** Bytes in the retained segments. */
+  bytes = 0;
+  private readonly ids: (Int32Array | null)[] = [];
+  private readonly times: (Float64Array | null)[] = [];
+  private readonly segments: Segment[] = [];
+
+  constructor(
+    /** `<topic>-<partition>`, as Kafka tools print it. */
+    readonly name: string,
+    readonly topic: string,
+    /** The partition number within its topic. */
+    readonly index: number,
+    /** Index among all partitions of all topics. */
+    readonly global: number,
+    private readonly config: RetentionConfig,
+  ) {}
+
+  /** Appends a record and returns its offset. */
+  append(id: number, sizeBytes: number, nowMs: number): number {
+    const offset = this.logEndOffset++;
+    const page = offset >>> PAGE_BITS;
+    if (page === this.ids.length) {
+      this.ids.push(new Int32Array(PAGE_SIZE));
+      this.times.push(new Float64Array(PAGE_SIZE));
+    }
+    this.ids[page]![offset & PAGE_MASK] = id;
+    this.times[page]![offset & PAGE_MASK] = nowMs;
+    let active = this.segments[this.segments.length - 1];
+    if (active === undefined || this.shouldRoll(active, sizeBytes, nowMs)) {
+      active = { baseOffset: offset, bytes: 0, firstMs: nowMs, maxMs: nowMs };
+      this.segments.push(active);
+    }
+    active.bytes += sizeBytes;
+    active.maxMs = nowMs;
+    this.bytes += sizeBytes;
+    return offset;
+  }
+
+  /** The message id at a retained offset. */
+  idAt(offset: number): number {
+    if (offset < this.logStartOffset || offset >= this.logEndOffset) {
+      throw new RangeError(`${this.name}: offset ${offset} outside [${this.logStartOffset}, ${this.logEndOffset})`);
+    }
+    return this.ids[offset >>> PAGE_BITS]![offset & PAGE_MASK];
+  }
+
+  /** offsetsForTimes: the first retained offset with timestamp ≥ tMs, or the log end. */
+  offsetForTime(tMs: number): number {
+    let lo = this.logStartOffset;
+    let hi = this.logEndOffset;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.times[mid >>> PAGE_BITS]![mid & PAGE_MASK] >= tMs) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /**
+   * The retention check: deletes closed segments from the front while the oldest is past
+   * retention.ms (its largest timestamp) or the partition would still hold at least
+   * retention.bytes without it. The active segment is never deleted. Returns the new
+   * log-start offset; `beforeDelete(from, to)` sees the doomed offsets while they still exist.
+   */
+  enforceRetention(nowMs: number, beforeDelete: (from: number, to: number) => void): number {
+    const { retentionMs, retentionBytes } = this.config;
+    let drop = 0;
+    let bytes = this.bytes;
+    while (drop < this.segments.length - 1) {
+      const segment = this.segments[drop];
+      const expired = nowMs - segment.maxMs > retentionMs;
+      const oversize = bytes - segment.bytes >= retentionBytes;
+      if (!expired && !oversize) break;
+      bytes -= segment.bytes;
+      drop++;
+    }
+    if (drop === 0) return this.logStartOffset;
+    const newStart = this.segments[drop].baseOffset;
+    beforeDelete(this.logStartOffset, newStart);
+    this.segments.splice(0, drop);
+    this.bytes = bytes;
+    this.logStartOffset = newStart;
+    for (let page = 0; (page + 1) << PAGE_BITS <= newStart; page++) {
+      this.ids[page] = null;
+      this.times[page] = null;
+    }
+    return newStart;
+  }
+
+  /** Bytes of record storage held now, for the bytes-per-record figure. */
+  storageBytes(): number {
+    let bytes = 0;
+    for (const page of this.ids) if (page !== null) bytes += page.byteLength;
+    for (const page of this.times) if (page !== null) bytes += page.byteLength;
+    return bytes;
+  }
+
+  private shouldRoll(active: Segment, sizeBytes: number, nowMs: number): boolean {
+    if (active.bytes === 0) return false;
+    return active.bytes + sizeBytes > this.config.segmentBytes || nowMs - active.firstMs >= this.config.segmentMs;
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * SQS consumers: pull-based. Each instance runs `concurrency` poll loops; a loop calls
+ * ReceiveMessage (a batch of 1–10, long polling with a wait or short polling every
+ * `pollInterval`), processes the batch one message after another, deletes what it processed
+ * (DeleteMessageBatch at the end of the batch, or DeleteMessage after each message), and polls
+ * again. While it holds a batch, an optional heartbeat extends the visibility timeout with
+ * ChangeMessageVisibility.
+ *
+ * Guarantees and faults, as in the spine's consumer (consumer.ts):
+ * - at-least-once: process, then delete. effectively-once adds the idempotency store.
+ * - at-most-once: delete the batch on receipt, then process; a crash before processing loses it.
+ * - A crash abandons the held batch. SQS does not notice: the messages stay in flight until
+ *   their visibility timeout runs out, then reappear (this is the difference from a broker).
+ * - A failing handler (a poison message) does not delete the message, whatever `onError` says:
+ *   SQS has no nack, so it reappears after the visibility timeout and, with a redrive policy,
+ *   reaches the dead-letter queue once its receive count passes maxReceiveCount.
+ * - Throttled calls (FIFO limits) are retried after an exponential backoff.
+ */
+import type { Kernel } from '../../sim/kernel.js';
+import type { Ledger } from '../../observe/ledger.js';
+import type { CrashPoint, InstanceOptions } from '../consumer.js';
+import type { FaultTarget } from '../faults.js';
+import { handlerFails } from '../poison.js';
+import type { ReceivedBatch, ReceiveOutcome, Receiver, SqsQueue } from './sqs-queue.js';
+import { throttleBackoffMs } from './throttle.js';
+
+export interface Heartbeat {
+  everyMs: number;
+  /** Each ChangeMessageVisibility sets the timeout to this, counted from the call. */
+  extendMs: number;
+}
+
+export interface PollerOptions {
+  base: InstanceOptions;
+  queue: SqsQueue;
+  batchSize: number;
+  /** Long-poll wait; 0 for short polling. */
+  waitMs: number;
+  /** Pause after an empty short poll. */
+  pollIntervalMs: number;
+  heartbeat: Heartbeat | null;
+  deletes: 'batch' | 'each';
+  /** No request is sent at or after the end of the run. */
+  endMs: number;
+}
+
+export class SqsConsumer implements FaultTarget {
+  alive = true;
+  slowdown = 1;
+  armed: CrashPoint | null = null;
+  onCrash: (() => void) | null = null;
+  readonly name: string;
+  private loops: PollLoop[] = [];
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly ledger: Ledger,
+    readonly options: PollerOptions,
+  ) {
+    this.name = `${options.base.groupName}/${options.base.index}`;
+  }
+
+  /** Starts the poll loops. */
+  start(): void {
+    this.loops = Array.from({ length: this.options.base.concurrency }, () => new PollLoop(this));
+    for (const loop of this.loops) loop.poll();
+  }
+
+  crash(detail = 'at time'): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.armed = null;
+    for (const loop of this.loops) loop.abandon();
+    this.loops = [];
+    this.ledger.mark('crash', this.name, detail);
+    const onCrash = this.onCrash;
+    this.onCrash = null;
+    onCrash?.();
+  }
+
+  restart(): void {
+    if (this.alive) return;
+    this.alive = true;
+    this.ledger.mark('restart', this.name);
+    this.start();
+  }
+}
+
+/** One poll loop (a consumer thread). A crash kills it; a restart makes new ones. */
+class PollLoop implements Receiver {
+  dead = false;
+  private batch: ReceivedBatch | null = null;
+  /** Index of the message being processed. */
+  private next = 0;
+  /** Entries processed (or suppressed) and still to delete, for DeleteMessageBatch. */
+  private toDelete: number[] = [];
+  private throttles = 0;
+  /** Whether this batch waited for a handler event (then polling again at once cannot recurse). */
+  private waited = false;
+
+  constructor(private readonly consumer: SqsConsumer) {}
+
+  poll(): void {
+    const { kernel, options } = this.consumer;
+    if (this.dead || kernel.now >= options.endMs) return;
+    options.queue.receive(this, options.batchSize, options.waitMs);
+  }
+
+  received(batch: ReceivedBatch, outcome: ReceiveOutcome): void {
+    if (this.dead) return;
+    const { kernel, options } = this.consumer;
+    if (outcome === 'throttled') {
+      kernel.schedule(throttleBackoffMs(this.throttles++), poll, this);
+      return;
+    }
+    this.throttles = 0;
+    if (outcome !== 'messages') {
+      // An empty long poll already waited; an empty short poll waits a poll interval.
+      if (options.waitMs > 0 && outcome === 'empty') this.poll();
+      else kernel.schedule(options.pollIntervalMs, poll, this);
+      return;
+    }
+    this.start(batch);
+  }
+
+  private start(batch: ReceivedBatch): void {
+    const { ledger, options } = this.consumer;
+    const { group, guarantee } = options.base;
+    this.batch = batch;
+    this.next = 0;
+    this.toDelete = [];
+    this.waited = false;
+    for (let i = 0; i < batch.length; i++) ledger.deliver(group, batch.ids[i], batch.handles[i]);
+    if (options.heartbeat !== null) this.consumer.kernel.schedule(options.heartbeat.everyMs, beat, { loop: this, batch });
+    if (guarantee === 'at-most-once') {
+      for (let i = 0; i < batch.length; i++) this.toDelete.push(i);
+      this.deleteHeld(() => {
+        if (this.consumer.armed === 'after-ack-before-process') return this.consumer.crash('after-ack-before-process');
+        this.processNext();
+      });
+      return;
+    }
+    this.processNext();
+  }
+
+  /** Processes message `next`, or finishes the batch. */
+  private processNext(): void {
+    const batch = this.batch as ReceivedBatch;
+    const { ledger, kernel, options } = this.consumer;
+    const { group, guarantee, store, service, random } = options.base;
+    while (this.next < batch.length) {
+      const id = batch.ids[this.next];
+      if (guarantee !== 'at-most-once' && store !== null && store.has(id)) {
+        ledger.suppress(group, id);
+        this.processed(this.next++);
+        continue;
+      }
+      const serviceMs = service.sample(random) * this.consumer.slowdown;
+      this.waited = true;
+      if (this.consumer.armed === 'mid-process') kernel.schedule(serviceMs / 2, crashMidProcess, this);
+      else kernel.schedule(serviceMs, done, this);
+      return;
+    }
+    this.finishBatch();
+  }
+
+  /** The handler of message `next` finished. */
+  complete(): void {
+    if (this.dead) return;
+    const batch = this.batch as ReceivedBatch;
+    const { ledger, options } = this.consumer;
+    const { group, guarantee, store, poison } = options.base;
+    const i = this.next++;
+    const id = batch.ids[i];
+    if (poison !== null && handlerFails(poison, id, batch.handles[i])) {
+      ledger.fail(group, id);
+      // At-most-once deleted it on receipt: lost. Otherwise it is not deleted and reappears
+      // after the visibility timeout.
+      if (guarantee === 'at-most-once') ledger.abandon(group, id, 'processing-failed');
+      return this.processNext();
+    }
+    ledger.process(group, id);
+    store?.add(id);
+    if (guarantee !== 'at-most-once') {
+      if (this.consumer.armed === 'after-process-before-ack') return this.consumer.crash('after-process-before-ack');
+      this.processed(i);
+    }
+    this.processNext();
+  }
+
+  /** Message `i` may be deleted: now (DeleteMessage each) or at the end of the batch. */
+  private processed(i: number): void {
+    this.toDelete.push(i);
+    if (this.consumer.options.deletes === 'each') this.deleteHeld(null);
+  }
+
+  private finishBatch(): void {
+    this.deleteHeld(() => {
+      this.batch = null;
+      // A batch of only suppressed redeliveries finished inside the receive that brought it:
+      // poll through the kernel, so a run of them cannot nest calls without bound.
+      if (this.waited) this.poll();
+      else this.consumer.kernel.schedule(0, poll, this);
+    });
+  }
+
+  /**
+   * Deletes the entries in `toDelete` with one call (DeleteMessage or DeleteMessageBatch),
+   * retrying a throttled call after a backoff, then continues with `then`.
+   */
+  private deleteHeld(then: (() => void) | null): void {
+    const batch = this.batch as ReceivedBatch;
+    const { queue } = this.consumer.options;
+    if (this.toDelete.length > 0) {
+      if (!queue.admit(this.toDelete.length > 1 ? 'DeleteMessageBatch' : 'DeleteMessage')) {
+        const delay = throttleBackoffMs(this.throttles++);
+        this.consumer.kernel.schedule(delay, retryDelete, { loop: this, then });
+        return;
+      }
+      this.throttles = 0;
+      queue.billDelete(this.toDelete.length);
+      for (const i of this.toDelete) queue.delete(batch, i);
+      this.toDelete = [];
+    }
+    then?.();
+  }
+
+  retryDelete(then: (() => void) | null): void {
+    if (!this.dead) this.deleteHeld(then);
+  }
+
+  /** Heartbeat: extend the visibility of the messages of `batch` not yet deleted. */
+  heartbeat(batch: ReceivedBatch): void {
+    if (this.dead || this.batch !== batch) return;
+    const { queue, heartbeat } = this.consumer.options;
+    const hb = heartbeat as Heartbeat;
+    const from = this.consumer.options.deletes === 'each' ? this.next : 0;
+    if (queue.admit(from < batch.length - 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility')) {
+      queue.changeVisibility(batch, from, hb.extendMs);
+    }
+    this.consumer.kernel.schedule(hb.everyMs, beat, { loop: this, batch });
+  }
+
+  /** The consumer crashed: the held batch is abandoned and stays in flight until it times out. */
+  abandon(): void {
+    this.dead = true;
+    const batch = this.batch;
+    if (batch === null) return;
+    const { ledger, options } = this.consumer;
+    for (let i = this.next; i < batch.length; i++) ledger.abandon(options.base.group, batch.ids[i], 'crash-after-ack');
+    this.batch = null;
+  }
+
+  crashMidProcess(): void {
+    if (!this.dead) this.consumer.crash('mid-process');
+  }
+}
+
+function poll(loop: PollLoop): void {
+  loop.poll();
+}
+
+function done(loop: PollLoop): void {
+  loop.complete();
+}
+
+function crashMidProcess(loop: PollLoop): void {
+  loop.crashMidProcess();
+}
+
+function beat({ loop, batch }: { loop: PollLoop; batch: ReceivedBatch }): void {
+  loop.heartbeat(batch);
+}
+
+function retryDelete({ loop, then }: { loop: PollLoop; then: (() => void) | null }): void {
+  loop.retryDelete(then);
+}

@@ -1,0 +1,319 @@
+/**
+ * `system.type: log`: Kafka-like topics of partitions, consumer groups with offsets and
+ * rebalances, retention and replays (src/models/log). Settings use Kafka's names in camelCase
+ * without the unit suffix (`session.timeout.ms` → `sessionTimeout: 45s`).
+ */
+import { z } from 'zod';
+import {
+  ASSIGNMENT_STRATEGIES,
+  COMMIT_EVERY,
+  KeyPartitionCache,
+  LogConsumer,
+  LogGroup,
+  LogSystem,
+  Member,
+  NULL_KEY_PARTITIONERS,
+  OFFSET_RESETS,
+  Partitioner,
+  type AssignmentStrategy,
+  type CommitEvery,
+  type NullKeyPartitioner,
+  type OffsetReset,
+  type ReplayTarget,
+  type TopicConfig,
+} from '../../models/log/index.js';
+import type { PartitionSummary, Result } from '../../observe/result.js';
+import { bytes, count, duration, name, positiveDuration } from '../fields.js';
+import type { SystemPlugin } from './plugin.js';
+
+const DAY_MS = 86_400_000;
+
+const Topic = z.strictObject({
+  name: name('The topic.'),
+  partitions: count('Partitions (num.partitions; Kafka default 1).').default(1),
+  retention: positiveDuration('retention.ms: records older than this go, a whole segment at a time.').default(7 * DAY_MS),
+  retentionBytes: bytes('retention.bytes per partition; omit for unlimited (Kafka −1).').optional(),
+  segmentBytes: bytes('segment.bytes: a segment rolls at this size (Kafka 1GB).').default(1024 ** 3),
+  segmentRoll: positiveDuration('segment.ms: a segment rolls at this age (Kafka 7d).').default(7 * DAY_MS),
+});
+
+const ReplayTo = z.union([
+  z.enum(['beginning', 'end']),
+  z.strictObject({ offset: z.number().int().min(0).meta({ description: 'This offset in every partition.' }) }),
+  z.strictObject({ ago: positiveDuration('The first record appended at or after now − ago (offsetsForTimes).') }),
+  z.strictObject({ time: duration('The first record appended at or after this simulated time.') }),
+]);
+
+const Replay = z.strictObject({
+  group: z.string().meta({ description: 'The consumer group that seeks.' }),
+  at: duration('When the seek happens.'),
+  to: ReplayTo.meta({ description: 'beginning, end, { offset: n }, { ago: 6h } or { time: 2h }.' }),
+});
+
+const SYSTEM = z.strictObject({
+  type: z.literal('log').meta({
+    description: 'A Kafka-like log: partitioned topics, consumer groups with offsets, retention.',
+  }),
+  topics: z.array(Topic).min(1),
+  retentionCheckInterval: positiveDuration('log.retention.check.interval.ms (Kafka 5m).').default(300_000),
+  partitionIncreases: z.array(z.strictObject({
+    topic: z.string().meta({ description: 'The topic that grows.' }),
+    at: duration('When the partitions are added.'),
+    partitions: count('The new partition count (more than before).'),
+  })).default([]).meta({
+    description: 'Partition-count increases: keys remap (per-key order breaks across the change) and groups rebalance.',
+  }),
+  brokerFaults: z.array(z.strictObject({
+    at: duration('When the fault starts.'),
+    for: positiveDuration('How long it lasts.'),
+    lostAcks: z.number().min(0).max(1).meta({
+      description: 'Probability that the ack of a write that landed is lost (the producer times out and retries).',
+    }),
+  })).default([]).meta({ description: 'Transient broker faults: writes land but their acks are lost.' }),
+  replays: z.array(Replay).default([]).meta({
+    description: 'Scheduled seeks of a group (reprocess after a bug fix); counted as replayed.',
+  }),
+});
+
+type SystemSpec = z.output<typeof SYSTEM>;
+
+interface LogProducerSpec {
+  topic?: string;
+  partitioner?: NullKeyPartitioner;
+  batchSize?: number;
+  enableIdempotence?: boolean;
+  requestTimeout?: number;
+  retryBackoff?: number;
+  messageSize: number;
+}
+
+interface LogConsumerSpec {
+  group: string;
+  instances: number;
+  concurrency: number;
+  delivery: string;
+  topics?: string[];
+  maxPollRecords?: number;
+  enableAutoCommit?: boolean;
+  autoCommitInterval?: number;
+  commitEvery?: CommitEvery;
+  sessionTimeout?: number;
+  maxPollInterval?: number;
+  autoOffsetReset?: OffsetReset;
+  partitionAssignmentStrategy?: AssignmentStrategy;
+  rebalanceTime?: number;
+}
+
+export const log: SystemPlugin = {
+  type: 'log',
+  schema: SYSTEM,
+  producerFields: {
+    topic: z.string().optional().meta({ description: 'log: the topic written to; default the first topic.' }),
+    partitioner: z.enum(NULL_KEY_PARTITIONERS).optional().meta({
+      description: 'log: records without a key go to a sticky partition (default; switches after batchSize bytes) or round-robin.',
+    }),
+    batchSize: bytes('log: batch.size, the sticky partitioner switches after this many bytes (Kafka 16KB).').optional(),
+    enableIdempotence: z.boolean().optional().meta({
+      description: 'log: enable.idempotence (Kafka default true): the broker drops a retried copy.',
+    }),
+    requestTimeout: positiveDuration('log: request.timeout.ms, wait for a lost ack before retrying (Kafka 30s).').optional(),
+    retryBackoff: duration('log: retry.backoff.ms (Kafka 100ms).').optional(),
+  },
+  consumerFields: {
+    topics: z.array(z.string()).min(1).optional().meta({ description: 'log: subscribed topics; default all.' }),
+    maxPollRecords: count('log: max.poll.records (Kafka 500).').optional(),
+    enableAutoCommit: z.boolean().optional().meta({
+      description: 'log: commit the positions of earlier polls every autoCommitInterval instead of ' +
+        'committing per `delivery` (default false here; the Kafka client default is true).',
+    }),
+    autoCommitInterval: positiveDuration('log: auto.commit.interval.ms (Kafka 5s).').optional(),
+    commitEvery: z.enum(COMMIT_EVERY).optional().meta({
+      description: 'log: manual commits after processing, per poll batch (default) or per record.',
+    }),
+    sessionTimeout: positiveDuration('log: session.timeout.ms, how long a crash goes unnoticed (Kafka 45s).').optional(),
+    maxPollInterval: positiveDuration('log: max.poll.interval.ms, longest batch before the member leaves (Kafka 5m).').optional(),
+    autoOffsetReset: z.enum(OFFSET_RESETS).optional().meta({
+      description: 'log: auto.offset.reset, where a group below the log start resumes (Kafka latest).',
+    }),
+    partitionAssignmentStrategy: z.enum(ASSIGNMENT_STRATEGIES).optional().meta({
+      description: 'log: partition.assignment.strategy (Kafka range).',
+    }),
+    rebalanceTime: duration('log: JoinGroup/SyncGroup time once all members rejoined (queuesim; default 1s).').optional(),
+  },
+  check(scenario, at, issues) {
+    const spec = scenario.spec;
+    const system = spec.system as unknown as SystemSpec;
+    const topics = system.topics.map((t) => t.name);
+    system.topics.forEach((t, i) => {
+      if (topics.indexOf(t.name) !== i) issues.push(at(['system', 'topics', i, 'name'], `topic "${t.name}" is defined twice`));
+    });
+    const unknownTopic = (path: (string | number)[], topic: string): void => {
+      if (!topics.includes(topic)) issues.push(at(path, `no topic "${topic}"; topics are ${topics.join(', ')}`));
+    };
+    spec.producers.forEach((p, i) => {
+      const own = p as unknown as LogProducerSpec;
+      if (own.topic !== undefined) unknownTopic(['producers', i, 'topic'], own.topic);
+    });
+    spec.consumers.forEach((c, i) => {
+      const own = c as unknown as LogConsumerSpec;
+      own.topics?.forEach((t, k) => unknownTopic(['consumers', i, 'topics', k], t));
+      if (c.concurrency !== 1) {
+        issues.push(at(['consumers', i, 'concurrency'],
+          'a log consumer processes its poll loop on one thread: use more instances (and partitions) instead'));
+      }
+      if (own.enableAutoCommit === true && c.delivery === 'at-most-once') {
+        issues.push(at(['consumers', i, 'enableAutoCommit'],
+          'at-most-once commits before processing; turn enableAutoCommit off (auto-commit is at-least-once)'));
+      }
+      if (own.commitEvery !== undefined && (own.enableAutoCommit === true || c.delivery === 'at-most-once')) {
+        issues.push(at(['consumers', i, 'commitEvery'],
+          'commitEvery applies to manual commits after processing (at-least-once or effectively-once without enableAutoCommit)'));
+      }
+    });
+    spec.faults.forEach((fault, i) => {
+      if (fault.kind === 'poison') {
+        issues.push(at(['faults', i, 'kind'], 'poison faults (handler failures) are not modelled for log consumers'));
+      }
+    });
+    const groups = spec.consumers.map((c) => c.group);
+    const endMs = spec.duration + spec.drain;
+    const counts = new Map(system.topics.map((t) => [t.name, t.partitions]));
+    [...system.partitionIncreases].map((inc, i) => ({ inc, i })).sort((a, b) => a.inc.at - b.inc.at).forEach(({ inc, i }) => {
+      const before = counts.get(inc.topic);
+      if (before === undefined) {
+        unknownTopic(['system', 'partitionIncreases', i, 'topic'], inc.topic);
+        return;
+      }
+      if (inc.partitions <= before) {
+        issues.push(at(['system', 'partitionIncreases', i, 'partitions'],
+          `topic "${inc.topic}" already has ${before} partitions then; Kafka can only add partitions`));
+      }
+      if (inc.at >= endMs) issues.push(at(['system', 'partitionIncreases', i, 'at'], 'the increase would happen after the run ends'));
+      counts.set(inc.topic, Math.max(before, inc.partitions));
+    });
+    system.replays.forEach((r, i) => {
+      if (!groups.includes(r.group)) issues.push(at(['system', 'replays', i, 'group'], `no consumer group "${r.group}"; groups are ${groups.join(', ')}`));
+      if (r.at >= endMs) issues.push(at(['system', 'replays', i, 'at'], 'the replay would happen after the run ends'));
+    });
+  },
+  wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
+    const { spec } = scenario;
+    const system = spec.system as unknown as SystemSpec;
+    const topics: TopicConfig[] = system.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions,
+      maxPartitions: Math.max(t.partitions, ...system.partitionIncreases.filter((i) => i.topic === t.name).map((i) => i.partitions)),
+      retention: {
+        retentionMs: t.retention,
+        retentionBytes: t.retentionBytes ?? Infinity,
+        segmentBytes: t.segmentBytes,
+        segmentMs: t.segmentRoll,
+      },
+    }));
+    const log = new LogSystem(kernel, ledger, topics);
+    const caches = new Map<number, KeyPartitionCache>();
+    spec.producers.forEach((p) => {
+      const own = p as unknown as LogProducerSpec;
+      const topic = own.topic === undefined ? 0 : log.topicIndex(own.topic);
+      let cache = caches.get(topic);
+      if (cache === undefined) {
+        cache = new KeyPartitionCache(ledger.keyCount, topics[topic].partitions, (k) => ledger.keyName(k));
+        caches.set(topic, cache);
+      }
+      const partitioner = new Partitioner(cache, topics[topic].partitions, own.partitioner ?? 'sticky',
+        own.batchSize ?? 16_384, rng.stream(`producer/${p.name}/partitioner`));
+      log.addProducer({
+        topic,
+        sizeBytes: p.messageSize,
+        partitioner,
+        idempotent: own.enableIdempotence ?? true,
+        requestTimeoutMs: own.requestTimeout ?? 30_000,
+        retryBackoffMs: own.retryBackoff ?? 100,
+      });
+    });
+    const sizes = log.topicSizes();
+    const groupStates = spec.consumers.map((c, ci) => {
+      const own = c as unknown as LogConsumerSpec;
+      const group = new LogGroup(kernel, ledger, {
+        name: c.group,
+        ledgerGroup: groups[ci],
+        topics: own.topics ?? system.topics.map((t) => t.name),
+        strategy: own.partitionAssignmentStrategy ?? 'range',
+        sessionTimeoutMs: own.sessionTimeout ?? 45_000,
+        maxPollIntervalMs: own.maxPollInterval ?? 300_000,
+        rebalanceMs: own.rebalanceTime ?? 1000,
+        autoOffsetReset: own.autoOffsetReset ?? 'latest',
+      }, log.partitions, sizes);
+      log.addGroup(group);
+      return group;
+    });
+    const instances = spec.consumers.map((c, ci) => {
+      const own = c as unknown as LogConsumerSpec;
+      const group = groupStates[ci];
+      const consumers = Array.from({ length: c.instances }, (_, index) => new LogConsumer(kernel, ledger, group, log.partitions, {
+        instance: instanceOptions(ci, index),
+        maxPollRecords: own.maxPollRecords ?? 500,
+        enableAutoCommit: own.enableAutoCommit ?? false,
+        autoCommitIntervalMs: own.autoCommitInterval ?? 5000,
+        commitEvery: own.commitEvery ?? 'batch',
+      }));
+      group.start(consumers.map((consumer) => {
+        const member = new Member(consumer.newMember(), consumer);
+        consumer.member = member;
+        return member;
+      }));
+      return consumers;
+    });
+    for (const replay of system.replays) {
+      const group = groupStates[spec.consumers.findIndex((c) => c.group === replay.group)];
+      log.scheduleReplay(group, replay.at, replayTarget(replay.to));
+    }
+    const endMs = spec.duration + spec.drain;
+    for (const increase of system.partitionIncreases) log.scheduleIncrease(increase.topic, increase.at, increase.partitions);
+    log.setBrokerFaults(system.brokerFaults.map((f) => ({ atMs: f.at, forMs: f.for, lostAcks: f.lostAcks })),
+      rng.stream('log/broker/faults'));
+    log.startRetention(system.retentionCheckInterval, endMs);
+    return {
+      system: log,
+      instances,
+      gauges: log.gauges(),
+      finish(result: Result) {
+        result.charts = [...(result.charts ?? []), {
+          name: 'partition-lag',
+          title: 'Lag per partition (log end − committed offset, summed over groups)',
+          yLabel: 'records',
+          metrics: ['partitionLag'],
+          stacked: true,
+        }];
+        result.summary.partitions = partitionSummaries(log);
+        result.summary.assignments = Object.fromEntries(groupStates.map((g) => [g.config.name,
+          Object.fromEntries(g.members.map((m) => [m.id, m.assigned.map((p) => log.partitions[p].name)]))]));
+      },
+    };
+  },
+};
+
+function replayTarget(to: z.output<typeof ReplayTo>): ReplayTarget {
+  if (to === 'beginning' || to === 'end') return { kind: to };
+  if ('offset' in to) return { kind: 'offset', offset: to.offset };
+  if ('ago' in to) return { kind: 'ago', ms: to.ago };
+  return { kind: 'time', ms: to.time };
+}
+
+function partitionSummaries(log: LogSystem): Record<string, PartitionSummary> {
+  const out: Record<string, PartitionSummary> = {};
+  for (const partition of log.activePartitions()) {
+    const owners: Record<string, string | null> = {};
+    for (const group of log.groups) {
+      if (!group.subscribed.includes(partition.global)) continue;
+      owners[group.config.name] = group.owner[partition.global]?.id ?? null;
+    }
+    out[partition.name] = {
+      records: partition.logEndOffset,
+      logStartOffset: partition.logStartOffset,
+      maxLag: log.maxLag[partition.global],
+      owners,
+    };
+  }
+  return out;
+}
