@@ -12,11 +12,16 @@ import { scenarioJsonSchema } from './scenarios/schema.js';
 import { InputError } from './scenarios/issues.js';
 import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';
+import { parseDuration } from './sim/units.js';
+import type { CompareFlags, SweepFlags } from './experiments/commands.js';
+
+type MergeFlags = { out?: string; json?: boolean; quiet?: boolean; charts: boolean; html: boolean };
 
 export const EXIT = { ok: 0, expectationFailed: 1, invalidInput: 2, internal: 3 } as const;
 
 interface RunFlags {
   seed?: number;
+  warmup?: number;
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -59,6 +64,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--no-charts', 'skip the PNG charts')
     .option('--no-html', 'skip the HTML report')
     .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .option('--warmup <duration>', 'leave the first part of the run out of latency and max-lag figures', parseWarmup)
     .action(async (file: string, flags: RunFlags) => setExit(await run(file, flags, io)));
 
   program
@@ -71,7 +77,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .command('list')
     .description('list the built-in scenarios')
     .action(() => {
-      for (const s of builtInScenarios()) io.out(`${s.name.padEnd(24)} ${s.description}\n`);
+      for (const s of builtInScenarios()) io.out(`${s.name.padEnd(34)} ${s.description}\n`);
     });
 
   program
@@ -79,7 +85,102 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .description('print the scenario JSON Schema (for editor autocompletion)')
     .action(() => io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`));
 
+  program
+    .command('compare')
+    .description('run a scenario as several variants over several seeds, side by side')
+    .argument('<file>', 'scenario file or built-in scenario name')
+    .option('--vary <path=v1,v2>', 'a field and its values; twice for the cross product', collect, [])
+    .option('--set <path=value>', 'override one field in every variant', collect, [])
+    .option('--seeds <n>', 'replications per variant (seeds: seed, seed+1, …)', countOption('--seeds'), 5)
+    .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
+    .option('--jobs <n>', 'worker threads (default: the number of cores)', countOption('--jobs'))
+    .option('--out <dir>', 'output directory (default: reports/<scenario-name>-compare/)')
+    .option('--json', 'print the comparison JSON to stdout and nothing else')
+    .option('--quiet', 'print no table')
+    .option('--no-charts', 'skip the PNG charts')
+    .option('--no-html', 'skip the HTML report')
+    .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
+    .action(async (file: string, flags: CompareFlags) => {
+      const { compareCommand } = await import('./experiments/commands.js');
+      await compareCommand(file, flags, io);
+      setExit(EXIT.ok); // expectations are part of what a comparison shows, not a failure
+    });
+
+  program
+    .command('sweep')
+    .description('find the capacity needed: run a grid of settings over seeds against the expect: SLO')
+    .argument('<file>', 'scenario file or built-in scenario name')
+    .option('--param <path=values>', 'a swept field: 1..32, 1..32:4 or 6,12,24; several give a grid', collect, [])
+    .option('--set <path=value>', 'override one field at every point', collect, [])
+    .option('--seeds <n>', 'replications per point (seeds: seed, seed+1, …)', countOption('--seeds'), 3)
+    .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
+    .option('--quantile <q>', 'a point passes when the SLO holds on this fraction of seeds (default 1: all)')
+    .option('--jobs <n>', 'worker threads (default: the number of cores)', countOption('--jobs'))
+    .option('--shard <i/n>', 'run only the i-th of n slices of the grid (merge them with queuesim merge)')
+    .option('--out <dir>', 'output directory (default: reports/<scenario-name>-sweep/)')
+    .option('--resume', 'skip the replications already saved in the output directory')
+    .option('--json', 'print the sweep JSON to stdout and nothing else')
+    .option('--quiet', 'print no table')
+    .option('--no-charts', 'skip the PNG charts')
+    .option('--no-html', 'skip the HTML report')
+    .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
+    .action(async (file: string, flags: SweepFlags) => {
+      const { sweepCommand } = await import('./experiments/commands.js');
+      setExit((await sweepCommand(file, flags, io)) ? EXIT.expectationFailed : EXIT.ok);
+    });
+
+  program
+    .command('merge')
+    .description('combine the sweep.json files of sweep shards into the result of the whole grid')
+    .argument('<results...>', 'sweep.json of every shard')
+    .option('--out <dir>', 'output directory (default: reports/<scenario-name>-sweep/)')
+    .option('--json', 'print the merged JSON to stdout and nothing else')
+    .option('--quiet', 'print no table')
+    .option('--no-charts', 'skip the PNG charts')
+    .option('--no-html', 'skip the HTML report')
+    .action(async (files: string[], flags: MergeFlags) => {
+      const { mergeCommand } = await import('./experiments/commands.js');
+      setExit((await mergeCommand(files, flags, io)) ? EXIT.expectationFailed : EXIT.ok);
+    });
+
+  program
+    .command('report')
+    .description('render the charts and HTML of a saved result.json, compare.json or sweep.json again')
+    .argument('<result>', 'a saved result')
+    .option('--out <dir>', 'output directory (default: the folder of the result)')
+    .option('--no-charts', 'skip the PNG charts')
+    .option('--no-html', 'skip the HTML report')
+    .action(async (file: string, flags: { out?: string; charts: boolean; html: boolean }) => {
+      const { reportCommand } = await import('./experiments/commands.js');
+      await reportCommand(file, flags, io);
+      setExit(EXIT.ok);
+    });
+
   return program;
+}
+
+/** `--warmup 5m` → ms. */
+function parseWarmup(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message}.`);
+  }
+}
+
+/** Repeatable options collect into a list. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function countOption(flag: string): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag}: expected a whole number ≥ 1.`);
+    return n;
+  };
 }
 
 async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number> {
@@ -91,6 +192,7 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   }
   const result = runScenario(scenario, {
     seed,
+    warmupMs: flags.warmup,
     onProgress: progress === null ? undefined : (now, end) => progress.update(now, end),
   });
   progress?.stop();

@@ -1,0 +1,268 @@
+/**
+ * The compare, sweep, merge and report commands behind the CLI: each takes its parsed flags,
+ * does its one job and says whether it failed, so `cli.ts` stays a thin shell mapping outcomes
+ * to exit codes. Results go to stdout, progress and notices to stderr.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolveScenarioFile } from '../scenarios/built-in.js';
+import { InputError } from '../scenarios/issues.js';
+import { compare } from './compare.js';
+import { parseSet, parseVary, readBase } from './variants.js';
+
+export interface CommandIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  errIsTty: boolean;
+  outIsTty: boolean;
+}
+
+export interface CompareFlags {
+  warmup?: number;
+  vary: string[];
+  set: string[];
+  seeds: number;
+  seed?: number;
+  jobs?: number;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  charts: boolean;
+  html: boolean;
+  allowHuge?: boolean;
+}
+
+/** Runs a comparison; never fails on expectations (they are part of what it shows). */
+export async function compareCommand(fileOrName: string, flags: CompareFlags, io: CommandIo): Promise<void> {
+  const base = readBase(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
+  const vary = flags.vary.map(parseVary);
+  const sets = flags.set.map(parseSet);
+  const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar('runs');
+  const result = await compare(base, {
+    seeds: flags.seeds,
+    seed: flags.seed,
+    vary,
+    sets,
+    jobs: flags.jobs ?? defaultJobs(),
+    warmupMs: flags.warmup,
+    onDone: progress?.update,
+    onNotice: io.err,
+  });
+  progress?.stop();
+  const report = await import('../report/compare.js');
+  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(result.scenario)}-compare`);
+  let written = 0;
+  if (outDir !== null) {
+    const files = await compareFiles(result, flags);
+    written = (await (await import('../report/write.js')).writeFiles(outDir, files)).length;
+  }
+  if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+  else if (!flags.quiet) {
+    io.out(report.renderCompareTable(result, { color: io.outIsTty }));
+    if (outDir !== null) io.out(`\nwrote ${written} files to ${outDir}/\n`);
+  }
+}
+
+/** compare.json, one PNG per chart, report.html. */
+export async function compareFiles(
+  result: import('./compare.js').CompareResult,
+  opts: { charts: boolean; html: boolean },
+): Promise<{ name: string; data: string | Buffer }[]> {
+  const report = await import('../report/compare.js');
+  const files: { name: string; data: string | Buffer }[] = [
+    { name: 'compare.json', data: `${JSON.stringify(result, null, 2)}\n` },
+  ];
+  if (!opts.charts && !opts.html) return files;
+  const specs = report.compareCharts(result);
+  if (opts.charts) {
+    const { renderCharts } = await import('../report/charts.js');
+    for (const chart of await renderCharts(specs)) files.push({ name: `${chart.name}.png`, data: chart.png });
+  }
+  if (opts.html) files.push({ name: 'report.html', data: report.renderCompareHtml(result, specs) });
+  return files;
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** A scenario name made safe as a folder name. */
+export function safeDirName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_') || 'scenario';
+}
+
+/** A progress bar with an ETA on stderr, over finished replications. */
+export async function progressBar(unit: string): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
+  const { SingleBar, Presets } = (await import('cli-progress')).default;
+  const bar = new SingleBar(
+    { format: `[{bar}] {value}/{total} ${unit} | {percentage}% | eta {eta_formatted}`, stream: process.stderr },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+export interface SweepFlags {
+  warmup?: number;
+  param: string[];
+  set: string[];
+  seeds: number;
+  seed?: number;
+  quantile?: string;
+  jobs?: number;
+  shard?: string;
+  out?: string;
+  resume?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  charts: boolean;
+  html: boolean;
+  allowHuge?: boolean;
+}
+
+/** Runs a sweep; returns whether the SLO failed everywhere (no point passes: exit 1). */
+export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: CommandIo): Promise<boolean> {
+  const { sweep, parseShard } = await import('./sweep.js');
+  const { parseParam } = await import('./variants.js');
+  const base = readBase(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
+  const params = flags.param.map(parseParam);
+  const sets = flags.set.map(parseSet);
+  const quantile = flags.quantile === undefined ? 1 : parseQuantile(flags.quantile);
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  const name = safeDirName(readName(base.source) ?? 'scenario');
+  const outDir = flags.out ?? (flags.json ? undefined : `reports/${name}-sweep${shard === undefined ? '' : `-${shard.index}of${shard.count}`}`);
+  if (flags.resume && outDir === undefined) throw new InputError('--resume needs --out <dir> (where the sweep saved its points)');
+  const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar('runs');
+  const result = await sweep(base, {
+    params,
+    sets,
+    seeds: flags.seeds,
+    seed: flags.seed,
+    quantile,
+    jobs: flags.jobs ?? defaultJobs(),
+    warmupMs: flags.warmup,
+    shard,
+    outDir,
+    resume: flags.resume,
+    onDone: progress?.update,
+    onNotice: io.err,
+  });
+  progress?.stop();
+  await publishSweep(result, outDir, flags, io);
+  return result.points.length === result.gridSize && result.recommendation === null && result.points.length > 0;
+}
+
+/** `queuesim merge`: shard results → the result of the whole grid. */
+export async function mergeCommand(files: string[], flags: PublishFlags, io: CommandIo): Promise<boolean> {
+  const { mergeSweeps } = await import('./sweep.js');
+  const parts = files.map((file) => readJson(file, 'sweep.json')) as import('./sweep.js').SweepResult[];
+  const result = mergeSweeps(parts);
+  const outDir = flags.out ?? (flags.json ? undefined : `reports/${safeDirName(result.scenario)}-sweep`);
+  await publishSweep(result, outDir, flags, io);
+  return result.recommendation === null;
+}
+
+interface PublishFlags {
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  charts: boolean;
+  html: boolean;
+}
+
+async function publishSweep(
+  result: import('./sweep.js').SweepResult,
+  outDir: string | undefined,
+  flags: PublishFlags,
+  io: CommandIo,
+): Promise<void> {
+  const report = await import('../report/sweep.js');
+  let written = 0;
+  if (outDir !== undefined) {
+    const files = await sweepFiles(result, flags);
+    written = (await (await import('../report/write.js')).writeFiles(outDir, files)).length;
+  }
+  if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+  else if (!flags.quiet) {
+    io.out(report.renderSweepTable(result, { color: io.outIsTty }));
+    if (outDir !== undefined) io.out(`\nwrote ${written} files to ${outDir}/\n`);
+  }
+}
+
+/** sweep.json, one PNG per chart, report.html. */
+export async function sweepFiles(
+  result: import('./sweep.js').SweepResult,
+  opts: { charts: boolean; html: boolean },
+): Promise<{ name: string; data: string | Buffer }[]> {
+  const report = await import('../report/sweep.js');
+  const files: { name: string; data: string | Buffer }[] = [
+    { name: 'sweep.json', data: `${JSON.stringify(result, null, 2)}\n` },
+  ];
+  if (!opts.charts && !opts.html) return files;
+  const specs = report.sweepCharts(result);
+  if (opts.charts) {
+    const { renderCharts } = await import('../report/charts.js');
+    for (const chart of await renderCharts(specs)) files.push({ name: `${chart.name}.png`, data: chart.png });
+  }
+  if (opts.html) files.push({ name: 'report.html', data: report.renderSweepHtml(result, specs) });
+  return files;
+}
+
+/**
+ * `queuesim report <result.json>`: renders the charts and HTML of a saved run, compare or
+ * sweep result again, without simulating, into `--out` or the folder the file is in.
+ */
+export async function reportCommand(file: string, flags: { out?: string; charts: boolean; html: boolean }, io: CommandIo): Promise<void> {
+  const { dirname } = await import('node:path');
+  const data = readJson(file, 'result.json') as { kind?: string; summary?: unknown };
+  const outDir = flags.out ?? dirname(file);
+  const { writeFiles } = await import('../report/write.js');
+  let written: string[];
+  if (data.kind === 'compare') {
+    written = await writeFiles(outDir, await compareFiles(data as import('./compare.js').CompareResult, flags));
+  } else if (data.kind === 'sweep') {
+    written = await writeFiles(outDir, await sweepFiles(data as import('./sweep.js').SweepResult, flags));
+  } else if (data.summary !== undefined) {
+    const { writeReport } = await import('../report/write.js');
+    written = await writeReport(outDir, data as import('../observe/result.js').Result, flags);
+  } else {
+    throw new InputError(`${file}: not a queuesim result (run, compare or sweep JSON)`);
+  }
+  io.out(`wrote ${written.length} files to ${outDir}/\n`);
+}
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read ${what} "${file}": ${code === 'ENOENT' ? 'no such file' : code}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: not JSON (${(error as Error).message})`);
+  }
+}
+
+function parseQuantile(text: string): number {
+  const q = Number(text);
+  if (!(q > 0 && q <= 1)) throw new InputError(`--quantile: expected a fraction of seeds in (0, 1], like 0.9; got "${text}"`);
+  return q;
+}
+
+/** The scenario's name, for the default output folder, before validation. */
+function readName(source: string): string | null {
+  const m = /^name:\s*["']?([^"'\n#]+?)["']?\s*(#.*)?$/m.exec(source);
+  return m === null ? null : m[1];
+}

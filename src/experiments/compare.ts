@@ -1,0 +1,151 @@
+/**
+ * `queuesim compare`: one scenario as several variants, each replicated over `seeds` seeds
+ * (base seed + k). Every variant runs seed k with the same arrival streams (common random
+ * numbers, DESIGN.md rule 2), so a difference between variants comes from the variant.
+ *
+ * Variants come from `--vary` (several: the cross product) or, without it, from the scenario's
+ * `variants:` block; `--set` applies to every variant. Each figure is reported as the mean over
+ * seeds with a 95% Student-t interval.
+ *
+ * Expectations are reported per variant (how many seeds passed) and never change the exit
+ * code: a comparison is expected to show some variants failing.
+ */
+import { VERSION } from '../version.js';
+import { InputError } from '../scenarios/issues.js';
+import { formatPath } from '../scenarios/issues.js';
+import { applyVariant, crossProduct, fileVariants, type Assignment, type Axis, type BaseDocument, type Variant } from './variants.js';
+import { runTasks } from './pool.js';
+import type { RunDigest, SeriesDigest, Task } from './runner.js';
+import { estimate, type Estimate } from './stats.js';
+
+export interface CompareOptions {
+  seeds: number;
+  /** Overrides the scenario's seed as the first seed. */
+  seed?: number;
+  vary: Axis[];
+  sets: Assignment[];
+  jobs: number;
+  /** `--warmup`, ms. */
+  warmupMs?: number;
+  onDone?: (done: number, total: number) => void;
+  onNotice?: (message: string) => void;
+}
+
+export interface VariantOutcome {
+  label: string;
+  /** `path` as written (`consumers[0].delivery`) → value. */
+  settings: Record<string, unknown>;
+  systemType: string;
+  /** Figure name → mean and 95% interval over seeds. */
+  figures: Record<string, Estimate>;
+  /** Figure name → value per seed, in seed order. */
+  perSeed: Record<string, (number | null)[]>;
+  /** Seeds on which every expectation held. */
+  seedsPassing: number;
+  /** Per expectation: on how many seeds it held. */
+  expectations: { expr: string; passing: number }[];
+  /** The first seed's series, for the overlay chart. */
+  series: SeriesDigest;
+}
+
+export interface CompareResult {
+  kind: 'compare';
+  queuesim: string;
+  scenario: string;
+  description: string;
+  seeds: number[];
+  /** Figure names in display order. */
+  figureNames: string[];
+  variants: VariantOutcome[];
+}
+
+/** The variants a compare runs: `--vary` axes, else the file's `variants:`, else an error. */
+export function compareVariants(base: BaseDocument, vary: Axis[]): Variant[] {
+  const variants = vary.length > 0 ? crossProduct(vary) : fileVariants(base);
+  if (variants.length === 0) {
+    throw new InputError('nothing to compare: give --vary path=v1,v2 or a variants: block in the scenario');
+  }
+  return variants;
+}
+
+export async function compare(base: BaseDocument, options: CompareOptions): Promise<CompareResult> {
+  // Validate the scenario (its `variants:` block too) and every variant before anything runs:
+  // bad input is exit 2, not a worker crash.
+  const first = applyVariant(base, options.sets, '');
+  const variants = compareVariants(base, options.vary);
+  const scenarios = variants.map((v) => applyVariant(base, [...options.sets, ...v.assignments], v.label));
+  const baseSeed = options.seed ?? first.spec.seed;
+  const seeds = Array.from({ length: options.seeds }, (_, k) => baseSeed + k);
+  const tasks: Task[] = variants.flatMap((v) =>
+    seeds.map((seed, k) => ({
+      base,
+      assignments: [...options.sets, ...v.assignments],
+      label: v.label,
+      seed,
+      keepSeries: k === 0,
+      warmupMs: options.warmupMs,
+    })),
+  );
+  let done = 0;
+  const digests = await runTasks(tasks, {
+    jobs: options.jobs,
+    onNotice: options.onNotice,
+    onDone: () => options.onDone?.(++done, tasks.length),
+  });
+  const figureNames = mergeOrdered(digests.map((d) => Object.keys(d.figures)));
+  const outcomes = variants.map((v, i) =>
+    outcome(v, [...options.sets, ...v.assignments], digests.slice(i * seeds.length, (i + 1) * seeds.length), figureNames),
+  );
+  return {
+    kind: 'compare',
+    queuesim: VERSION,
+    scenario: first.spec.name,
+    description: first.spec.description,
+    seeds,
+    figureNames,
+    variants: outcomes.map((o, i) => ({ ...o, systemType: scenarios[i].spec.system.type })),
+  };
+}
+
+function outcome(variant: Variant, assignments: Assignment[], digests: RunDigest[], names: string[]): VariantOutcome {
+  const perSeed: Record<string, (number | null)[]> = {};
+  const figures: Record<string, Estimate> = {};
+  for (const name of names) {
+    // A cause that did not occur on a seed occurred zero times there.
+    const zeroWhenMissing = /^rejected\.|\.losses\./.test(name);
+    perSeed[name] = digests.map((d) => d.figures[name] ?? (zeroWhenMissing ? 0 : null));
+    figures[name] = estimate(perSeed[name]);
+  }
+  const exprs = digests[0].expectations.map((e) => e.expr);
+  return {
+    label: variant.label,
+    settings: Object.fromEntries(assignments.map((a) => [formatPath(a.path), a.value])),
+    systemType: digests[0].systemType,
+    figures,
+    perSeed,
+    seedsPassing: digests.filter((d) => d.expectations.every((e) => e.pass)).length,
+    expectations: exprs.map((expr, i) => ({
+      expr,
+      passing: digests.filter((d) => d.expectations[i]?.pass === true).length,
+    })),
+    series: digests[0].series as SeriesDigest,
+  };
+}
+
+/**
+ * The union of several ordered name lists, each new name placed before the next name of its
+ * own list already merged (else at the end): a loss cause that only one variant has still sits
+ * with `losses`, before the figures that follow it.
+ */
+export function mergeOrdered(lists: string[][]): string[] {
+  const merged: string[] = [];
+  for (const list of lists) {
+    list.forEach((name, i) => {
+      if (merged.includes(name)) return;
+      const next = list.slice(i + 1).find((n) => merged.includes(n));
+      if (next === undefined) merged.push(name);
+      else merged.splice(merged.indexOf(next), 0, name);
+    });
+  }
+  return merged;
+}

@@ -1,0 +1,342 @@
+/**
+ * `queuesim sweep`: capacity planning over a grid of settings. Each point of the grid (the
+ * cross product of `--param` axes) runs on `seeds` seeds; the scenario's `expect:` block is
+ * the SLO. A point passes when every expectation holds on all seeds, or on at least the
+ * fraction `quantile` of them. The recommendation is the smallest passing point: the lowest
+ * mean cost when the system reports one, otherwise the fewest consumer instances; ties go to
+ * the earlier point of the grid (lower parameter values first).
+ *
+ * Replications are independent, so they run on worker threads (`jobs`) and can be split into
+ * shards (`shard`), each a round-robin slice of the points; `mergeSweeps` combines shard
+ * results into exactly what one unsharded run gives. Finished replications are appended to
+ * `points.jsonl` in the output folder as they complete, and `resume` skips them.
+ *
+ * Everything in a SweepResult is computed from the points alone, in grid order, so neither
+ * `jobs`, nor sharding, nor resuming changes a byte of it.
+ */
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VERSION } from '../version.js';
+import { formatPath, InputError } from '../scenarios/issues.js';
+import { applyVariant, crossProduct, type Assignment, type Axis, type BaseDocument } from './variants.js';
+import { runTasks } from './pool.js';
+import type { RunDigest, Task } from './runner.js';
+import { estimate, type Estimate } from './stats.js';
+import { mmcPrediction, type MmcPrediction } from './theory.js';
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+export interface SweepOptions {
+  params: Axis[];
+  sets: Assignment[];
+  seeds: number;
+  seed?: number;
+  /** Fraction of seeds on which the SLO must hold (1: all). */
+  quantile: number;
+  jobs: number;
+  /** `--warmup`, ms. */
+  warmupMs?: number;
+  shard?: Shard;
+  /** Folder for points.jsonl; none: nothing is saved as it goes. */
+  outDir?: string;
+  resume?: boolean;
+  onDone?: (done: number, total: number) => void;
+  onNotice?: (message: string) => void;
+}
+
+export interface SloLine {
+  expr: string;
+  /** The figure it reads (`g.p99LatencyMs`, `rejected`), or null for one the figures lack. */
+  figure: string | null;
+  op: string;
+  value: number;
+}
+
+export interface SweepPoint {
+  index: number;
+  label: string;
+  /** One value per parameter, in `params` order. */
+  values: unknown[];
+  /** Σ instances over consumer groups. */
+  instances: number;
+  figures: Record<string, Estimate>;
+  perSeed: Record<string, (number | null)[]>;
+  /** Per SLO line: on how many seeds it held. */
+  slo: { expr: string; passing: number }[];
+  seedsPassing: number;
+  pass: boolean;
+  /** Erlang C, when the point has the M/M/c shape. */
+  theory: MmcPrediction | null;
+}
+
+export interface SweepResult {
+  kind: 'sweep';
+  queuesim: string;
+  scenario: string;
+  description: string;
+  /** Identifies the grid, seeds and scenario: shards and resumed runs must share it. */
+  fingerprint: string;
+  params: { path: string; values: unknown[] }[];
+  settings: Record<string, unknown>;
+  seeds: number[];
+  quantile: number;
+  /** Grid size; `points` holds all of them, or a shard's slice. */
+  gridSize: number;
+  shard?: Shard;
+  slo: SloLine[];
+  figureNames: string[];
+  points: SweepPoint[];
+  recommendation: { index: number; label: string; by: 'cost' | 'instances' } | null;
+}
+
+const JOURNAL = 'points.jsonl';
+
+export async function sweep(base: BaseDocument, options: SweepOptions): Promise<SweepResult> {
+  if (options.params.length === 0) throw new InputError('nothing to sweep: give --param path=1..8 (or a list)');
+  const grid = crossProduct(options.params);
+  // Validate every point first: bad input is exit 2 before anything runs.
+  const first = applyVariant(base, options.sets);
+  const scenarios = grid.map((v) => applyVariant(base, [...options.sets, ...v.assignments], v.label));
+  const baseSeed = options.seed ?? first.spec.seed;
+  const seeds = Array.from({ length: options.seeds }, (_, k) => baseSeed + k);
+  const fingerprint = fingerprintOf(base, options, seeds);
+  const mine = grid.map((_, i) => i).filter((i) => inShard(i, options.shard));
+
+  const tasks: Task[] = mine.flatMap((i) =>
+    seeds.map((seed) => ({
+      base,
+      assignments: [...options.sets, ...grid[i].assignments],
+      label: grid[i].label,
+      seed,
+      keepSeries: false,
+      warmupMs: options.warmupMs,
+    })),
+  );
+  // Each shard journals apart: a resumed shard must not pick up another shard's replications.
+  const journalKey = options.shard === undefined ? fingerprint : `${fingerprint} ${options.shard.index}/${options.shard.count}`;
+  const journal = options.outDir === undefined ? null : openJournal(options.outDir, journalKey, options.resume === true);
+  const digests: (RunDigest | undefined)[] = tasks.map((_, t) => journal?.done.get(t));
+  const todo = tasks.map((_, t) => t).filter((t) => digests[t] === undefined);
+  let done = tasks.length - todo.length;
+  options.onDone?.(done, tasks.length);
+  const fresh = await runTasks(todo.map((t) => tasks[t]), {
+    jobs: options.jobs,
+    onNotice: options.onNotice,
+    onDone: (k, digest) => {
+      journal?.append(todo[k], digest);
+      options.onDone?.(++done, tasks.length);
+    },
+  });
+  todo.forEach((t, k) => (digests[t] = fresh[k]));
+
+  const figureNames = canonicalOrder(digests.flatMap((d) => Object.keys((d as RunDigest).figures)));
+  const points = mine.map((i, m) =>
+    point(i, grid[i].label, grid[i].assignments.map((a) => a.value), scenarios[i],
+      digests.slice(m * seeds.length, (m + 1) * seeds.length) as RunDigest[], figureNames, options.quantile),
+  );
+  return assemble({
+    kind: 'sweep',
+    queuesim: VERSION,
+    scenario: first.spec.name,
+    description: first.spec.description,
+    fingerprint,
+    params: options.params.map((p) => ({ path: formatPath(p.path), values: p.values })),
+    settings: Object.fromEntries(options.sets.map((a) => [formatPath(a.path), a.value])),
+    seeds,
+    quantile: options.quantile,
+    gridSize: grid.length,
+    ...(options.shard === undefined ? {} : { shard: options.shard }),
+    slo: sloLines(points, figureNames),
+    figureNames,
+    points,
+    recommendation: null,
+  });
+}
+
+function inShard(index: number, shard: Shard | undefined): boolean {
+  return shard === undefined || index % shard.count === shard.index - 1;
+}
+
+function point(
+  index: number,
+  label: string,
+  values: unknown[],
+  scenario: ReturnType<typeof applyVariant>,
+  digests: RunDigest[],
+  names: string[],
+  quantile: number,
+): SweepPoint {
+  const perSeed: Record<string, (number | null)[]> = {};
+  const figures: Record<string, Estimate> = {};
+  for (const name of names) {
+    const zeroWhenMissing = /^rejected\.|\.losses\./.test(name);
+    perSeed[name] = digests.map((d) => d.figures[name] ?? (zeroWhenMissing ? 0 : null));
+    figures[name] = estimate(perSeed[name]);
+  }
+  const seedsPassing = digests.filter((d) => d.expectations.every((e) => e.pass)).length;
+  return {
+    index,
+    label,
+    values,
+    instances: scenario.spec.consumers.reduce((sum, c) => sum + c.instances, 0),
+    figures,
+    perSeed,
+    slo: digests[0].expectations.map((e, k) => ({
+      expr: e.expr,
+      passing: digests.filter((d) => d.expectations[k]?.pass === true).length,
+    })),
+    seedsPassing,
+    // A quantile of seeds: at least ⌈q·n⌉ of n seeds pass (q = 1: all of them).
+    pass: seedsPassing >= Math.ceil(quantile * digests.length - 1e-9),
+    theory: mmcPrediction(scenario),
+  };
+}
+
+/** The SLO lines with the figure each reads: `g.p99LatencyMs < 2000` reads `g.p99LatencyMs`. */
+function sloLines(points: SweepPoint[], figureNames: string[]): SloLine[] {
+  const exprs = points.length === 0 ? [] : points[0].slo.map((s) => s.expr);
+  return exprs.map((expr) => {
+    const m = /^(.*) (<=|>=|==|!=|<|>) (.*)$/.exec(expr);
+    const name = m?.[1] ?? expr;
+    const figure = figureNames.includes(name) ? name : null;
+    return { expr, figure, op: m?.[2] ?? '==', value: Number(m?.[3] ?? Number.NaN) };
+  });
+}
+
+/** Fills in the recommendation once every point of the grid is present. */
+export function assemble(result: SweepResult): SweepResult {
+  if (result.points.length < result.gridSize) return { ...result, recommendation: null };
+  const passing = result.points.filter((p) => p.pass);
+  if (passing.length === 0) return { ...result, recommendation: null };
+  const byCost = result.figureNames.includes('cost');
+  const size = (p: SweepPoint): number => (byCost ? (p.figures.cost.mean ?? Infinity) : p.instances);
+  // Strictly smaller wins, so ties keep the earlier point of the grid.
+  const best = passing.reduce((a, b) => (size(b) < size(a) ? b : a));
+  return { ...result, recommendation: { index: best.index, label: best.label, by: byCost ? 'cost' : 'instances' } };
+}
+
+/** Combines shard results of one sweep into the result of the whole grid. */
+export function mergeSweeps(parts: SweepResult[]): SweepResult {
+  if (parts.length === 0) throw new InputError('merge: no results given');
+  const first = parts[0];
+  for (const part of parts) {
+    if (part.kind !== 'sweep') throw new InputError('merge: not a sweep result (expected the sweep.json of a shard)');
+    if (part.fingerprint !== first.fingerprint) {
+      throw new InputError('merge: the results come from different sweeps (scenario, parameters, seeds or version differ)');
+    }
+  }
+  const byIndex = new Map<number, SweepPoint>();
+  for (const part of parts) for (const p of part.points) byIndex.set(p.index, p);
+  const missing = Array.from({ length: first.gridSize }, (_, i) => i).filter((i) => !byIndex.has(i));
+  if (missing.length > 0) {
+    throw new InputError(`merge: ${missing.length} of ${first.gridSize} points are missing (first: point ${missing[0]}); ` +
+      'give the results of every shard');
+  }
+  const points = [...byIndex.values()].sort((a, b) => a.index - b.index);
+  const figureNames = canonicalOrder(parts.flatMap((p) => p.figureNames));
+  const { shard: _shard, ...rest } = first;
+  return assemble({ ...rest, figureNames, slo: sloLines(points, figureNames), points, recommendation: null });
+}
+
+const SYSTEM_FIGURES = ['produced', 'accepted', 'rejected', 'cost', 'utilisation'];
+const GROUP_FIGURES = [
+  'processed', 'duplicates', 'duplicatesSuppressed', 'losses', 'orderingViolations', 'redeliveries', 'deadLettered', 'backlogAtEnd',
+  'p50LatencyMs', 'p99LatencyMs', 'meanLatencyMs', 'meanQueueWaitMs', 'maxLag', 'recoveryMs',
+];
+
+/**
+ * Figure names in an order that does not depend on which points or shards produced them:
+ * system figures, then each group (by name) in the runner's order, causes by name. Merged
+ * shards then list them exactly as one run does.
+ */
+export function canonicalOrder(names: string[]): string[] {
+  const key = (name: string): [number, string, number, string] => {
+    const [head, ...causes] = name.split('.');
+    const system = SYSTEM_FIGURES.indexOf(head);
+    if (system !== -1) return [0, '', system, causes.join('.')];
+    const m = new RegExp(`^(.*)\\.(${GROUP_FIGURES.join('|')})(?:\\.(.*))?$`).exec(name);
+    if (m === null) return [2, name, 0, ''];
+    return [1, m[1], GROUP_FIGURES.indexOf(m[2]), m[3] ?? ''];
+  };
+  const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...new Set(names)].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return cmp(x[i], y[i]);
+    return 0;
+  });
+}
+
+function fingerprintOf(base: BaseDocument, options: SweepOptions, seeds: number[]): string {
+  const what = JSON.stringify({
+    version: VERSION,
+    source: base.source,
+    params: options.params,
+    sets: options.sets,
+    seeds,
+    quantile: options.quantile,
+    warmupMs: options.warmupMs ?? 0,
+  });
+  return createHash('sha256').update(what).digest('hex').slice(0, 16);
+}
+
+interface Journal {
+  /** Task index → digest, from a previous run. */
+  done: Map<number, RunDigest>;
+  append(task: number, digest: RunDigest): void;
+}
+
+/**
+ * `points.jsonl`: a header line with the sweep's fingerprint, then one line per finished
+ * replication. A line cut short by a crash is ignored on resume (its task runs again).
+ */
+function openJournal(dir: string, fingerprint: string, resume: boolean): Journal {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, JOURNAL);
+  const done = new Map<number, RunDigest>();
+  if (resume && existsSync(file)) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const header = parseLine(lines[0]) as { fingerprint?: string } | null;
+    if (header?.fingerprint !== fingerprint) {
+      throw new InputError(`--resume: ${file} belongs to a different sweep (scenario, parameters, seeds or ` +
+        'version changed); remove it or use another --out');
+    }
+    for (const line of lines.slice(1)) {
+      const entry = parseLine(line) as { task: number; digest: RunDigest } | null;
+      if (entry !== null) done.set(entry.task, entry.digest);
+    }
+  } else {
+    writeFileSync(file, `${JSON.stringify({ fingerprint })}\n`);
+  }
+  return {
+    done,
+    append(task, digest) {
+      appendFileSync(file, `${JSON.stringify({ task, digest })}\n`);
+    },
+  };
+}
+
+function parseLine(line: string | undefined): unknown {
+  if (line === undefined || line.trim() === '') return null;
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+
+/** `1/4` → { index: 1, count: 4 }. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || count < 1 || index < 1 || index > count) {
+    throw new InputError(`--shard "${text}": expected i/n with 1 ≤ i ≤ n, like 2/4`);
+  }
+  return { index, count };
+}
+

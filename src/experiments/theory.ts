@@ -1,0 +1,52 @@
+/**
+ * Queueing theory for sweeps: where a scenario has the M/M/c shape (one producer with Poisson
+ * arrivals at a constant rate, one consumer group with exponential service on a single queue,
+ * no faults, nothing rejected), Erlang C predicts the mean wait and the mean end-to-end
+ * latency at each point, and the sweep chart draws the prediction beside the simulation.
+ */
+import type { Scenario } from '../scenarios/load.js';
+
+export interface MmcPrediction {
+  /** Handlers: instances × concurrency. */
+  c: number;
+  /** Offered load a = λ/μ. */
+  offered: number;
+  /** Mean wait in queue (Erlang C), ms; null when the queue is unstable (a ≥ c). */
+  meanQueueWaitMs: number | null;
+  /** Mean wait + mean service, ms; null when unstable. */
+  meanLatencyMs: number | null;
+}
+
+/** Erlang C: the probability that an arrival waits, for c servers at offered load a < c. */
+export function erlangC(c: number, a: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const top = ((term * a) / c) * (c / (c - a));
+  return top / (sum + top);
+}
+
+/** The M/M/c prediction for a scenario, or null when it does not have that shape. */
+export function mmcPrediction(scenario: Scenario): MmcPrediction | null {
+  const { spec } = scenario;
+  if (spec.producers.length !== 1 || spec.consumers.length !== 1 || spec.faults.length > 0) return null;
+  const producer = spec.producers[0];
+  if (producer.arrivals !== 'poisson' || producer.phases.length > 0) return null;
+  const service = scenario.services[0];
+  if (service.kind !== 'exp') return null;
+  const system = spec.system as Record<string, unknown>;
+  const unboundedQueue =
+    (system.type === 'workqueue' && system.maxLength === undefined) ||
+    (system.type === 'direct' && system.maxQueue === undefined && system.timeout === undefined);
+  if (!unboundedQueue) return null;
+  const consumer = spec.consumers[0];
+  const c = consumer.instances * consumer.concurrency;
+  const lambdaPerMs = producer.rate;
+  const offered = lambdaPerMs * service.mean;
+  if (offered >= c) return { c, offered, meanQueueWaitMs: null, meanLatencyMs: null };
+  const wait = erlangC(c, offered) / (c / service.mean - lambdaPerMs);
+  return { c, offered, meanQueueWaitMs: wait, meanLatencyMs: wait + service.mean };
+}

@@ -1,0 +1,240 @@
+/**
+ * The no-queue baseline: producers call the downstream synchronously. The downstream is the
+ * consumer group's instances (instances × concurrency handlers, the group's service time); a
+ * caller that finds no free handler waits in the downstream's own wait queue (a connection
+ * pool's queue), up to `maxQueue` callers, and gives up after `timeoutMs`.
+ *
+ * Outcomes, as ledger facts:
+ * - the response arrives in time: the call is `accept`ed (the caller knows it worked);
+ * - a call fails with `queue-full` (wait queue at its limit), `timeout` (no response within
+ *   the timeout, counted from the start of the attempt), `downstream-crash` (the instance
+ *   died holding it) or `error` (the handler failed); with retries left it is tried again
+ *   after a backoff, otherwise it is `reject`ed with that cause;
+ * - a call that timed out while in service still runs to the end: its side effect is applied
+ *   (`process`) although its caller saw a failure, so a retry of it applies the effect twice,
+ *   and the ledger reports a duplicate, as it would happen to a real database.
+ *
+ * There is no queue, so nothing enters a group's lag: the waiting callers are the `waiting`
+ * gauge, and `busy` / `utilisation` show the downstream's load.
+ *
+ * Same-instant races: a response that arrives exactly at the caller's deadline wins (a call
+ * fails only when it waits *beyond* the timeout); the timeout handler defers to it.
+ */
+import type { Kernel } from '../sim/kernel.js';
+import type { Random } from '../sim/rng.js';
+import type { Ledger, MessageId } from '../observe/ledger.js';
+import { Delivery, type ConsumerInstance } from './consumer.js';
+import type { Gauge, System } from './system.js';
+
+export interface DirectOptions {
+  /** Caller timeout per attempt, ms; Infinity for none. */
+  timeoutMs: number;
+  /** Callers that may wait for a handler; 0 for none (a busy downstream fails the call). */
+  maxQueue: number;
+  /** Attempts after the first. */
+  retries: number;
+  /** First backoff, ms; doubles per retry up to `maxBackoffMs`, with full jitter. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** Time windows (load phases) whose failed calls are counted apart: the loss at the peak. */
+  windows: { name: string; startMs: number; endMs: number }[];
+}
+
+export type CallFailure = 'queue-full' | 'timeout' | 'downstream-crash' | 'error';
+
+/** One attempt of one call: in flight only while the caller waits. */
+class Call {
+  /** Waiting: still in the wait queue. In service: the delivery. */
+  delivery: Delivery | null = null;
+  /** The caller gave up on this attempt or it failed: later events of it change nothing. */
+  over = false;
+  /** The deadline came while in service and was put back once, behind a same-instant response. */
+  deferred = false;
+
+  constructor(
+    readonly direct: Direct,
+    readonly id: MessageId,
+    readonly attempt: number,
+  ) {}
+}
+
+export class Direct implements System {
+  readonly type = 'direct';
+  private readonly instances: ConsumerInstance[] = [];
+  private readonly waiting: Call[] = [];
+  private waitingHead = 0;
+  private waitingCount = 0;
+  private readonly inService = new Map<Delivery, Call>();
+  private cursor = 0;
+  private dispatching = false;
+  /** Failed attempts by cause (retried or not), for the result. */
+  readonly attemptFailures = new Map<string, number>();
+  /** Calls that finally failed inside each of `options.windows`. */
+  readonly failedInWindow: number[];
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly ledger: Ledger,
+    private readonly group: number,
+    readonly options: DirectOptions,
+    private readonly backoffRandom: Random,
+  ) {
+    this.failedInWindow = options.windows.map(() => 0);
+  }
+
+  attach(instance: ConsumerInstance): void {
+    this.instances.push(instance);
+  }
+
+  get capacity(): number {
+    return this.instances.reduce((sum, i) => sum + i.options.concurrency, 0);
+  }
+
+  publish(_producer: number, id: MessageId): void {
+    this.call(id, 1);
+  }
+
+  /** Starts attempt `attempt` of call `id`. */
+  call(id: MessageId, attempt: number): void {
+    const call = new Call(this, id, attempt);
+    if (this.options.timeoutMs !== Infinity) this.kernel.schedule(this.options.timeoutMs, deadline, call);
+    if (this.waitingCount === 0 && this.serve(call)) return;
+    if (this.waitingCount >= this.options.maxQueue) return this.failed(call, 'queue-full');
+    this.waiting.push(call);
+    this.waitingCount++;
+  }
+
+  ack(delivery: Delivery): void {
+    const call = this.inService.get(delivery);
+    if (call === undefined) return;
+    this.inService.delete(delivery);
+    if (call.over) return; // the caller already gave up: the effect was applied all the same
+    call.over = true;
+    this.ledger.accept(call.id);
+    this.ledger.ack(this.group, call.id);
+  }
+
+  fail(delivery: Delivery, _requeue: boolean): void {
+    const call = this.inService.get(delivery);
+    this.inService.delete(delivery);
+    if (call !== undefined && !call.over) this.failed(call, 'error');
+  }
+
+  release(_instance: ConsumerInstance, unacked: Delivery[]): void {
+    for (const delivery of unacked) {
+      const call = this.inService.get(delivery);
+      this.inService.delete(delivery);
+      if (call !== undefined && !call.over) this.failed(call, 'downstream-crash');
+    }
+    this.dispatch();
+  }
+
+  capacityFreed(_group: number): void {
+    this.dispatch();
+  }
+
+  /** The caller's deadline for one attempt. */
+  expire(call: Call): void {
+    if (call.over) return;
+    if (call.delivery !== null && !call.deferred) {
+      // A response due at this very instant was scheduled after the deadline; running the
+      // deadline again at delay 0 puts it behind that response, which then wins the race.
+      call.deferred = true;
+      this.kernel.schedule(0, deadline, call);
+      return;
+    }
+    if (call.delivery === null) this.waitingCount--; // left in the array, skipped when reached
+    this.failed(call, 'timeout');
+  }
+
+  /** Handlers of live instances holding a call (timed-out calls still running included). */
+  get busy(): number {
+    let busy = 0;
+    for (const instance of this.instances) if (instance.alive) busy += instance.options.concurrency - instance.free;
+    return busy;
+  }
+
+  gauges(): Gauge[] {
+    return [
+      { metric: 'waiting', subject: 'downstream', read: () => this.waitingCount },
+      { metric: 'busy', subject: 'downstream', read: () => this.busy },
+      {
+        metric: 'utilisation',
+        subject: 'downstream',
+        read: () => (this.capacity === 0 ? 0 : this.busy / this.capacity),
+      },
+    ];
+  }
+
+  private failed(call: Call, cause: CallFailure): void {
+    call.over = true;
+    this.attemptFailures.set(cause, (this.attemptFailures.get(cause) ?? 0) + 1);
+    if (call.attempt > this.options.retries) {
+      this.ledger.reject(call.id, cause);
+      const now = this.kernel.now;
+      this.options.windows.forEach((w, i) => {
+        if (now >= w.startMs && now < w.endMs) this.failedInWindow[i]++;
+      });
+      return;
+    }
+    // Exponential backoff with full jitter (AWS architecture blog): uniform in [0, cap).
+    const cap = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (call.attempt - 1));
+    this.kernel.schedule(this.backoffRandom() * cap, retry, call);
+  }
+
+  /** Hands `call` to a free handler; false when every handler is busy. */
+  private serve(call: Call): boolean {
+    const instance = this.nextFree();
+    if (instance === null) return false;
+    const delivery = new Delivery(call.id, call.attempt, instance);
+    call.delivery = delivery;
+    this.inService.set(delivery, call);
+    instance.handle(delivery);
+    return true;
+  }
+
+  private dispatch(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    while (this.waitingCount > 0) {
+      const call = this.waiting[this.waitingHead];
+      if (call.over) {
+        this.shiftWaiting();
+        continue;
+      }
+      if (!this.serve(call)) break;
+      this.shiftWaiting();
+      this.waitingCount--;
+    }
+    this.dispatching = false;
+  }
+
+  private shiftWaiting(): void {
+    this.waitingHead++;
+    // Compact now and then so the array does not grow with every call ever made.
+    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.waitingHead);
+      this.waitingHead = 0;
+    }
+  }
+
+  private nextFree(): ConsumerInstance | null {
+    const n = this.instances.length;
+    for (let k = 0; k < n; k++) {
+      const instance = this.instances[(this.cursor + k) % n];
+      if (instance.free > 0) {
+        this.cursor = (this.cursor + k + 1) % n;
+        return instance;
+      }
+    }
+    return null;
+  }
+}
+
+function deadline(call: Call): void {
+  call.direct.expire(call);
+}
+
+function retry(call: Call): void {
+  call.direct.call(call.id, call.attempt + 1);
+}

@@ -1,0 +1,21 @@
+/**
+ * Text for replicated figures: a mean with its 95% interval (`1,204 ± 31`), the precision
+ * following the interval, so noise is not printed as if it were signal.
+ */
+import type { Estimate } from '../experiments/stats.js';
+
+/** `12.5 ± 0.8`, `3` (no spread), `—` (undefined on every seed), with `(k/n)` when some were. */
+export function formatEstimate(e: Estimate | undefined, seeds: number): string {
+  if (e === undefined || e.mean === null) return '—';
+  const partial = e.n < seeds ? ` (${e.n}/${seeds})` : '';
+  if (e.ci95 === null || e.ci95 === 0) return `${formatNumber(e.mean)}${partial}`;
+  return `${formatNumber(e.mean, e.ci95)} ± ${formatNumber(e.ci95, e.ci95)}${partial}`;
+}
+
+/** Whole numbers with separators; fractions to 3 significant digits (or to the interval's). */
+export function formatNumber(x: number, ci?: number): string {
+  if (Number.isInteger(x) && (ci === undefined || ci >= 1)) return x.toLocaleString('en-US');
+  const scale = ci !== undefined && ci > 0 ? ci : Math.abs(x);
+  const digits = scale === 0 ? 0 : Math.max(0, Math.min(6, 2 - Math.floor(Math.log10(scale))));
+  return x.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
+}

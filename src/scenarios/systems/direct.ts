@@ -1,0 +1,118 @@
+/**
+ * `system.type: direct`: no queue. Producers call the downstream synchronously; the single
+ * `consumers[]` entry is the downstream (instances × concurrency handlers, its service time,
+ * its faults), so the same scenario runs through a queue or without one unchanged.
+ */
+import { z } from 'zod';
+import { ConsumerInstance } from '../../models/consumer.js';
+import { Direct } from '../../models/direct.js';
+import { duration, positiveDuration } from '../fields.js';
+import type { SystemPlugin } from './plugin.js';
+import type { DirectFigures } from '../../observe/result.js';
+
+export const direct: SystemPlugin = {
+  type: 'direct',
+  schema: z.strictObject({
+    type: z.literal('direct').meta({
+      description: 'No queue: producers call the downstream (the consumer group) synchronously.',
+    }),
+    timeout: positiveDuration('Caller timeout per attempt; omit for none.').optional(),
+    maxQueue: z.number().int().min(0).optional().meta({
+      description: 'Callers that may wait for a free handler; 0 for none; omit for no limit.',
+    }),
+    retries: z.number().int().min(0).default(0).meta({
+      description: 'Retries of a failed call (timeout, queue full, crash, error); they add load.',
+    }),
+    backoff: duration('First retry backoff; doubles per retry, with full jitter.').default(100),
+    maxBackoff: positiveDuration('Cap of the retry backoff.').default(10_000),
+  }),
+  consumerFields: {},
+  producerFields: {},
+  check({ spec }, at, issues) {
+    if (spec.consumers.length !== 1) {
+      issues.push(at(['consumers'], `a direct system calls one downstream: give exactly one consumers[] entry ` +
+        `(found ${spec.consumers.length})`));
+    }
+    spec.faults.forEach((fault, i) => {
+      if (fault.kind === 'crash' && fault.point === 'after-ack-before-process') {
+        issues.push(at(['faults', i, 'point'], 'a direct call has no ack before processing; use mid-process'));
+      }
+    });
+  },
+  wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
+    const { spec } = scenario;
+    const system = spec.system as unknown as {
+      timeout?: number;
+      maxQueue?: number;
+      retries: number;
+      backoff: number;
+      maxBackoff: number;
+    };
+    const downstream = new Direct(
+      kernel,
+      ledger,
+      groups[0],
+      {
+        timeoutMs: system.timeout ?? Infinity,
+        maxQueue: system.maxQueue ?? Infinity,
+        retries: system.retries,
+        backoffMs: system.backoff,
+        maxBackoffMs: system.maxBackoff,
+        windows: scenario.plans.flatMap((plan) => plan.phases),
+      },
+      rng.stream('system/direct/backoff'),
+    );
+    const consumer = spec.consumers[0];
+    const instances = Array.from({ length: consumer.instances }, (_, index) => {
+      const instance = new ConsumerInstance(kernel, ledger, downstream, instanceOptions(0, index));
+      downstream.attach(instance);
+      return instance;
+    });
+    return {
+      system: downstream,
+      instances: [instances],
+      gauges: downstream.gauges(),
+      finish(result) {
+        const figures: DirectFigures = {
+          failedAttemptsByCause: Object.fromEntries([...downstream.attemptFailures].sort(([a], [b]) => (a < b ? -1 : 1))),
+          failedDuringPhase: phaseFailures(downstream),
+          meanUtilisation: 0,
+          maxUtilisation: 0,
+          maxWaiting: 0,
+        };
+        const utilisation = seriesOf(result.series.utilisation);
+        const waiting = seriesOf(result.series.waiting);
+        if (utilisation.length > 0) {
+          figures.meanUtilisation = utilisation.reduce((s, u) => s + u, 0) / utilisation.length;
+          figures.maxUtilisation = Math.max(...utilisation);
+        }
+        if (waiting.length > 0) figures.maxWaiting = Math.max(...waiting);
+        result.direct = figures;
+        result.charts = [
+          ...(result.charts ?? []),
+          {
+            name: 'downstream',
+            title: 'Downstream: busy handlers and waiting callers',
+            yLabel: 'calls',
+            metrics: ['busy', 'waiting'],
+          },
+        ];
+      },
+    };
+  },
+};
+
+function seriesOf(metric: unknown): number[] {
+  if (metric === undefined || Array.isArray(metric)) return [];
+  const values = (metric as Record<string, (number | null)[]>).downstream ?? [];
+  return values.filter((v): v is number => v !== null);
+}
+
+/** Failed calls per phase name; repeated phases (bursts) add up. */
+function phaseFailures(downstream: Direct): Record<string, number> {
+  const out: Record<string, number> = {};
+  downstream.options.windows.forEach((w, i) => {
+    out[w.name] = (out[w.name] ?? 0) + downstream.failedInWindow[i];
+  });
+  return out;
+}

@@ -1,0 +1,165 @@
+/**
+ * sweep: the SLO verdict and the recommendation on hand-checkable grids, common random numbers
+ * across points, shards that merge into the unsharded result, and resuming a killed sweep.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { canonicalOrder, mergeSweeps, parseShard, sweep, type SweepOptions } from '../../src/experiments/sweep.js';
+import { parseParam, parseSet, type BaseDocument } from '../../src/experiments/variants.js';
+import { main, type Io } from '../../src/cli.js';
+import { renderSweepTable, sweepCharts } from '../../src/report/sweep.js';
+
+// Orders every 10 ms, each taking exactly 25 ms: one handler serves 40/s, so the 100/s stream
+// needs three handlers (instances × concurrency ≥ 3) to keep the lag below 5; with two or
+// fewer it grows without bound (by 20/s or more, to hundreds over 30 s).
+const SOURCE = `
+name: grid
+seed: 1
+duration: 30s
+system: { type: workqueue }
+producers:
+  - { name: p, rate: 100/s, arrivals: uniform }
+consumers:
+  - { group: g, instances: 1, service: const(25ms) }
+expect:
+  maxLag: "< 5"
+`;
+const base: BaseDocument = { source: SOURCE, file: 'grid.yaml', options: {} };
+
+function options(over: Partial<SweepOptions>): SweepOptions {
+  return { params: [], sets: [], seeds: 2, quantile: 1, jobs: 1, ...over };
+}
+
+function capture(): Io & { text: { out: string; err: string } } {
+  const text = { out: '', err: '' };
+  return { out: (t) => (text.out += t), err: (t) => (text.err += t), errIsTty: false, outIsTty: false, text };
+}
+
+describe('sweep verdicts and recommendation', () => {
+  it('recommends the fewest instances that meet the SLO', async () => {
+    const r = await sweep(base, options({ params: [parseParam('consumers[0].instances=1..5')] }));
+    expect(r.points.map((p) => p.pass)).toEqual([false, false, true, true, true]);
+    expect(r.recommendation).toEqual({ index: 2, label: 'instances=3', by: 'instances' });
+    expect(renderSweepTable(r, { color: false })).toContain('recommendation: instances=3, the passing point with the fewest instances (3)');
+  });
+
+  it('on a two-parameter grid, picks the smallest instance count and draws heatmaps', async () => {
+    const r = await sweep(base, options({
+      params: [parseParam('consumers[0].instances=1..4'), parseParam('consumers[0].concurrency=1,2')],
+    }));
+    // Passing needs instances × concurrency ≥ 3: (2, 2) is the first with 2 instances.
+    expect(r.points.map((p) => `${p.values.join('x')}:${p.pass ? 'P' : 'F'}`)).toEqual([
+      '1x1:F', '1x2:F', '2x1:F', '2x2:P', '3x1:P', '3x2:P', '4x1:P', '4x2:P',
+    ]);
+    expect(r.recommendation?.label).toBe('instances=2 concurrency=2');
+    const names = sweepCharts(r).map((s) => s.name);
+    expect(names).toContain('sweep-g.maxLag');
+    expect(names).toContain('heatmap-pass');
+    expect(names).toContain('heatmap-heat-g.maxLag');
+  });
+
+  it('with --quantile, a point passes when enough seeds meet the SLO', async () => {
+    // Poisson traffic: the produced count differs per seed. An SLO between the 2nd and 3rd of
+    // four counts holds on exactly two seeds: the point passes at q = 0.5, not at q = 1.
+    const poisson = { ...base, source: SOURCE.replace('arrivals: uniform', 'arrivals: poisson') };
+    const probe = await sweep(poisson, options({ params: [parseParam('consumers[0].instances=3')], seeds: 4 }));
+    const counts = [...(probe.points[0].perSeed.produced as number[])].sort((a, b) => a - b);
+    const slo = parseSet(`expect.produced=< ${(counts[1] + counts[2]) / 2}`);
+    const at = async (quantile: number) =>
+      (await sweep(poisson, options({ params: [parseParam('consumers[0].instances=3')], seeds: 4, quantile, sets: [slo, parseSet('expect.maxLag=< 1000000')] }))).points[0];
+    const half = await at(0.5);
+    expect(half.seedsPassing).toBe(2);
+    expect(half.pass).toBe(true);
+    expect((await at(1)).pass).toBe(false);
+    expect((await at(0.75)).pass).toBe(false);
+  });
+
+  it('recommends nothing when no point passes', async () => {
+    const r = await sweep(base, options({ params: [parseParam('consumers[0].instances=1,2')] }));
+    expect(r.recommendation).toBeNull();
+  });
+
+  it('keeps the traffic identical across points (common random numbers)', async () => {
+    const poisson = { ...base, source: SOURCE.replace('arrivals: uniform', 'arrivals: poisson') };
+    const r = await sweep(poisson, options({ params: [parseParam('consumers[0].instances=2..4')], seeds: 3 }));
+    const produced = r.points.map((p) => JSON.stringify(p.perSeed.produced));
+    expect(new Set(produced).size).toBe(1);
+    expect(new Set(r.points[0].perSeed.produced).size).toBe(3);
+  });
+
+  it('draws Erlang C where the scenario is M/M/c-shaped', async () => {
+    const mmc = { ...base, source: SOURCE.replace('arrivals: uniform', 'arrivals: poisson').replace('const(25ms)', 'exp(25ms)') };
+    const r = await sweep(mmc, options({ params: [parseParam('consumers[0].instances=3..4')], seeds: 1 }));
+    // a = 100/s × 25 ms = 2.5; c = 3: C(3, 2.5) = 0.7022, Wq = C / (3/25 − 0.1) = 35.11 ms.
+    expect(r.points[0].theory?.meanQueueWaitMs).toBeCloseTo(35.11, 1);
+    expect(sweepCharts(r).map((s) => s.name)).toContain('sweep-g.meanQueueWaitMs');
+  });
+});
+
+describe('shards, merge and resume', () => {
+  const grid = { params: [parseParam('consumers[0].instances=1..5')] };
+
+  it('merged shards equal one unsharded run', async () => {
+    const whole = await sweep(base, options(grid));
+    const shards = await Promise.all([1, 2, 3].map((i) => sweep(base, options({ ...grid, shard: { index: i, count: 3 } }))));
+    expect(shards.map((s) => s.points.map((p) => p.index))).toEqual([[0, 3], [1, 4], [2]]);
+    expect(shards[0].recommendation).toBeNull();
+    const merged = mergeSweeps([shards[2], shards[0], shards[1]]);
+    expect(JSON.stringify(merged)).toBe(JSON.stringify(whole));
+    expect(() => mergeSweeps([shards[0], shards[1]])).toThrow(/1 of 5 points are missing/);
+  });
+
+  it('a resumed sweep skips finished replications and ends with the same result', async () => {
+    const whole = await sweep(base, options(grid));
+    const out = mkdtempSync(join(tmpdir(), 'queuesim-sweep-'));
+    let finished = 0;
+    await expect(
+      sweep(base, options({ ...grid, outDir: out, onDone: (done) => {
+        finished = done;
+        if (done === 4) throw new Error('killed');
+      } })),
+    ).rejects.toThrow('killed');
+    expect(finished).toBe(4);
+    // The journal holds the header and the four finished replications.
+    expect(readFileSync(join(out, 'points.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
+    const progress: number[] = [];
+    const resumed = await sweep(base, options({ ...grid, outDir: out, resume: true, onDone: (done) => progress.push(done) }));
+    expect(progress[0]).toBe(4); // four were already done
+    expect(progress).toHaveLength(1 + 10 - 4);
+    expect(JSON.stringify(resumed)).toBe(JSON.stringify(whole));
+  });
+
+  it('refuses to resume from another sweep', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'queuesim-sweep-'));
+    await sweep(base, options({ ...grid, outDir: out }));
+    await expect(sweep(base, options({ ...grid, seeds: 3, outDir: out, resume: true }))).rejects.toThrow(/different sweep/);
+  });
+
+  it('orders figure names canonically and parses shards', () => {
+    expect(canonicalOrder(['g.maxLag', 'g.losses.x', 'rejected', 'g.losses', 'produced', 'a.losses'])).toEqual([
+      'produced', 'rejected', 'a.losses', 'g.losses', 'g.losses.x', 'g.maxLag',
+    ]);
+    expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
+    expect(() => parseShard('5/4')).toThrow(/1 ≤ i ≤ n/);
+  });
+});
+
+describe('sweep on the command line', () => {
+  it('exits 2 for a bad --param path, naming the valid fields', async () => {
+    const io = capture();
+    const code = await main(['node', 'queuesim', 'sweep', 'flash-sale', '--param', 'consumer[0].instances=1..4', '--jobs', '1'], io);
+    expect(code).toBe(2);
+    expect(io.text.err).toContain('no field "consumer" at the top level; did you mean "consumers"?');
+  });
+
+  it('exits 2 for a bad range and a bad value', async () => {
+    let io = capture();
+    expect(await main(['node', 'queuesim', 'sweep', 'flash-sale', '--param', 'consumers[0].instances=4..1', '--jobs', '1'], io)).toBe(2);
+    expect(io.text.err).toContain('a range goes up');
+    io = capture();
+    expect(await main(['node', 'queuesim', 'sweep', 'flash-sale', '--param', 'consumers[0].instances=0,1', '--jobs', '1'], io)).toBe(2);
+    expect(io.text.err).toMatch(/flash-sale\.yaml \[instances=0\]:\d+:\d+: consumers\[0\]\.instances/);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * The built-in queue scenarios: each passes its expectations and gives byte-identical results
+ * when run twice; the heartbeat variant of queue-visibility-too-short has no duplicates.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadScenario } from '../../../src/scenarios/load.js';
+import { runScenario } from '../../../src/scenarios/run.js';
+import { applyVariant, fileVariants, readBase } from '../../../src/experiments/variants.js';
+import { BUILT_IN_DIR } from '../../../src/scenarios/built-in.js';
+
+const SCENARIOS = [
+  'queue-visibility-too-short',
+  'queue-poison-to-dlq',
+  'queue-fifo-hot-group',
+  'queue-polling-cost',
+  'queue-retention-outage',
+  'queue-fifo-dedup-retry',
+  'queue-fan-out',
+];
+
+const file = (name: string): string => join(BUILT_IN_DIR, `${name}.yaml`);
+
+describe('built-in queue scenarios', () => {
+  for (const name of SCENARIOS) {
+    it(`${name}: passes its expectations and is deterministic`, () => {
+      const first = runScenario(loadScenario(file(name)));
+      const second = runScenario(loadScenario(file(name)));
+      expect(first.description.length).toBeGreaterThan(0);
+      expect(first.expectations.length).toBeGreaterThan(0);
+      expect(first.expectations.filter((e) => !e.pass)).toEqual([]);
+      expect(first.cost).toBeDefined();
+      expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    });
+  }
+
+  it('queue-visibility-too-short: the heartbeat variant has no duplicates on the same traffic', () => {
+    const base = readBase(file('queue-visibility-too-short'));
+    const [heartbeat] = fileVariants(base);
+    expect(heartbeat.label).toBe('heartbeat');
+    const plain = runScenario(loadScenario(file('queue-visibility-too-short')));
+    const result = runScenario(applyVariant(base, heartbeat.assignments, heartbeat.label));
+    expect(plain.summary.groups.workers.duplicates).toBeGreaterThan(0);
+    expect(result.summary.produced).toBe(plain.summary.produced);
+    expect(result.summary.groups.workers).toMatchObject({ duplicates: 0, redeliveries: 0, backlogAtEnd: 0 });
+    expect(result.cost!.requestsByAction.ChangeMessageVisibilityBatch).toBeGreaterThan(0);
+  });
+
+  it('queue-polling-cost: short polling costs more and receives mostly nothing', () => {
+    const r = runScenario(loadScenario(file('queue-polling-cost')));
+    const { short, long } = r.cost!.queues;
+    expect(short.emptyReceives).toBeGreaterThan(10 * long.emptyReceives);
+    expect(short.dollars).toBeGreaterThan(long.dollars);
+  });
+});
