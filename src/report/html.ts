@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import type { GroupSummary, Result } from '../observe/result.js';
 import { formatClock, formatDuration } from '../sim/units.js';
 import { type ChartSpec, clockTicks } from './charts.js';
-import { formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
+import { costLines, directLines, formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
 
 /** Renders the whole report page. */
 export function renderHtml(result: Result, specs: ChartSpec[]): string {
@@ -31,6 +31,7 @@ export function renderHtml(result: Result, specs: ChartSpec[]): string {
 <body>
 ${headerSection(result)}
 ${summarySection(result)}
+${systemSection(result)}
 ${expectationsSection(result)}
 ${chartsSection(specs)}
 ${timelineSection(result)}
@@ -246,6 +247,20 @@ function expectationsSection(result: Result): string {
   return `<section>
 <h2>Expectations</h2>
 ${tableHtml('expectations', ['verdict', 'expectation', 'actual'], rows)}
+</section>`;
+}
+
+/** A system's own figures (a managed queue's cost, a direct call's downstream), as in the terminal. */
+function systemSection(result: Result): string {
+  const lines = [
+    ...(result.cost === undefined ? [] : costLines(result.cost)),
+    ...(result.direct === undefined ? [] : directLines(result.direct)),
+  ];
+  if (lines.length === 0) return '';
+  const heading = result.cost === undefined ? 'Downstream' : 'Cost';
+  return `<section>
+<h2>${heading}</h2>
+<pre class="system-figures">${escapeHtml(lines.join('\n'))}</pre>
 </section>`;
 }
 

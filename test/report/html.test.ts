@@ -114,3 +114,29 @@ describe('jsonForHtml', () => {
     expect(JSON.parse(json)).toEqual(value);
   });
 });
+
+describe('system figures', () => {
+  it("shows a managed queue's cost beside the group figures", () => {
+    const cost = {
+      requestsByAction: { DeleteMessage: 10, ReceiveMessage: 30, SendMessage: 10 },
+      billedRequests: 50,
+      emptyReceives: 20,
+      throttledByAction: {},
+      overLimit: 0,
+      dollars: 0.00002,
+      dollarsPerMillionProcessed: 2,
+      queues: {},
+    };
+    const result = sampleResult({ cost } as Partial<Result>);
+    const html = renderHtml(result, chartConfigs(result));
+    const section = html.slice(html.indexOf('<h2>Cost</h2>'), html.indexOf('<h2>Expectations</h2>'));
+    expect(section).toContain('billed requests 50');
+    expect(section).toContain('empty receives 20');
+    expect(html.indexOf('<h2>Groups</h2>')).toBeLessThan(html.indexOf('<h2>Cost</h2>'));
+  });
+
+  it('has no such section when the system reports none', () => {
+    const result = sampleResult();
+    expect(renderHtml(result, chartConfigs(result))).not.toContain('<h2>Cost</h2>');
+  });
+});
