@@ -25,6 +25,7 @@ import type { Random } from '../sim/rng.js';
 import type { Ledger, MessageId } from '../observe/ledger.js';
 import { Delivery, type ConsumerInstance } from './consumer.js';
 import type { Gauge, System } from './system.js';
+import { RoundRobin } from './round-robin.js';
 
 export interface DirectOptions {
   /** Caller timeout per attempt, ms; Infinity for none. */
@@ -60,12 +61,11 @@ class Call {
 
 export class Direct implements System {
   readonly type = 'direct';
-  private readonly instances: ConsumerInstance[] = [];
+  private readonly pool = new RoundRobin<ConsumerInstance>();
   private readonly waiting: Call[] = [];
   private waitingHead = 0;
   private waitingCount = 0;
   private readonly inService = new Map<Delivery, Call>();
-  private cursor = 0;
   private dispatching = false;
   /** Failed attempts by cause (retried or not), for the result. */
   readonly attemptFailures = new Map<string, number>();
@@ -83,11 +83,11 @@ export class Direct implements System {
   }
 
   attach(instance: ConsumerInstance): void {
-    this.instances.push(instance);
+    this.pool.add(instance);
   }
 
   get capacity(): number {
-    return this.instances.reduce((sum, i) => sum + i.options.concurrency, 0);
+    return this.pool.members.reduce((sum, i) => sum + i.options.concurrency, 0);
   }
 
   publish(_producer: number, id: MessageId): void {
@@ -150,7 +150,7 @@ export class Direct implements System {
   /** Handlers of live instances holding a call (timed-out calls still running included). */
   get busy(): number {
     let busy = 0;
-    for (const instance of this.instances) if (instance.alive) busy += instance.options.concurrency - instance.free;
+    for (const instance of this.pool.members) if (instance.alive) busy += instance.options.concurrency - instance.free;
     return busy;
   }
 
@@ -184,7 +184,7 @@ export class Direct implements System {
 
   /** Hands `call` to a free handler; false when every handler is busy. */
   private serve(call: Call): boolean {
-    const instance = this.nextFree();
+    const instance = this.pool.nextFree();
     if (instance === null) return false;
     const delivery = new Delivery(call.id, call.attempt, instance);
     call.delivery = delivery;
@@ -216,18 +216,6 @@ export class Direct implements System {
       this.waiting.splice(0, this.waitingHead);
       this.waitingHead = 0;
     }
-  }
-
-  private nextFree(): ConsumerInstance | null {
-    const n = this.instances.length;
-    for (let k = 0; k < n; k++) {
-      const instance = this.instances[(this.cursor + k) % n];
-      if (instance.free > 0) {
-        this.cursor = (this.cursor + k + 1) % n;
-        return instance;
-      }
-    }
-    return null;
   }
 }
 

@@ -11,6 +11,7 @@ import { IntPairDeque } from '../sim/deque.js';
 import type { Ledger, MessageId } from '../observe/ledger.js';
 import { Delivery, type ConsumerInstance } from './consumer.js';
 import type { Gauge, System } from './system.js';
+import { RoundRobin } from './round-robin.js';
 
 export interface WorkQueueOptions {
   /** Ready messages a queue holds before publishes are rejected; Infinity for unbounded. */
@@ -19,9 +20,8 @@ export interface WorkQueueOptions {
 
 class GroupQueue {
   readonly ready = new IntPairDeque();
-  readonly instances: ConsumerInstance[] = [];
+  readonly instances = new RoundRobin<ConsumerInstance>();
   unacked = 0;
-  private cursor = 0;
   private dispatching = false;
   private again = false;
 
@@ -37,7 +37,7 @@ class GroupQueue {
     do {
       this.again = false;
       while (this.ready.length > 0) {
-        const instance = this.nextFree();
+        const instance = this.instances.nextFree();
         if (instance === null) break;
         const id = this.ready.peekValue();
         const attempt = this.ready.peekTag() + 1;
@@ -47,18 +47,6 @@ class GroupQueue {
       }
     } while (this.again);
     this.dispatching = false;
-  }
-
-  private nextFree(): ConsumerInstance | null {
-    const n = this.instances.length;
-    for (let k = 0; k < n; k++) {
-      const instance = this.instances[(this.cursor + k) % n];
-      if (instance.free > 0) {
-        this.cursor = (this.cursor + k + 1) % n;
-        return instance;
-      }
-    }
-    return null;
   }
 }
 
@@ -78,7 +66,7 @@ export class WorkQueue implements System {
   }
 
   attach(group: number, instance: ConsumerInstance): void {
-    this.queues[group].instances.push(instance);
+    this.queues[group].instances.add(instance);
   }
 
   publish(_producer: number, id: MessageId): void {

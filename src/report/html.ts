@@ -18,42 +18,21 @@ import { costLines, directLines, formatActual, formatCount, formatSpan, summaryR
 
 /** Renders the whole report page. */
 export function renderHtml(result: Result, specs: ChartSpec[]): string {
-  const title = `queuesim report: ${result.scenario}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="queuesim ${escapeHtml(result.queuesim)}">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-${headerSection(result)}
-${summarySection(result)}
-${systemSection(result)}
-${expectationsSection(result)}
-${chartsSection(specs)}
-${timelineSection(result)}
+  const before = [headerSection(result), summarySection(result), systemSection(result), expectationsSection(result)];
+  const after = `${timelineSection(result)}
 ${anomaliesSection(result)}
 <section>
 <h2>Scenario source</h2>
 <pre class="source">${escapeHtml(result.source)}</pre>
-</section>
-<script type="application/json" id="queuesim-data">${jsonForHtml(chartData(specs))}</script>
-<script>${inlineScript(libraries().chartJs)}</script>
-<script>${inlineScript(libraries().annotation)}</script>
-<script>${PAGE_SCRIPT}</script>
-</body>
-</html>
-`;
+</section>`;
+  return renderPage(`queuesim report: ${result.scenario}`, result.queuesim, before.join('\n'), specs, after);
 }
 
 /**
- * A report page of other sections (compare, sweep) with the same style, libraries and chart
- * script as the run report. `body` is trusted HTML built with `escapeHtml`.
+ * A report page (run, compare, sweep): the same style, libraries and chart script, with the
+ * charts between `body` and `after`. Both are trusted HTML built with `escapeHtml`.
  */
-export function renderPage(title: string, version: string, body: string, specs: ChartSpec[]): string {
+export function renderPage(title: string, version: string, body: string, specs: ChartSpec[], after = ''): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -66,6 +45,7 @@ export function renderPage(title: string, version: string, body: string, specs: 
 <body>
 ${body}
 ${specs.length > 0 ? chartsSection(specs) : ''}
+${after}
 <script type="application/json" id="queuesim-data">${jsonForHtml(chartData(specs))}</script>
 <script>${inlineScript(libraries().chartJs)}</script>
 <script>${inlineScript(libraries().annotation)}</script>
