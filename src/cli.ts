@@ -204,7 +204,7 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
     io.out(report.resultJson(result));
   } else if (!flags.quiet) {
     io.out(report.renderSummary(result, { color: io.outIsTty }));
-    if (outDir !== null) io.out(`\nwrote ${written.length} files to ${outDir}/\n`);
+    if (outDir !== null) io.out(`\n${report.wroteFiles(written.length, outDir)}`);
   }
   const failed = result.expectations.filter((e) => !e.pass);
   if (failed.length > 0 && !flags.json) {

@@ -9,6 +9,7 @@ import { resolveScenarioFile } from '../scenarios/built-in.js';
 import { InputError } from '../scenarios/issues.js';
 import { compare } from './compare.js';
 import { parseSet, parseVary, readBase } from './variants.js';
+import { wroteFiles } from '../report/write.js';
 
 export interface CommandIo {
   out: (text: string) => void;
@@ -59,7 +60,7 @@ export async function compareCommand(fileOrName: string, flags: CompareFlags, io
   if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
   else if (!flags.quiet) {
     io.out(report.renderCompareTable(result, { color: io.outIsTty }));
-    if (outDir !== null) io.out(`\nwrote ${written} files to ${outDir}/\n`);
+    if (outDir !== null) io.out(`\n${wroteFiles(written, outDir)}`);
   }
 }
 
@@ -194,7 +195,7 @@ async function publishSweep(
   if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
   else if (!flags.quiet) {
     io.out(report.renderSweepTable(result, { color: io.outIsTty }));
-    if (outDir !== undefined) io.out(`\nwrote ${written} files to ${outDir}/\n`);
+    if (outDir !== undefined) io.out(`\n${wroteFiles(written, outDir)}`);
   }
 }
 
@@ -237,7 +238,7 @@ export async function reportCommand(file: string, flags: { out?: string; charts:
   } else {
     throw new InputError(`${file}: not a queuesim result (run, compare or sweep JSON)`);
   }
-  io.out(`wrote ${written.length} files to ${outDir}/\n`);
+  io.out(wroteFiles(written.length, outDir));
 }
 
 function readJson(file: string, what: string): unknown {

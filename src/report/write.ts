@@ -144,3 +144,8 @@ async function writeDurably(path: string, data: string | Buffer): Promise<void> 
     await handle.close();
   }
 }
+
+/** The line the CLI prints after writing a report: `wrote 3 files to reports/x/`. */
+export function wroteFiles(count: number, dir: string): string {
+  return `wrote ${count} ${count === 1 ? 'file' : 'files'} to ${dir}/\n`;
+}

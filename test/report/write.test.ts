@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/observe/result.js';
-import { csvField, resultJson, timeseriesCsv, writeReport } from '../../src/report/write.js';
+import { csvField, resultJson, timeseriesCsv, writeReport, wroteFiles } from '../../src/report/write.js';
 import { SAMPLE_COUNT, sampleResult } from './fixture.js';
 import { pngHeader } from './png.js';
 
@@ -145,5 +145,12 @@ describe('writeReport', () => {
     expect(tempsSeen).toHaveLength(6);
     expect((await readdir(dir)).sort()).toEqual(['notes.txt', 'result.json']);
     expect(await readFile(join(dir, 'result.json'), 'utf8')).toBe('old');
+  });
+});
+
+describe('wroteFiles', () => {
+  it('counts files in words a person would write', () => {
+    expect(wroteFiles(1, 'out')).toBe('wrote 1 file to out/\n');
+    expect(wroteFiles(3, 'reports/x')).toBe('wrote 3 files to reports/x/\n');
   });
 });
