@@ -15,8 +15,8 @@ import { InputError } from '../scenarios/issues.js';
 import { formatPath } from '../scenarios/issues.js';
 import { applyVariant, crossProduct, fileVariants, type Assignment, type Axis, type BaseDocument, type Variant } from './variants.js';
 import { runTasks } from './pool.js';
-import type { RunDigest, SeriesDigest, Task } from './runner.js';
-import { estimate, type Estimate } from './stats.js';
+import { seedFigures, type RunDigest, type SeriesDigest, type Task } from './runner.js';
+import type { Estimate } from './stats.js';
 
 export interface CompareOptions {
   seeds: number;
@@ -108,14 +108,7 @@ export async function compare(base: BaseDocument, options: CompareOptions): Prom
 }
 
 function outcome(variant: Variant, assignments: Assignment[], digests: RunDigest[], names: string[]): VariantOutcome {
-  const perSeed: Record<string, (number | null)[]> = {};
-  const figures: Record<string, Estimate> = {};
-  for (const name of names) {
-    // A cause that did not occur on a seed occurred zero times there.
-    const zeroWhenMissing = /^rejected\.|\.losses\./.test(name);
-    perSeed[name] = digests.map((d) => d.figures[name] ?? (zeroWhenMissing ? 0 : null));
-    figures[name] = estimate(perSeed[name]);
-  }
+  const { perSeed, figures } = seedFigures(digests, names);
   const exprs = digests[0].expectations.map((e) => e.expr);
   return {
     label: variant.label,

@@ -9,6 +9,7 @@
 import { runScenario } from '../scenarios/run.js';
 import type { ExpectationResult, PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
 import { applyVariant, type Assignment, type BaseDocument } from './variants.js';
+import { estimate, type Estimate } from './stats.js';
 
 export interface Task {
   base: BaseDocument;
@@ -101,4 +102,23 @@ function seriesDigest(result: Result): SeriesDigest {
     if (values !== undefined && !Array.isArray(values)) metrics[metric] = values;
   }
   return { tMs: result.series.tMs, metrics, phases: result.phases, timeline: result.timeline };
+}
+
+/**
+ * Each figure over the seeds of one variant or grid point: the per-seed values and their
+ * estimate. A cause that did not occur on a seed (`rejected.*`, `*.losses.*`) occurred zero
+ * times there; any other missing figure was undefined on that seed.
+ */
+export function seedFigures(
+  digests: RunDigest[],
+  names: string[],
+): { perSeed: Record<string, (number | null)[]>; figures: Record<string, Estimate> } {
+  const perSeed: Record<string, (number | null)[]> = {};
+  const figures: Record<string, Estimate> = {};
+  for (const name of names) {
+    const zeroWhenMissing = /^rejected\.|\.losses\./.test(name);
+    perSeed[name] = digests.map((d) => d.figures[name] ?? (zeroWhenMissing ? 0 : null));
+    figures[name] = estimate(perSeed[name]);
+  }
+  return { perSeed, figures };
 }

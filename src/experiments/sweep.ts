@@ -21,8 +21,8 @@ import { VERSION } from '../version.js';
 import { formatPath, InputError } from '../scenarios/issues.js';
 import { applyVariant, crossProduct, type Assignment, type Axis, type BaseDocument } from './variants.js';
 import { runTasks } from './pool.js';
-import type { RunDigest, Task } from './runner.js';
-import { estimate, type Estimate } from './stats.js';
+import { seedFigures, type RunDigest, type Task } from './runner.js';
+import type { Estimate } from './stats.js';
 import { mmcPrediction, type MmcPrediction } from './theory.js';
 
 export interface Shard {
@@ -171,13 +171,7 @@ function point(
   names: string[],
   quantile: number,
 ): SweepPoint {
-  const perSeed: Record<string, (number | null)[]> = {};
-  const figures: Record<string, Estimate> = {};
-  for (const name of names) {
-    const zeroWhenMissing = /^rejected\.|\.losses\./.test(name);
-    perSeed[name] = digests.map((d) => d.figures[name] ?? (zeroWhenMissing ? 0 : null));
-    figures[name] = estimate(perSeed[name]);
-  }
+  const { perSeed, figures } = seedFigures(digests, names);
   const seedsPassing = digests.filter((d) => d.expectations.every((e) => e.pass)).length;
   return {
     index,
