@@ -16,7 +16,7 @@ import { ScenarioSchema } from '../scenarios/schema.js';
 import { schemaKeysAt } from '../scenarios/schema-walk.js';
 import { formatPath, InputError, type PathKey } from '../scenarios/issues.js';
 import { parseScenario, readScenarioFile, type LoadOptions, type Scenario } from '../scenarios/load.js';
-import { SYSTEMS, systemPlugin } from '../scenarios/systems/index.js';
+import { SYSTEMS, findSystem } from '../scenarios/systems/index.js';
 
 /** One field set to one value. */
 export interface Assignment {
@@ -227,9 +227,9 @@ function isRecordPath(path: PathKey[]): boolean {
  * several systems").
  */
 function mapOntoSystem(doc: Document, type: string): void {
-  const plugin = SYSTEMS.find((p) => p.type === type);
+  const plugin = findSystem(type);
   if (plugin === undefined) return; // the schema reports the unknown type with its options
-  const ownKeys = Object.keys(systemPlugin(type).schema.shape);
+  const ownKeys = Object.keys(plugin.schema.shape);
   const system = doc.get('system');
   if (isMap(system)) {
     for (const item of [...system.items]) {

@@ -1,6 +1,7 @@
 /**
  * Key choosers: which key the next message carries, drawn from a key space of `count` keys
- * with a uniform or Zipf skew (key i has weight 1 / (i + 1)^s, so key 0 is the hottest).
+ * with a uniform or Zipf skew (key i has weight 1 / (i + 1)^s, so key 0 is the hottest), or
+ * replayed from a recorded sequence.
  */
 import type { Random } from '../sim/rng.js';
 import type { KeyId } from '../observe/ledger.js';
@@ -15,6 +16,25 @@ export function keyChooser(base: KeyId, count: number, skew: KeySkew): KeyChoose
   }
   const cdf = zipfCdf(count, skew.s);
   return (random) => base + upperBound(cdf, random());
+}
+
+/** Draws from a list of keys with the skew; Zipf ranks follow the list's order. */
+export function listChooser(ids: readonly KeyId[], skew: KeySkew): KeyChooser {
+  const draw = keyChooser(0, ids.length, skew);
+  return (random) => ids[draw(random)];
+}
+
+/**
+ * Replays `ids` in order and starts over after the last: message i carries ids[i mod length].
+ * It draws nothing, so the stream it is handed stays untouched.
+ */
+export function sequenceChooser(ids: readonly KeyId[]): KeyChooser {
+  let next = 0;
+  return () => {
+    const id = ids[next];
+    next = next + 1 === ids.length ? 0 : next + 1;
+    return id;
+  };
 }
 
 /** Cumulative Zipf weights, normalised so the last is exactly 1. */

@@ -9,14 +9,14 @@
  * with an object per message.
  *
  * It knows nothing about models: groups, producers and keys are small integers handed out by
- * `addGroup` and `addKeys`.
+ * `addGroup`, `addKeys` and `addKeyNames`.
  */
 import { LatencyHistogram } from './histogram.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
 import type { Anomaly, AnomalyKind, TimelineEntry } from './result.js';
 
 export type MessageId = number;
-/** Key index from `addKeys`, or NO_KEY. */
+/** Key index from `addKeys` or `addKeyNames`, or NO_KEY. */
 export type KeyId = number;
 export const NO_KEY = -1;
 
@@ -102,6 +102,8 @@ export class Ledger {
   private keyNames: string[] = [];
   private keySeq = new Int32Array(0);
   private readonly keyBases = new Map<string, number>();
+  /** Name → KeyId, once `addKeyNames` is used. */
+  private keyIds: Map<string, KeyId> | null = null;
   private clock: () => number = () => 0;
   /**
    * End of the warm-up (`--warmup`): before it, latency, queue wait, max lag and the oldest
@@ -136,18 +138,45 @@ export class Ledger {
   /**
    * Registers a key space `prefix0 … prefix(count-1)` and returns the KeyId of its first key.
    * Producers that share keys register the prefix once, with the largest count.
-   * Must be called before groups are added.
+   * Must be called before groups are added, and before `addKeyNames`.
    */
   addKeys(prefix: string, count: number): KeyId {
     if (this.groups.length > 0) throw new Error('Ledger.addKeys: keys must be added before groups');
+    if (this.keyIds !== null) throw new Error('Ledger.addKeys: prefixes must be added before key names');
     if (this.keyBases.has(prefix)) throw new Error(`Ledger.addKeys: prefix "${prefix}" added twice`);
     const base = this.keyNames.length;
     for (let i = 0; i < count; i++) this.keyNames.push(`${prefix}${i}`);
+    this.growKeySeq();
+    this.keyBases.set(prefix, base);
+    return base;
+  }
+
+  /**
+   * Registers named keys (a list, a CSV column) and returns the KeyId of each name. A name
+   * that is already registered, by a prefix or another call, keeps its KeyId: producers that
+   * name the same key share it, and ordering is checked per key. Must be called before groups
+   * are added.
+   */
+  addKeyNames(names: readonly string[]): KeyId[] {
+    if (this.groups.length > 0) throw new Error('Ledger.addKeyNames: keys must be added before groups');
+    // Built on first use, so runs with prefixes only keep no name index.
+    const ids = (this.keyIds ??= new Map(this.keyNames.map((name, id) => [name, id] as const).reverse()));
+    const keyIds = names.map((name) => {
+      let id = ids.get(name);
+      if (id === undefined) {
+        id = this.keyNames.push(name) - 1;
+        ids.set(name, id);
+      }
+      return id;
+    });
+    this.growKeySeq();
+    return keyIds;
+  }
+
+  private growKeySeq(): void {
     const grown = new Int32Array(this.keyNames.length);
     grown.set(this.keySeq);
     this.keySeq = grown;
-    this.keyBases.set(prefix, base);
-    return base;
   }
 
   /** The key a message was produced with (NO_KEY for none): partitioners route by it. */

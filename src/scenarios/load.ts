@@ -9,10 +9,12 @@ import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { parseDistribution, type Distribution } from '../sim/distributions.js';
+import { unreadable } from '../sim/csv.js';
 import { crashPointOccurs } from '../models/consumer.js';
 import { parseExpectation, EXPECT_METRICS, type Expectation } from '../observe/expectations.js';
 import { ScenarioSchema, type ScenarioSpec } from './schema.js';
 import { planProducer, type ProducerPlan } from './profile.js';
+import { resolveKeys, type KeySpace } from './keys.js';
 import {
   InputError,
   ScenarioError,
@@ -21,7 +23,7 @@ import {
   type ScenarioIssue,
 } from './issues.js';
 import { schemaKeysAt } from './schema-walk.js';
-import { SYSTEMS, systemPlugin } from './systems/index.js';
+import { SYSTEMS, findSystem, systemPlugin } from './systems/index.js';
 import type { At, SystemPlugin } from './systems/plugin.js';
 
 /** Runs above this many planned messages need `allowHuge` (`--allow-huge`). */
@@ -35,6 +37,8 @@ export interface Scenario {
   /** sha256 of the source, first 16 hex digits. */
   hash: string;
   plans: ProducerPlan[];
+  /** Each producer's keys (null for none), in `spec.producers` order. */
+  keys: (KeySpace | null)[];
   /** Service-time distribution per consumer group, in `spec.consumers` order. */
   services: Distribution[];
   expectations: Expectation[];
@@ -54,9 +58,7 @@ export function readScenarioFile(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new InputError(`cannot read scenario file "${file}": ${why}`);
+    throw new InputError(`cannot read scenario file "${file}": ${unreadable(error)}`);
   }
 }
 
@@ -87,15 +89,17 @@ export function parseScenario(
   }
   const spec = parsed.data;
   const issues: ScenarioIssue[] = [];
+  const baseDir = options.baseDir ?? '.';
   const plans = checkProducers(spec, at, issues);
-  const services = checkConsumers(spec, at, issues, options.baseDir ?? '.');
+  const keys = checkKeys(spec, at, issues, baseDir);
+  const services = checkConsumers(spec, at, issues, baseDir);
   checkFaults(spec, at, issues);
   const expectations = checkExpectations(spec, at, issues);
   const plannedMessages = plans.reduce((sum, p) => sum + p.expected, 0);
   checkSystemFields(spec, at, issues);
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   systemPlugin(spec.system.type).check?.(
-    { spec, file, source, hash, plans, expectations, plannedMessages },
+    { spec, file, source, hash, plans, keys, expectations, plannedMessages },
     at,
     issues,
   );
@@ -106,7 +110,7 @@ export function parseScenario(
     );
   }
   if (issues.length > 0) throw new ScenarioError(issues);
-  return { spec, file, source, hash, plans, services, expectations, plannedMessages };
+  return { spec, file, source, hash, plans, keys, services, expectations, plannedMessages };
 }
 
 
@@ -119,6 +123,16 @@ function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): Pr
     else plans.push(plan);
   });
   return plans;
+}
+
+function checkKeys(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): (KeySpace | null)[] {
+  return spec.producers.map((producer, i) => {
+    if (producer.keys === null) return null;
+    const keys = resolveKeys(producer.keys, baseDir);
+    if (!('message' in keys)) return keys;
+    issues.push(at(['producers', i, 'keys', ...keys.path], keys.message));
+    return null;
+  });
 }
 
 function checkConsumers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): Distribution[] {
@@ -257,7 +271,7 @@ function ownFields(known: string[], path: PathKey[], data: unknown): string[] {
   if (path.length !== 2 || (section !== 'producers' && section !== 'consumers')) return known;
   const fieldsOf = (p: SystemPlugin) => Object.keys(section === 'producers' ? p.producerFields : p.consumerFields);
   const type = valueAt(data, ['system', 'type']);
-  const own = SYSTEMS.find((p) => p.type === type);
+  const own = findSystem(type);
   const ownKeys = own === undefined ? [] : fieldsOf(own);
   const foreign = new Set(SYSTEMS.flatMap(fieldsOf).filter((key) => !ownKeys.includes(key)));
   return known.filter((key) => !foreign.has(key));

@@ -16,7 +16,6 @@ import { anomalies, summarize } from '../observe/checker.js';
 import { evaluate } from '../observe/expectations.js';
 import type { Result } from '../observe/result.js';
 import { Producer } from '../models/producer.js';
-import { keyChooser, type KeySkew } from '../models/keys.js';
 import { scheduleFaults, type Fault, type FaultTarget } from '../models/faults.js';
 import { IdempotencyStore, type InstanceOptions } from '../models/consumer.js';
 import type { PoisonRule } from '../models/poison.js';
@@ -24,6 +23,7 @@ import { systemPlugin } from './systems/index.js';
 import { VERSION } from '../version.js';
 import { InputError } from './issues.js';
 import type { Scenario } from './load.js';
+import { addKeySpaces, type KeyChooserFactory } from './keys.js';
 import type { FaultSpec, ScenarioSpec } from './schema.js';
 
 export interface RunOptions {
@@ -49,7 +49,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   }
   if (warmupMs > 0) ledger.useWarmup(warmupMs);
 
-  const keyBases = addKeySpaces(ledger, spec);
+  const keyChoosers = addKeySpaces(ledger, scenario.keys);
   const groups = spec.consumers.map((consumer) => ledger.addGroup(consumer.group));
   const stores = spec.consumers.map((c) => (c.delivery === 'effectively-once' ? new IdempotencyStore() : null));
   const poison = poisonRules(spec, seed);
@@ -73,7 +73,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const { system, instances } = wired;
 
   const producers = spec.producers.map((p, i) => {
-    const keys = p.keys === null ? null : keyChooser(keyBases.get(p.keys.prefix) ?? 0, p.keys.count, parseSkew(p.keys.skew));
+    const keys = keyChoosers[i]?.() ?? null;
     return new Producer(kernel, ledger, system, {
       index: ledger.addProducer(),
       name: p.name,
@@ -88,7 +88,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
 
   // The initial backlog goes first at t = 0: samples and phases starting at 0 already see it.
   if (spec.producers.some((p) => (p.backlog ?? 0) > 0)) {
-    kernel.at(0, publishBacklog, { ledger, system, spec, keyBases, rng });
+    kernel.at(0, publishBacklog, { ledger, system, spec, keyChoosers, rng });
   }
   const sampleEveryMs = spec.report.sampleEvery ?? defaultSampleEvery(endMs);
   const sampler = new Sampler(kernel, ledger, sampleEveryMs, endMs, spec.producers.map((p) => p.name), wired.gauges);
@@ -130,37 +130,27 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   return result;
 }
 
-/** One key space per prefix, as large as the largest producer that uses it. */
-function addKeySpaces(ledger: Ledger, spec: ScenarioSpec): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const p of spec.producers) {
-    if (p.keys !== null) counts.set(p.keys.prefix, Math.max(counts.get(p.keys.prefix) ?? 0, p.keys.count));
-  }
-  const bases = new Map<string, number>();
-  for (const [prefix, count] of counts) bases.set(prefix, ledger.addKeys(prefix, count));
-  return bases;
-}
-
 interface Backlog {
   ledger: Ledger;
   system: System;
   spec: ScenarioSpec;
-  keyBases: Map<string, number>;
+  keyChoosers: (KeyChooserFactory | null)[];
   rng: Rng;
 }
 
 /**
  * The state at t = 0 (`producers[].backlog`): each producer's backlog is published at once,
- * with keys drawn as the producer draws them (from a stream of its own, so the producer's live
- * traffic is unchanged), and the system spreads it over partitions and queues as it would any
+ * with keys drawn as the producer draws them (from a stream and a chooser of its own, so the
+ * producer's live traffic is unchanged: a replayed CSV sequence starts at its first row in
+ * both), and the system spreads it over partitions and queues as it would any
  * message. It is marked as a phase named `backlog` that starts and ends at 0, so
  * `recoveryMs.backlog` is the time to catch up (lag back to its level before the backlog).
  */
-function publishBacklog({ ledger, system, spec, keyBases, rng }: Backlog): void {
+function publishBacklog({ ledger, system, spec, keyChoosers, rng }: Backlog): void {
   ledger.phaseStart('backlog');
   spec.producers.forEach((p, index) => {
     const count = p.backlog ?? 0;
-    const keys = p.keys === null ? null : keyChooser(keyBases.get(p.keys.prefix) ?? 0, p.keys.count, parseSkew(p.keys.skew));
+    const keys = keyChoosers[index]?.() ?? null;
     const random = rng.stream(`producer/${p.name}/backlog-keys`);
     for (let k = 0; k < count; k++) {
       system.publish(index, ledger.produce(index, keys === null ? NO_KEY : keys(random)));
@@ -168,11 +158,6 @@ function publishBacklog({ ledger, system, spec, keyBases, rng }: Backlog): void 
   });
   ledger.phaseEnd('backlog');
   ledger.mark('backlog', 'producers', spec.producers.map((p) => `${p.name}: ${p.backlog ?? 0}`).join(', '));
-}
-
-function parseSkew(text: string): KeySkew {
-  const zipf = /^zipf\(\s*([\d.]+)\s*\)$/.exec(text);
-  return zipf === null ? { kind: 'uniform' } : { kind: 'zipf', s: Number(zipf[1]) };
 }
 
 /** Poison rules by consumer group; a rule without `group` applies to every group. */

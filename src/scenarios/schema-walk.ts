@@ -56,7 +56,9 @@ function pickOption(def: Def, value: unknown): z.ZodType | undefined {
     const tag = (value as Record<string, unknown>)[def.discriminator];
     const match = options.find((o) => {
       const field = defOf(o).shape?.[def.discriminator as string];
-      return field !== undefined && (defOf(field) as { values?: unknown[] }).values?.includes(tag);
+      // `_zod.values` covers literals and aliased types (an enum piped to the canonical name).
+      const values = (field as unknown as { _zod: { values?: Set<unknown> } } | undefined)?._zod.values;
+      return values?.has(tag) === true;
     });
     if (match !== undefined) return match;
   }

@@ -8,10 +8,12 @@
  */
 import { z } from 'zod';
 import { parseBytes } from '../sim/units.js';
-import { SYSTEMS } from './systems/index.js';
+import { SYSTEMS, aliasesOf } from './systems/index.js';
+import type { SystemPlugin } from './systems/plugin.js';
 import { count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
 export type { RateOrMultiple } from './fields.js';
 import { CRASH_POINTS, GUARANTEES, ON_ERROR } from '../models/consumer.js';
+import type { KeySkew } from '../models/keys.js';
 
 /**
  * Each system's own producer and consumer settings, under the real system's names. Typed as
@@ -64,20 +66,95 @@ const Phase = z
     }
   });
 
+const KEY_SOURCES = ['count', 'values', 'csv'] as const;
+
 const Keys = z
   .strictObject({
-    count: count('How many distinct keys.'),
+    count: count('How many distinct keys, named prefix0, prefix1, ….').optional(),
+    prefix: z.string().optional().meta({
+      description: 'With count: key names are prefix0, prefix1, … (default key-).',
+    }),
+    values: z.array(z.string().min(1)).min(1).optional().meta({
+      description: 'The key space as a list of names, used as given; drawn with `skew`.',
+    }),
+    csv: z.string().min(1).optional().meta({
+      description:
+        'A CSV file with a header row, relative to the scenario file: the column is replayed ' +
+        'in row order, message i carrying row i mod rows (an empty cell: no key).',
+    }),
+    column: z.string().min(1).optional().meta({
+      description: 'With csv: the column that holds the keys; optional if the file has one column.',
+    }),
     skew: z
       .string()
       .regex(/^(uniform|zipf\(\s*\d+(\.\d+)?\s*\))$/, 'expected uniform or zipf(s), like zipf(1.1)')
-      .default('uniform')
-      .meta({ description: 'uniform, or zipf(s): key i has weight 1/(i+1)^s.' }),
-    prefix: z
-      .string()
-      .default('key-')
-      .meta({ description: 'Key names are prefix0, prefix1, …; producers with one prefix share keys.' }),
+      .optional()
+      .meta({
+        description:
+          'With count or values: uniform (default), or zipf(s): the i-th key (from 0) has ' +
+          'weight 1/(i+1)^s.',
+      }),
   })
-  .meta({ description: 'The key space; omit or null for messages without keys.' });
+  .superRefine((keys, ctx) => {
+    const sources = KEY_SOURCES.filter((k) => keys[k] !== undefined);
+    if (sources.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          sources.length === 0
+            ? 'keys need one of count, values or csv'
+            : `keys take one of count, values or csv, not ${sources.join(' and ')}`,
+      });
+    }
+    const misplaced = (field: 'prefix' | 'column' | 'skew', owners: string[], why: string): void => {
+      if (keys[field] !== undefined && sources.length === 1 && !owners.includes(sources[0])) {
+        ctx.addIssue({ code: 'custom', path: [field], message: why });
+      }
+    };
+    misplaced('prefix', ['count'], '`prefix` names count keys; values and csv keys are named as given');
+    misplaced('column', ['csv'], '`column` goes with `csv`');
+    misplaced('skew', ['count', 'values'], 'csv keys are replayed in row order; `skew` does not apply');
+    const firstAt = new Map<string, number>();
+    keys.values?.forEach((value, i) => {
+      const first = firstAt.get(value);
+      if (first === undefined) firstAt.set(value, i);
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['values', i],
+          message: `key "${value}" is listed twice (first at values[${first}])`,
+        });
+      }
+    });
+  })
+  .transform(toKeysSpec)
+  .meta({
+    description:
+      'The key space: count (named keys), values (a list) or csv (a replayed column). ' +
+      'Producers naming the same key share it. Omit or null for messages without keys.',
+  });
+
+/** A producer's `keys:` block, one shape per source. */
+export type KeysSpec =
+  | { kind: 'prefix'; prefix: string; count: number; skew: KeySkew }
+  | { kind: 'list'; names: string[]; skew: KeySkew }
+  | { kind: 'csv'; file: string; column: string | undefined };
+
+// Runs after the checks above: exactly one source is set.
+function toKeysSpec(keys: {
+  count?: number;
+  prefix?: string;
+  values?: string[];
+  csv?: string;
+  column?: string;
+  skew?: string;
+}): KeysSpec {
+  const zipf = /^zipf\(\s*([\d.]+)\s*\)$/.exec(keys.skew ?? '');
+  const skew: KeySkew = zipf === null ? { kind: 'uniform' } : { kind: 'zipf', s: Number(zipf[1]) };
+  if (keys.values !== undefined) return { kind: 'list', names: keys.values, skew };
+  if (keys.csv !== undefined) return { kind: 'csv', file: keys.csv, column: keys.column };
+  return { kind: 'prefix', prefix: keys.prefix ?? 'key-', count: keys.count ?? 1, skew };
+}
 
 const Producer = z.strictObject({
   name: name('The producer (used in series and on charts).'),
@@ -86,7 +163,8 @@ const Producer = z.strictObject({
     .enum(['poisson', 'uniform'])
     .default('poisson')
     .meta({ description: 'poisson: random (exponential gaps); uniform: evenly spaced.' }),
-  keys: Keys.nullable().default(null),
+  // prefault, not default: zod leaves defaults of transformed fields out of the JSON Schema.
+  keys: Keys.nullable().prefault(null),
   messageSize: parsed(parseBytes, 'Bytes per message: 512B, 1KB, 64KB.').default(1024),
   phases: z.array(Phase).default([]),
   backlog: count(
@@ -96,7 +174,22 @@ const Producer = z.strictObject({
   ...systemProducerFields,
 });
 
-const [firstSystem, ...otherSystems] = SYSTEMS.map((plugin) => plugin.schema);
+/**
+ * A system's schema whose `type` also takes the system's aliases (`kafka` for `log`) and
+ * outputs the canonical type, so validation, wiring, compare and sweep all see one name.
+ */
+function withAliases(plugin: SystemPlugin): z.ZodObject {
+  const aliases = aliasesOf(plugin.type);
+  if (aliases.length === 0) return plugin.schema;
+  const description = `${plugin.schema.shape.type.description ?? ''} Also written ${aliases.join(', ')}.`;
+  const type = z
+    .enum([plugin.type, ...aliases])
+    .transform(() => plugin.type)
+    .meta({ description: description.trim() });
+  return plugin.schema.extend({ type });
+}
+
+const [firstSystem, ...otherSystems] = SYSTEMS.map(withAliases);
 /** The `system:` block; each plugin reads its own fields through its own types. */
 export type SystemSpec = { type: string } & Record<string, unknown>;
 const System = z.discriminatedUnion('type', [firstSystem, ...otherSystems]) as unknown as z.ZodType<

@@ -9,12 +9,10 @@
  * inverting the CDF of the truncated distribution: one uniform per sample, no rejection loop, and
  * the reported mean is the mean of the truncated distribution.
  *
- * `empirical(file=...)` reads a CSV file. That is the one place src/sim touches the file system;
- * it lives here so that a distribution is always built from its text in one call.
+ * `empirical(file=...)` reads a CSV file (through csv.ts, the one place src/sim touches the file
+ * system); it happens here so that a distribution is always built from its text in one call.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { CsvError, readCsv as readCsvFile } from './csv.js';
 import type { Random } from './rng.js';
 import { formatBytes, formatDuration, parseBytes, parseDuration, ParseError } from './units.js';
 import { editDistance } from './suggest.js';
@@ -384,17 +382,11 @@ function readColumn(context: Context, file: string, column: string | undefined):
 }
 
 function readCsv(context: Context, file: string): string[][] {
-  const path = resolve(context.opts.baseDir ?? '.', file);
-  let content: string;
   try {
-    content = readFileSync(path, 'utf8');
+    return readCsvFile(file, context.opts.baseDir ?? '.');
   } catch (error) {
-    throw context.error(`cannot read ${file} (${path}): ${(error as Error).message}`);
-  }
-  try {
-    return parseCsv(content, { bom: true, skip_empty_lines: true, trim: true }) as string[][];
-  } catch (error) {
-    throw context.error(`${file} is not valid CSV: ${(error as Error).message}`);
+    if (error instanceof CsvError) throw context.error(error.message);
+    throw error;
   }
 }
 

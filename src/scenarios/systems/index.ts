@@ -8,8 +8,29 @@ import { queue } from './queue.js';
 
 export const SYSTEMS: readonly SystemPlugin[] = [workQueue, direct, log, broker, queue];
 
+/**
+ * Other names users know a system by (DESIGN.md): accepted wherever a type is, and turned into
+ * the canonical type when the scenario is parsed, so the rest of queuesim sees one name.
+ */
+export const SYSTEM_ALIASES: Readonly<Record<string, string>> = {
+  kafka: 'log',
+  rabbitmq: 'broker',
+  sqs: 'queue',
+};
+
+/** The plugin for a type or one of its aliases, or undefined. */
+export function findSystem(type: unknown): SystemPlugin | undefined {
+  const canonical = typeof type === 'string' ? (SYSTEM_ALIASES[type] ?? type) : type;
+  return SYSTEMS.find((s) => s.type === canonical);
+}
+
 export function systemPlugin(type: string): SystemPlugin {
-  const plugin = SYSTEMS.find((s) => s.type === type);
+  const plugin = findSystem(type);
   if (plugin === undefined) throw new Error(`no system plugin for type "${type}"`);
   return plugin;
+}
+
+/** The aliases of a canonical type. */
+export function aliasesOf(type: string): string[] {
+  return Object.keys(SYSTEM_ALIASES).filter((alias) => SYSTEM_ALIASES[alias] === type);
 }
