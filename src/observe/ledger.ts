@@ -184,6 +184,15 @@ export class Ledger {
     return this.keyOf.get(id);
   }
 
+  /** Whether the producer got the message's acknowledgement. */
+  isAccepted(id: MessageId): boolean {
+    return (this.status.get(id) & ACCEPTED) !== 0;
+  }
+
+  produceTimeOf(id: MessageId): number {
+    return this.produceTime.get(id);
+  }
+
   keyName(key: KeyId): string | null {
     return key === NO_KEY ? null : this.keyNames[key];
   }
@@ -311,6 +320,18 @@ export class Ledger {
     bump(group.deadLetters, reason);
     const flags = group.flags.get(id);
     if ((flags & RESOLVED) === 0) this.resolve(group, id, flags);
+  }
+
+  /**
+   * A stored copy the group could read vanished before the producer was acknowledged (a log
+   * cut back by an unclean leader election): the producer resends it or gives up, so it is not
+   * the group's until it is stored again. What the group already did with it stays done.
+   */
+  withdraw(g: number, id: MessageId): void {
+    const group = this.groups[g];
+    const flags = group.flags.get(id);
+    if ((flags & ENQUEUED) !== 0 && (flags & RESOLVED) === 0) group.lag--;
+    group.flags.set(id, flags & ~(ENQUEUED | ACKED | RESOLVED));
   }
 
   /** Removed without processing (retention, TTL without DLX, overflow, offset reset past it). */

@@ -78,10 +78,14 @@ export interface PartitionSummary {
   records: number;
   /** First offset still retained. */
   logStartOffset: number;
-  /** Largest lag of any group (log end − committed offset), seen at an append. */
+  /** Largest lag of any group (high watermark − committed offset), seen as records became readable. */
   maxLag: number;
   /** Group → the member id owning the partition at the end, or null when unowned. */
   owners: Record<string, string | null>;
+  /** The leader's broker at the end, null while the partition is offline. */
+  leader: number | null;
+  /** Brokers of the in-sync replicas at the end. */
+  isr: number[];
 }
 
 /**

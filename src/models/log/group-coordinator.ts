@@ -182,7 +182,9 @@ export class LogGroup {
     this.committed[p] = offset;
     const partition = this.partitions[p];
     const from = Math.max(this.resolvedTo[p], partition.logStartOffset);
-    for (let o = from; o < offset; o++) this.ledger.ack(this.g, partition.idAt(o));
+    // A batch read before an unclean election may commit past the new log end.
+    const to = Math.min(offset, partition.logEndOffset);
+    for (let o = from; o < to; o++) this.ledger.ack(this.g, partition.idAt(o));
     if (offset > this.resolvedTo[p]) this.resolvedTo[p] = offset;
     return true;
   }
@@ -200,13 +202,25 @@ export class LogGroup {
   }
 
   /**
+   * An unclean leader election cut partition p back to `to`, below what the group could read:
+   * its offsets move back, since from `to` on the log will hold other records (consumers
+   * notice the new leader epoch and truncate, KIP-320). The log system settles the records.
+   */
+  cutBack(p: number, to: number): void {
+    for (const offsets of [this.committed, this.resolvedTo, this.fetchedTo, this.replayTo]) {
+      if (offsets[p] > to) offsets[p] = to;
+    }
+    this.owner[p]?.instance.cutBack(p, to);
+  }
+
+  /**
    * OFFSET_OUT_OF_RANGE on a fetch below the log start: reset by autoOffsetReset. `earliest`
    * continues at the log start; `latest` skips to the end, and what it skips is lost.
    */
   outOfRange(p: number, position: number): number {
     const partition = this.partitions[p];
     const latest = this.config.autoOffsetReset === 'latest';
-    const to = latest ? partition.logEndOffset : partition.logStartOffset;
+    const to = latest ? partition.highWatermark : partition.logStartOffset;
     if (latest) this.dropRange(p, Math.max(partition.logStartOffset, this.resolvedTo[p]), to, 'offset-reset');
     const from = position < 0 ? 'no committed offset' : String(position);
     this.ledger.mark('offset-reset', `${this.config.name}/${partition.name}`,

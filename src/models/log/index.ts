@@ -11,4 +11,6 @@ export {
 } from './assignors.js';
 export { LogGroup, Member, OFFSET_RESETS, type LogGroupConfig, type OffsetReset } from './group-coordinator.js';
 export { LogConsumer, COMMIT_EVERY, type CommitEvery, type LogConsumerOptions } from './log-consumer.js';
-export { LogSystem, replayOffset, type BrokerFault, type LogProducer, type ReplayTarget, type TopicConfig } from './log-system.js';
+export { LogSystem, replayOffset, type BrokerFault, type ReplayTarget, type TopicConfig } from './log-system.js';
+export { LogProducerClient, type Acks, type LogProducerConfig } from './log-producer.js';
+export { Cluster, ReplicaSet, placeReplicas, type ClusterConfig } from './replication.js';

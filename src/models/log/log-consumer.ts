@@ -116,6 +116,12 @@ export class LogConsumer implements FaultTarget {
     this.processedTo[p] = offset;
   }
 
+  /** Partition p's log was cut back to `to`: read on from there. */
+  cutBack(p: number, to: number): void {
+    if (this.position[p] > to) this.position[p] = to;
+    if (this.processedTo[p] > to) this.processedTo[p] = to;
+  }
+
   /** Something changed for member m (records appended, a rebalance ended): poll if waiting. */
   wake(m: Member): void {
     if (this.member === m && this.alive && !this.busy) this.poll();
@@ -169,12 +175,13 @@ export class LogConsumer implements FaultTarget {
     for (let k = 0; k < assigned.length && n < max; k++) {
       const p = assigned[(this.cursor + k) % assigned.length];
       const partition = partitions[p];
+      if (!partition.online) continue;
       let position = this.position[p];
       if (position < partition.logStartOffset) {
         position = group.outOfRange(p, position);
         this.position[p] = this.processedTo[p] = position;
       }
-      const end = Math.min(partition.logEndOffset, position + (max - n));
+      const end = Math.min(partition.highWatermark, position + (max - n));
       const replayTo = group.replayTo[p];
       for (let o = position; o < end; o++) {
         const id = partition.idAt(o);
@@ -258,8 +265,7 @@ export class LogConsumer implements FaultTarget {
     }
     this.busy = false;
     this.batchLength = 0;
-    for (const p of this.touched) this.isTouched[p] = 0;
-    this.touched.length = 0;
+    this.untouchAll();
     this.ledger.mark('crash', this.name, detail);
     const member = this.member;
     this.member = null;
@@ -319,11 +325,8 @@ export class LogConsumer implements FaultTarget {
   /** Commits the positions (`fetched`) or processed offsets of every partition touched. */
   private commitAll(fetched: boolean): void {
     const from = fetched ? this.position : this.processedTo;
-    for (const p of this.touched) {
-      this.commitOne(p, from[p]);
-      this.isTouched[p] = 0;
-    }
-    this.touched.length = 0;
+    for (const p of this.touched) this.commitOne(p, from[p]);
+    this.untouchAll();
   }
 
   private commitOne(p: number, offset: number): void {
@@ -335,6 +338,11 @@ export class LogConsumer implements FaultTarget {
       this.isTouched[p] = 1;
       this.touched.push(p);
     }
+  }
+
+  private untouchAll(): void {
+    for (const p of this.touched) this.isTouched[p] = 0;
+    this.touched.length = 0;
   }
 }
 

@@ -1,27 +1,27 @@
 /**
  * The log (Kafka-like): topics of partitions that producers append to and consumer groups read
- * independently at their own offsets (fan-out), with retention, replays and per-partition lag.
+ * independently at their own offsets (fan-out), with replication, retention, replays and
+ * per-partition lag.
  *
- * It reports to the ledger: accept when the producer gets its ack, enqueue for every group
- * subscribed to the record's topic when the record first lands; groups report deliveries,
- * processing, acks (commits) and drops themselves.
+ * It reports to the ledger: enqueue for every group subscribed to the record's topic once the
+ * high watermark passes the record's first copy (with one replica, at once); producers report
+ * accepts and rejects (log-producer.ts), groups report deliveries, processing, commits and drops.
  *
- * Broker faults (SEMANTICS.md §1.3): inside a fault window, the ack of a write that landed is
- * lost with probability `lostAcks` (one draw per write, from the `log/broker/faults` stream,
- * drawn only inside a window). The producer's request times out after `requestTimeoutMs` and it
- * retries after `retryBackoffMs`. Without idempotence the retry lands again: a duplicate append
- * (ledger.duplicateAppend) that consumers read and process a second time. With idempotence
- * (Kafka's default) the broker recognises the producer's sequence number and drops the copy.
- * A retry's ack can be lost again while the window lasts.
+ * Broker faults (SEMANTICS.md §1.3): inside a flaky window each write fails with probability
+ * `failedWrites`, and the answer to each write that landed is lost with probability `lostAcks`
+ * (draws from the `log/broker/faults` stream, only inside a window). Broker crashes and leader
+ * elections are replication.ts's.
  */
 import type { Kernel } from '../../sim/kernel.js';
 import type { Random } from '../../sim/rng.js';
+import { Fifo } from '../../sim/fifo.js';
 import type { Ledger, MessageId } from '../../observe/ledger.js';
 import type { Gauge, System } from '../system.js';
 import type { Delivery, ConsumerInstance } from '../consumer.js';
 import { Partition, type RetentionConfig } from './partition.js';
-import type { Partitioner } from './partitioner.js';
 import type { LogGroup } from './group-coordinator.js';
+import { FAILED, UNAVAILABLE, type LogProducerClient, type LogWriter, type Write } from './log-producer.js';
+import { Cluster, ReplicaSet, placeReplicas, type ClusterConfig, type ReplicationListener } from './replication.js';
 
 export interface TopicConfig {
   name: string;
@@ -29,34 +29,18 @@ export interface TopicConfig {
   /** The count after the last scheduled increase (partitions are created up front). */
   maxPartitions: number;
   retention: RetentionConfig;
+  replicationFactor: number;
+  minInsyncReplicas: number;
 }
 
-export interface LogProducer {
-  /** Index of the topic it writes to. */
-  topic: number;
-  sizeBytes: number;
-  partitioner: Partitioner;
-  /** enable.idempotence: the broker drops a retried copy it already stored. */
-  idempotent: boolean;
-  /** request.timeout.ms: how long the producer waits for a lost ack before retrying. */
-  requestTimeoutMs: number;
-  /** retry.backoff.ms. */
-  retryBackoffMs: number;
-}
-
-/** A window in which acks of landed writes are lost. */
+/** A window in which writes fail or their acks are lost. */
 export interface BrokerFault {
   atMs: number;
   forMs: number;
-  /** Probability that the ack of one write is lost. */
+  /** Probability that one write fails and stores nothing. */
+  failedWrites: number;
+  /** Probability that the answer to one write that landed is lost. */
   lostAcks: number;
-}
-
-interface Retry {
-  system: LogSystem;
-  producer: number;
-  id: MessageId;
-  partition: number;
 }
 
 /** Where a replay seeks to. */
@@ -76,16 +60,19 @@ interface Topic {
   groups: LogGroup[];
 }
 
-export class LogSystem implements System {
+export class LogSystem implements System, LogWriter, ReplicationListener {
   readonly type = 'log';
   readonly partitions: Partition[] = [];
   readonly groups: LogGroup[] = [];
-  /** Largest lag (log end − committed offset) of any group, per partition, seen at an append. */
+  readonly cluster: Cluster;
+  /** Largest lag (high watermark − committed offset) of any group, per partition. */
   readonly maxLag: Float64Array;
   private readonly topics: Topic[] = [];
-  private readonly producers: LogProducer[] = [];
+  private readonly producers: LogProducerClient[] = [];
   /** Topic index of each global partition. */
   private readonly topicOf: number[] = [];
+  /** acks=all writes waiting for the high watermark, per partition, in offset order. */
+  private readonly awaiting: Fifo<Write>[];
   private brokerFaults: BrokerFault[] = [];
   private faultRandom: Random | null = null;
 
@@ -93,17 +80,22 @@ export class LogSystem implements System {
     private readonly kernel: Kernel,
     private readonly ledger: Ledger,
     topics: TopicConfig[],
+    cluster: ClusterConfig,
   ) {
+    const replicas: ReplicaSet[] = [];
     for (const t of topics) {
       const first = this.partitions.length;
       for (let i = 0; i < t.maxPartitions; i++) {
         const global = this.partitions.length;
         this.partitions.push(new Partition(`${t.name}-${i}`, t.name, i, global, t.retention));
+        replicas.push(new ReplicaSet(placeReplicas(i, t.replicationFactor, cluster.brokers), t.minInsyncReplicas));
         this.topicOf.push(this.topics.length);
       }
       this.topics.push({ name: t.name, first, count: t.partitions, groups: [] });
     }
     this.maxLag = new Float64Array(this.partitions.length);
+    this.awaiting = this.partitions.map(() => new Fifo<Write>());
+    this.cluster = new Cluster(kernel, ledger, this.partitions, replicas, cluster, this);
   }
 
   topicSizes(): Map<string, number> {
@@ -114,8 +106,13 @@ export class LogSystem implements System {
     return this.topics.findIndex((t) => t.name === name);
   }
 
+  /** Global index of the first partition of topic `t`. */
+  firstPartition(t: number): number {
+    return this.topics[t].first;
+  }
+
   /** Producers must be added in ledger producer order. */
-  addProducer(producer: LogProducer): void {
+  addProducer(producer: LogProducerClient): void {
     this.producers.push(producer);
   }
 
@@ -125,10 +122,7 @@ export class LogSystem implements System {
   }
 
   publish(producer: number, id: MessageId): void {
-    const { topic, sizeBytes, partitioner } = this.producers[producer];
-    const p = this.topics[topic].first + partitioner.choose(this.ledger.keyOfMessage(id), sizeBytes);
-    this.append(p, id, sizeBytes, true);
-    this.acknowledge(producer, id, p);
+    this.producers[producer].publish(id);
   }
 
   /** Partitions in use, in global order (those of later increases come in when they do). */
@@ -147,59 +141,118 @@ export class LogSystem implements System {
     for (let i = t.count; i < count; i++) added.push(t.first + i);
     t.count = count;
     this.ledger.mark('partitions-increased', name, `${count} partitions`);
-    this.producers.forEach((producer) => {
-      if (this.topics[producer.topic] === t) producer.partitioner.resize(count);
-    });
+    for (const producer of this.producers) {
+      if (producer.config.firstPartition === t.first) producer.config.partitioner.resize(count);
+    }
     for (const group of t.groups) group.partitionsIncreased(name, count, added);
   }
 
-  /** Broker fault windows; `random` is the broker's own stream. */
+  /** Flaky-broker windows; `random` is the broker's own stream. */
   setBrokerFaults(faults: BrokerFault[], random: Random): void {
     this.brokerFaults = faults;
     this.faultRandom = random;
   }
 
-  /** A retry after a lost ack: the broker stores a copy unless the producer is idempotent. */
-  retry(producer: number, id: MessageId, p: number): void {
-    const { idempotent, sizeBytes } = this.producers[producer];
-    if (!idempotent) {
-      this.append(p, id, sizeBytes, false);
-      this.ledger.duplicateAppend();
-    }
-    this.acknowledge(producer, id, p);
-  }
+  // ---- what producers ask (LogWriter) ------------------------------------------------------
 
-  /** The producer gets the ack of message id, unless a broker fault loses it. */
-  private acknowledge(producer: number, id: MessageId, p: number): void {
-    if (this.ackLost()) {
-      const { requestTimeoutMs, retryBackoffMs } = this.producers[producer];
-      const retry: Retry = { system: this, producer, id, partition: p };
-      this.kernel.schedule(requestTimeoutMs + retryBackoffMs, retryWrite, retry);
-      return;
-    }
-    this.ledger.accept(id);
-  }
-
-  private ackLost(): boolean {
-    const now = this.kernel.now;
-    for (const fault of this.brokerFaults) {
-      if (now >= fault.atMs && now < fault.atMs + fault.forMs) return this.faultRandom!() < fault.lostAcks;
-    }
-    return false;
-  }
-
-  /** Stores a record; only its first copy becomes the groups' to process (enqueue). */
-  private append(p: number, id: MessageId, sizeBytes: number, first: boolean): void {
+  write(id: MessageId, p: number, previous: number, producer: LogProducerClient): number {
     const partition = this.partitions[p];
-    partition.append(id, sizeBytes, this.kernel.now);
-    const end = partition.logEndOffset;
-    for (const group of this.topics[this.topicOf[p]].groups) {
-      if (first) this.ledger.enqueue(group.g, id);
-      const lag = end - group.committed[p];
+    const { acks, idempotent, sizeBytes } = producer.config;
+    if (!partition.online || (acks === 'all' && !this.cluster.enoughInSync(p))) return UNAVAILABLE;
+    if (this.faultDraw('failedWrites')) return FAILED;
+    const copy = previous >= 0 && partition.holds(previous, id);
+    if (copy && idempotent) return previous;
+    if (copy) this.ledger.duplicateAppend();
+    const offset = partition.append(id, sizeBytes, this.kernel.now, copy);
+    this.cluster.appended(p);
+    return offset;
+  }
+
+  replicatedPast(p: number, offset: number): boolean {
+    return this.partitions[p].highWatermark > offset;
+  }
+
+  awaitReplication(p: number, write: Write): void {
+    this.awaiting[p].push(write);
+  }
+
+  ackLost(): boolean {
+    return this.faultDraw('lostAcks');
+  }
+
+  lost(id: MessageId, p: number, cause: string): void {
+    for (const group of this.topics[this.topicOf[p]].groups) this.ledger.drop(group.g, id, cause);
+  }
+
+  // ---- what replication reports (ReplicationListener) --------------------------------------
+
+  /** Records below `to` became readable: the groups get them, acks=all writes get answers. */
+  highWatermarkAdvanced(p: number, to: number): void {
+    const partition = this.partitions[p];
+    const groups = this.topics[this.topicOf[p]].groups;
+    for (let o = partition.highWatermark; o < to; o++) {
+      const stored = partition.storedId(o);
+      if (stored >= 0) for (const group of groups) this.ledger.enqueue(group.g, stored);
+    }
+    partition.highWatermark = to;
+    for (const group of groups) {
+      const lag = to - group.committed[p];
       if (lag > this.maxLag[p]) this.maxLag[p] = lag;
       const owner = group.owner[p];
       if (owner !== null) owner.instance.wake(owner);
     }
+    const awaiting = this.awaiting[p];
+    while (awaiting.length > 0 && awaiting.peek().offset < to) {
+      const w = awaiting.shift();
+      w.producer.answered(w, w.id, p, w.offset);
+    }
+  }
+
+  failAwaiting(p: number): void {
+    const awaiting = this.awaiting[p];
+    while (awaiting.length > 0) {
+      const w = awaiting.shift();
+      w.producer.failed(w, true);
+    }
+  }
+
+  /**
+   * A new leader's log ends at `to`. Acknowledged records cut away are lost for every group:
+   * above the high watermark (acks=1, acks=0) they were never readable, below it (an unclean
+   * election) groups that had not processed them never will. Unacknowledged ones are their
+   * producers' to resend or give up on.
+   */
+  truncate(p: number, to: number): void {
+    const partition = this.partitions[p];
+    const groups = this.topics[this.topicOf[p]].groups;
+    for (let o = Math.max(to, partition.logStartOffset); o < partition.logEndOffset; o++) {
+      const stored = partition.storedId(o);
+      if (stored < 0) continue;
+      const readable = o < partition.highWatermark;
+      if (this.ledger.isAccepted(stored)) {
+        const cause = readable ? 'unclean-leader-election' : 'leader-failover';
+        for (const group of groups) this.ledger.drop(group.g, stored, cause);
+      } else if (readable) {
+        for (const group of groups) this.ledger.withdraw(group.g, stored);
+      }
+    }
+    for (const group of groups) group.cutBack(p, to);
+    partition.truncate(to);
+  }
+
+  leaderElected(p: number): void {
+    for (const group of this.topics[this.topicOf[p]].groups) {
+      const owner = group.owner[p];
+      if (owner !== null) owner.instance.wake(owner);
+    }
+  }
+
+  private faultDraw(field: 'failedWrites' | 'lostAcks'): boolean {
+    const now = this.kernel.now;
+    for (const fault of this.brokerFaults) {
+      if (now >= fault.atMs && now < fault.atMs + fault.forMs) return fault[field] > 0 && this.faultRandom!() < fault[field];
+    }
+    return false;
   }
 
   /** The retention check, every `intervalMs` from `intervalMs` on. */
@@ -248,7 +301,7 @@ export class LogSystem implements System {
       read: () => {
         let lag = 0;
         for (const group of this.groups) {
-          if (group.subscribed.includes(partition.global)) lag += partition.logEndOffset - group.committed[partition.global];
+          if (group.subscribed.includes(partition.global)) lag += partition.highWatermark - group.committed[partition.global];
         }
         return lag;
       },
@@ -264,10 +317,6 @@ interface Increase {
 
 function runIncrease({ system, name, count }: Increase): void {
   system.increasePartitions(name, count);
-}
-
-function retryWrite({ system, producer, id, partition }: Retry): void {
-  system.retry(producer, id, partition);
 }
 
 function retentionCheck(system: LogSystem): void {
@@ -290,9 +339,9 @@ export function replayOffset(partition: Partition, target: ReplayTarget, nowMs: 
     case 'beginning':
       return partition.logStartOffset;
     case 'end':
-      return partition.logEndOffset;
+      return partition.highWatermark;
     case 'offset':
-      return Math.min(target.offset, partition.logEndOffset);
+      return Math.min(target.offset, partition.highWatermark);
     case 'ago':
       return partition.offsetForTime(nowMs - target.ms);
     case 'time':

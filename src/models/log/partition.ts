@@ -4,7 +4,11 @@
  *
  * Records are stored as 12 bytes each (a message id and an append timestamp) in pages of
  * 16,384 offsets; pages wholly below the log-start offset are freed, so memory is bounded by
- * what retention keeps. Segments are a handful of small objects per partition.
+ * what retention keeps. Segments are a handful of small objects per partition. A copy stored by
+ * a producer retry keeps its id negated (−1 − id), so no extra byte per record says so.
+ *
+ * Consumers read below the high watermark (the offset every in-sync replica has); with one
+ * replica it is the log end. A leader election may truncate the log end (replication.ts).
  */
 
 const PAGE_BITS = 14;
@@ -33,6 +37,10 @@ interface Segment {
 export class Partition {
   logStartOffset = 0;
   logEndOffset = 0;
+  /** Consumers read below this; acks=all writes are acknowledged once it passes them. */
+  highWatermark = 0;
+  /** False while the partition has no live leader: no reads, no writes. */
+  online = true;
   /** Bytes in the retained segments. */
   bytes = 0;
   private readonly ids: (Int32Array | null)[] = [];
@@ -50,15 +58,15 @@ export class Partition {
     private readonly config: RetentionConfig,
   ) {}
 
-  /** Appends a record and returns its offset. */
-  append(id: number, sizeBytes: number, nowMs: number): number {
+  /** Appends a record (or, with `copy`, a retry's second copy of one) and returns its offset. */
+  append(id: number, sizeBytes: number, nowMs: number, copy = false): number {
     const offset = this.logEndOffset++;
     const page = offset >>> PAGE_BITS;
     if (page === this.ids.length) {
       this.ids.push(new Int32Array(PAGE_SIZE));
       this.times.push(new Float64Array(PAGE_SIZE));
     }
-    this.ids[page]![offset & PAGE_MASK] = id;
+    this.ids[page]![offset & PAGE_MASK] = copy ? -1 - id : id;
     this.times[page]![offset & PAGE_MASK] = nowMs;
     let active = this.segments[this.segments.length - 1];
     if (active === undefined || this.shouldRoll(active, sizeBytes, nowMs)) {
@@ -73,6 +81,48 @@ export class Partition {
 
   /** The message id at a retained offset. */
   idAt(offset: number): number {
+    const raw = this.rawAt(offset);
+    return raw < 0 ? -1 - raw : raw;
+  }
+
+  /** The message id at `offset`, or a negative number if the record there is a retry's copy. */
+  storedId(offset: number): number {
+    return this.rawAt(offset);
+  }
+
+  /** True if the message is stored at `offset` now (a leader change may have cut it away). */
+  holds(offset: number, id: number): boolean {
+    return offset >= this.logStartOffset && offset < this.logEndOffset && this.idAt(offset) === id;
+  }
+
+  /** The append time of a retained offset. */
+  timeAt(offset: number): number {
+    return this.times[offset >>> PAGE_BITS]![offset & PAGE_MASK];
+  }
+
+  /**
+   * Cuts the log end back to `to` (a new leader's log end): its later records are gone, and
+   * the offsets will be reused. Segment bytes shrink in proportion to the records cut.
+   */
+  truncate(to: number): void {
+    if (to >= this.logEndOffset) return;
+    let end = this.logEndOffset;
+    while (this.segments.length > 0 && this.segments[this.segments.length - 1].baseOffset >= to) {
+      const segment = this.segments.pop()!;
+      this.bytes -= segment.bytes;
+      end = segment.baseOffset;
+    }
+    const last = this.segments[this.segments.length - 1];
+    if (last !== undefined && end > to) {
+      const cut = Math.round((last.bytes * (end - to)) / (end - last.baseOffset));
+      last.bytes -= cut;
+      this.bytes -= cut;
+    }
+    this.logEndOffset = to;
+    if (this.highWatermark > to) this.highWatermark = to;
+  }
+
+  private rawAt(offset: number): number {
     if (offset < this.logStartOffset || offset >= this.logEndOffset) {
       throw new RangeError(`${this.name}: offset ${offset} outside [${this.logStartOffset}, ${this.logEndOffset})`);
     }

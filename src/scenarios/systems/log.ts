@@ -9,12 +9,14 @@ import {
   COMMIT_EVERY,
   KeyPartitionCache,
   LogConsumer,
+  LogProducerClient,
   LogGroup,
   LogSystem,
   Member,
   NULL_KEY_PARTITIONERS,
   OFFSET_RESETS,
   Partitioner,
+  type Acks,
   type AssignmentStrategy,
   type CommitEvery,
   type NullKeyPartitioner,
@@ -28,6 +30,12 @@ import type { SystemPlugin } from './plugin.js';
 
 const DAY_MS = 86_400_000;
 
+const probability = (description: string) => z.number().min(0).max(1).default(0).meta({ description });
+
+/** acks: 0, 1, all (or −1, its other spelling). */
+const Acks = z.union([z.literal(0), z.literal(1), z.literal(-1), z.literal('all')])
+  .transform((a): Acks => (a === -1 ? 'all' : a));
+
 const Topic = z.strictObject({
   name: name('The topic.'),
   partitions: count('Partitions (num.partitions; Kafka default 1).').default(1),
@@ -35,6 +43,8 @@ const Topic = z.strictObject({
   retentionBytes: bytes('retention.bytes per partition; omit for unlimited (Kafka −1).').optional(),
   segmentBytes: bytes('segment.bytes: a segment rolls at this size (Kafka 1GB).').default(1024 ** 3),
   segmentRoll: positiveDuration('segment.ms: a segment rolls at this age (Kafka 7d).').default(7 * DAY_MS),
+  replicationFactor: count('Replicas per partition (default.replication.factor; Kafka default 1).').default(1),
+  minInsyncReplicas: count('min.insync.replicas: acks=all writes fail while fewer replicas are in sync (Kafka 1).').default(1),
 });
 
 const ReplayTo = z.union([
@@ -63,13 +73,25 @@ const SYSTEM = z.strictObject({
   })).default([]).meta({
     description: 'Partition-count increases: keys remap (per-key order breaks across the change) and groups rebalance.',
   }),
+  brokers: count('Brokers in the cluster; partition i has its replicas on brokers i, i+1, … (queuesim default 3).').default(3),
+  replicationDelay: duration('Time for a record to reach the followers (queuesim; default 5ms).').default(5),
+  brokerSessionTimeout: positiveDuration('broker.session.timeout.ms: how long a crashed broker goes unnoticed (Kafka 9s).').default(9000),
+  uncleanLeaderElection: z.boolean().default(false).meta({
+    description: 'unclean.leader.election.enable: an out-of-sync replica may lead, losing what it lacks (Kafka false).',
+  }),
   brokerFaults: z.array(z.strictObject({
     at: duration('When the fault starts.'),
     for: positiveDuration('How long it lasts.'),
-    lostAcks: z.number().min(0).max(1).meta({
-      description: 'Probability that the ack of a write that landed is lost (the producer times out and retries).',
-    }),
-  })).default([]).meta({ description: 'Transient broker faults: writes land but their acks are lost.' }),
+    lostAcks: probability('Probability that the answer to a write that landed is lost (the producer times out and retries).'),
+    failedWrites: probability('Probability that a write fails and stores nothing (the producer retries after a backoff).'),
+  })).default([]).meta({ description: 'Flaky-broker windows: writes fail, or land while their acks are lost.' }),
+  brokerCrashes: z.array(z.strictObject({
+    broker: z.number().int().min(0).meta({ description: 'The broker (0 … brokers − 1).' }),
+    at: duration('When it crashes.'),
+    for: positiveDuration('How long it stays down; omit to keep it down.').optional(),
+  })).default([]).meta({
+    description: 'Broker crashes: its partitions lose their leader until the controller notices and elects another.',
+  }),
   replays: z.array(Replay).default([]).meta({
     description: 'Scheduled seeks of a group (reprocess after a bug fix); counted as replayed.',
   }),
@@ -81,11 +103,18 @@ interface LogProducerSpec {
   topic?: string;
   partitioner?: NullKeyPartitioner;
   batchSize?: number;
+  acks?: Acks;
   enableIdempotence?: boolean;
+  maxInFlight?: number;
+  retries?: number;
+  deliveryTimeout?: number;
   requestTimeout?: number;
   retryBackoff?: number;
+  retryBackoffMax?: number;
   messageSize: number;
 }
+
+const RETRIES_MAX = 2_147_483_647;
 
 interface LogConsumerSpec {
   group: string;
@@ -113,11 +142,19 @@ export const log: SystemPlugin = {
       description: 'log: records without a key go to a sticky partition (default; switches after batchSize bytes) or round-robin.',
     }),
     batchSize: bytes('log: batch.size, the sticky partitioner switches after this many bytes (Kafka 16KB).').optional(),
-    enableIdempotence: z.boolean().optional().meta({
-      description: 'log: enable.idempotence (Kafka default true): the broker drops a retried copy.',
+    acks: Acks.optional().meta({
+      description: 'log: 0 (fire and forget), 1 (the leader has it) or all (every in-sync replica has it; Kafka default).',
     }),
+    enableIdempotence: z.boolean().optional().meta({
+      description: 'log: enable.idempotence (Kafka default true unless acks, retries or maxInFlight conflict): ' +
+        'the broker drops a retried copy and keeps order.',
+    }),
+    maxInFlight: count('log: max.in.flight.requests.per.connection (Kafka 5); above 1 without idempotence a retry can reorder.').optional(),
+    retries: z.number().int().min(0).optional().meta({ description: 'log: retries (Kafka 2147483647; deliveryTimeout bounds them).' }),
+    deliveryTimeout: positiveDuration('log: delivery.timeout.ms, after which the producer gives up on a record (Kafka 2m).').optional(),
     requestTimeout: positiveDuration('log: request.timeout.ms, wait for a lost ack before retrying (Kafka 30s).').optional(),
-    retryBackoff: duration('log: retry.backoff.ms (Kafka 100ms).').optional(),
+    retryBackoff: duration('log: retry.backoff.ms, the first backoff, doubling per failure (Kafka 100ms).').optional(),
+    retryBackoffMax: duration('log: retry.backoff.max.ms, the largest backoff (Kafka 1s).').optional(),
   },
   consumerFields: {
     topics: z.array(z.string()).min(1).optional().meta({ description: 'log: subscribed topics; default all.' }),
@@ -153,6 +190,26 @@ export const log: SystemPlugin = {
     spec.producers.forEach((p, i) => {
       const own = p as unknown as LogProducerSpec;
       if (own.topic !== undefined) unknownTopic(['producers', i, 'topic'], own.topic);
+      if (own.enableIdempotence === true) {
+        const conflict = idempotenceConflict(own);
+        if (conflict !== null) issues.push(at(['producers', i, 'enableIdempotence'], `idempotence requires ${conflict} (Kafka's ConfigException)`));
+      }
+      const requestTimeout = own.requestTimeout ?? 30_000;
+      if (own.deliveryTimeout !== undefined && own.deliveryTimeout < requestTimeout) {
+        issues.push(at(['producers', i, 'deliveryTimeout'], `must be at least requestTimeout (${requestTimeout} ms), as Kafka requires`));
+      }
+    });
+    system.topics.forEach((t, i) => {
+      if (t.replicationFactor > system.brokers) {
+        issues.push(at(['system', 'topics', i, 'replicationFactor'], `${t.replicationFactor} replicas need as many brokers; there are ${system.brokers}`));
+      }
+      if (t.minInsyncReplicas > t.replicationFactor) {
+        issues.push(at(['system', 'topics', i, 'minInsyncReplicas'],
+          `more than the ${t.replicationFactor} replicas: every acks=all write would fail`));
+      }
+    });
+    system.brokerCrashes.forEach((c, i) => {
+      if (c.broker >= system.brokers) issues.push(at(['system', 'brokerCrashes', i, 'broker'], `no broker ${c.broker}; brokers are 0 … ${system.brokers - 1}`));
     });
     spec.consumers.forEach((c, i) => {
       const own = c as unknown as LogConsumerSpec;
@@ -209,10 +266,17 @@ export const log: SystemPlugin = {
         segmentBytes: t.segmentBytes,
         segmentMs: t.segmentRoll,
       },
+      replicationFactor: t.replicationFactor,
+      minInsyncReplicas: t.minInsyncReplicas,
     }));
-    const log = new LogSystem(kernel, ledger, topics);
+    const log = new LogSystem(kernel, ledger, topics, {
+      brokers: system.brokers,
+      replicationDelayMs: system.replicationDelay,
+      brokerSessionTimeoutMs: system.brokerSessionTimeout,
+      uncleanLeaderElection: system.uncleanLeaderElection,
+    });
     const caches = new Map<number, KeyPartitionCache>();
-    spec.producers.forEach((p) => {
+    spec.producers.forEach((p, index) => {
       const own = p as unknown as LogProducerSpec;
       const topic = own.topic === undefined ? 0 : log.topicIndex(own.topic);
       let cache = caches.get(topic);
@@ -222,14 +286,21 @@ export const log: SystemPlugin = {
       }
       const partitioner = new Partitioner(cache, topics[topic].partitions, own.partitioner ?? 'sticky',
         own.batchSize ?? 16_384, rng.stream(`producer/${p.name}/partitioner`));
-      log.addProducer({
-        topic,
+      log.addProducer(new LogProducerClient(kernel, ledger, log, {
+        index,
+        firstPartition: log.firstPartition(topic),
         sizeBytes: p.messageSize,
         partitioner,
-        idempotent: own.enableIdempotence ?? true,
+        acks: own.acks ?? 'all',
+        // Kafka turns idempotence on by default only when nothing conflicts with it.
+        idempotent: own.enableIdempotence ?? idempotenceConflict(own) === null,
+        maxInFlight: own.maxInFlight ?? 5,
+        retries: own.retries ?? RETRIES_MAX,
+        deliveryTimeoutMs: own.deliveryTimeout ?? 120_000,
         requestTimeoutMs: own.requestTimeout ?? 30_000,
         retryBackoffMs: own.retryBackoff ?? 100,
-      });
+        retryBackoffMaxMs: own.retryBackoffMax ?? 1000,
+      }));
     });
     const sizes = log.topicSizes();
     const groupStates = spec.consumers.map((c, ci) => {
@@ -270,8 +341,9 @@ export const log: SystemPlugin = {
     }
     const endMs = spec.duration + spec.drain;
     for (const increase of system.partitionIncreases) log.scheduleIncrease(increase.topic, increase.at, increase.partitions);
-    log.setBrokerFaults(system.brokerFaults.map((f) => ({ atMs: f.at, forMs: f.for, lostAcks: f.lostAcks })),
+    log.setBrokerFaults(system.brokerFaults.map((f) => ({ atMs: f.at, forMs: f.for, lostAcks: f.lostAcks, failedWrites: f.failedWrites })),
       rng.stream('log/broker/faults'));
+    for (const c of system.brokerCrashes) log.cluster.scheduleCrash(c.broker, c.at, c.for ?? null);
     log.startRetention(system.retentionCheckInterval, endMs);
     return {
       system: log,
@@ -293,6 +365,14 @@ export const log: SystemPlugin = {
   },
 };
 
+/** What keeps idempotence off (it needs acks=all, retries > 0, maxInFlight ≤ 5), or null. */
+function idempotenceConflict(own: LogProducerSpec): string | null {
+  if (own.acks !== undefined && own.acks !== 'all') return 'acks: all';
+  if (own.retries === 0) return 'retries > 0';
+  if (own.maxInFlight !== undefined && own.maxInFlight > 5) return 'maxInFlight ≤ 5';
+  return null;
+}
+
 function replayTarget(to: z.output<typeof ReplayTo>): ReplayTarget {
   if (to === 'beginning' || to === 'end') return { kind: to };
   if ('offset' in to) return { kind: 'offset', offset: to.offset };
@@ -308,11 +388,14 @@ function partitionSummaries(log: LogSystem): Record<string, PartitionSummary> {
       if (!group.subscribed.includes(partition.global)) continue;
       owners[group.config.name] = group.owner[partition.global]?.id ?? null;
     }
+    const rs = log.cluster.replicas[partition.global];
     out[partition.name] = {
       records: partition.logEndOffset,
       logStartOffset: partition.logStartOffset,
       maxLag: log.maxLag[partition.global],
       owners,
+      leader: rs.leader >= 0 ? rs.brokers[rs.leader] : null,
+      isr: rs.brokers.filter((_, k) => rs.inSync[k]),
     };
   }
   return out;

@@ -13,6 +13,7 @@ const LOG_SCENARIOS = [
   'log-more-consumers-than-partitions',
   'log-fan-out',
   'log-producer-retries',
+  'log-leader-failover',
 ];
 
 describe.each(LOG_SCENARIOS)('%s', (name) => {

@@ -43,6 +43,29 @@ describe('log scenario checks', () => {
       'consumers[0].partitionAssignmentStrategy: expected one of range, roundrobin, sticky, cooperative-sticky');
   });
 
+  it('checks replication against the cluster', () => {
+    const scenario = (topic: string, system = '') => base('', '').replace('topics: [{ name: orders, partitions: 2 }]',
+      `brokers: 2\n  topics: [{ name: orders, partitions: 2${topic} }]\n  ${system}`);
+    expect(errors(scenario(', replicationFactor: 3'))).toContain(
+      'system.topics[0].replicationFactor: 3 replicas need as many brokers; there are 2');
+    expect(errors(scenario(', replicationFactor: 2, minInsyncReplicas: 3'))).toContain(
+      'system.topics[0].minInsyncReplicas: more than the 2 replicas: every acks=all write would fail');
+    expect(errors(scenario('', 'brokerCrashes: [{ broker: 2, at: 10s }]'))).toContain(
+      'system.brokerCrashes[0].broker: no broker 2; brokers are 0 … 1');
+  });
+
+  it('refuses producer settings Kafka refuses', () => {
+    expect(errors(base(', acks: 1, enableIdempotence: true', ''))).toContain(
+      "producers[0].enableIdempotence: idempotence requires acks: all (Kafka's ConfigException)");
+    expect(errors(base(', maxInFlight: 6, enableIdempotence: true', ''))).toContain('idempotence requires maxInFlight ≤ 5');
+    expect(errors(base(', deliveryTimeout: 10s', ''))).toContain(
+      'producers[0].deliveryTimeout: must be at least requestTimeout (30000 ms), as Kafka requires');
+    expect(errors(base(', acks: 2', ''))).toContain('producers[0].acks');
+    // Without an explicit enableIdempotence, Kafka silently turns it off instead.
+    expect(errors(base(', acks: 1', ''))).toBe('');
+    expect(errors(base(', acks: -1', ''))).toBe('');
+  });
+
   it('accepts a minimal log scenario', () => {
     expect(errors(base('', ''))).toBe('');
   });

@@ -1,0 +1,104 @@
+/**
+ * Hand-computed cases of the producer client: one key, evenly spaced arrivals every 100 ms
+ * (message k is produced at (k + 1) × 100 ms, so message 599 at 60.0 s) on one partition, and
+ * flaky-broker windows that fail or lose exactly the writes inside them (probability 1).
+ */
+import { describe, expect, it } from 'vitest';
+import { group, run } from '../../helpers.js';
+
+function scenario(producer: string, faults: string, duration = '3m'): string {
+  return `
+name: producer-case
+duration: ${duration}
+drain: 1m
+system:
+  type: log
+  topics: [{ name: t, partitions: 1 }]
+  brokerFaults: [${faults}]
+producers:
+  - { name: p, rate: 10/s, arrivals: uniform, keys: { count: 1 }${producer} }
+consumers:
+  - { group: g, service: const(10ms) }
+`;
+}
+
+describe('a write that fails alone (failedWrites) with a 150 ms backoff', () => {
+  // Only the write of 60.0 s (message 599) fails; its retry at 60.15 s lands after message
+  // 600 (60.1 s) unless something holds 600 back.
+  const faults = '{ at: 60s, for: 1ms, failedWrites: 1 }';
+
+  it('without idempotence and 5 in flight, the retry lands after the next record: one reordering', () => {
+    const r = run(scenario(', enableIdempotence: false, retryBackoff: 150ms', faults));
+    const g = group(r);
+    expect(g).toMatchObject({ orderingViolations: 1, duplicates: 0, losses: { total: 0, byCause: {} } });
+    expect(r.anomalies.g[0]).toMatchObject({ kind: 'ordering-violation', messageId: 599 });
+    expect(r.summary).toMatchObject({ accepted: r.summary.produced, rejected: 0, duplicateAppends: 0 });
+    expect(g.latencyMs.max).toBeCloseTo(160, 6); // 150 ms late + 10 ms of service
+  });
+
+  it('with idempotence (the default) the next record waits behind the retry: order kept', () => {
+    const g = group(run(scenario(', retryBackoff: 150ms', faults)));
+    expect(g).toMatchObject({ orderingViolations: 0, duplicates: 0 });
+    // Message 600 waits from 60.1 s to 60.15 s, then queues behind 599 for 10 ms of service.
+    expect(g.latencyMs.max).toBeCloseTo(160, 6);
+  });
+
+  it('maxInFlight 1 keeps order without idempotence too', () => {
+    const g = group(run(scenario(', enableIdempotence: false, maxInFlight: 1, retryBackoff: 150ms', faults)));
+    expect(g.orderingViolations).toBe(0);
+  });
+
+  it('acks=0 does not retry: the record is lost for the group, yet counted as sent', () => {
+    const r = run(scenario(', acks: 0', faults));
+    expect(group(r).losses).toEqual({ total: 1, byCause: { 'write-failed': 1 } });
+    expect(r.summary).toMatchObject({ accepted: r.summary.produced, rejected: 0 });
+  });
+});
+
+describe('giving up', () => {
+  // Every write of [60 s, 90.05 s) fails. Without idempotence each record retries on its own
+  // after 0.1, 0.3, 0.7, 1.5, 2.5, 3.5, … 9.5 s (backoff doubling from 100 ms to the 1 s cap);
+  // the next retry would come at the 10 s delivery timeout, so a record is rejected unless its
+  // retry at t + 9.5 s falls after the window: t < 80.55 s, records 60.0 … 80.5 s (206).
+  const faults = '{ at: 60s, for: 30050ms, failedWrites: 1 }';
+
+  it('deliveryTimeout rejects exactly the records that could not land in time', () => {
+    const r = run(scenario(', enableIdempotence: false, deliveryTimeout: 10s, requestTimeout: 5s', faults));
+    expect(r.summary.rejectedByCause).toEqual({ 'delivery-timeout': 206 });
+    expect(r.summary.accepted).toBe(r.summary.produced - 206);
+    // Rejected records are the producer's to report, not the group's losses.
+    expect(group(r)).toMatchObject({ losses: { total: 0, byCause: {} }, processed: r.summary.produced - 206 });
+  });
+
+  it('retries: 3 gives up on the fourth failure, 0.7 s after the first', () => {
+    // Every record of the window fails four times (t, t + 0.1, t + 0.3, t + 0.7 s, all inside):
+    // records 60.0 … 89.3 s (294) are rejected; from 89.4 s on, the retry at t + 0.7 s is out.
+    const r = run(scenario(', enableIdempotence: false, retries: 3', faults));
+    expect(r.summary.rejectedByCause).toEqual({ 'retries-exhausted': 294 });
+  });
+});
+
+describe('a lost acknowledgement with maxInFlight 1', () => {
+  it('holds the next records back until the retry is answered (request timeout + backoff)', () => {
+    // The ack of 60.0 s is lost; the producer waits 30 s + 100 ms, resends (a copy), and only
+    // then sends the records produced meanwhile: the first (60.1 s) is read after the copy's
+    // 10 ms of service, at 90.11 s.
+    const r = run(scenario(', enableIdempotence: false, maxInFlight: 1', '{ at: 60s, for: 1ms, lostAcks: 1 }'));
+    const g = group(r);
+    expect(r.summary.duplicateAppends).toBe(1);
+    expect(g).toMatchObject({ duplicates: 1, orderingViolations: 0 });
+    expect(g.queueWaitMs.max).toBeCloseTo(90_110 - 60_100, 6);
+  });
+});
+
+describe('idempotence defaults as Kafka sets them', () => {
+  it('is silently off with acks=1: a lost ack then stores a copy', () => {
+    const r = run(scenario(', acks: 1', '{ at: 60s, for: 1ms, lostAcks: 1 }'));
+    expect(r.summary.duplicateAppends).toBe(1);
+  });
+
+  it('is on by default: the same lost ack stores nothing twice', () => {
+    const r = run(scenario('', '{ at: 60s, for: 1ms, lostAcks: 1 }'));
+    expect(r.summary.duplicateAppends).toBe(0);
+  });
+});
