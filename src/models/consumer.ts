@@ -98,8 +98,10 @@ export class ConsumerInstance {
   /** A crash waiting for the next message to reach this point. */
   armed: CrashPoint | null = null;
   readonly name: string;
-  /** Called once after the next crash (a fault uses it to schedule the restart). */
+  /** Called once when the instance next goes down (a fault uses it to schedule the restart). */
   onCrash: (() => void) | null = null;
+  /** Shutting down cleanly: no new deliveries, down once the held ones are done. */
+  private leaving = false;
   private held: Delivery[] = [];
 
   constructor(
@@ -111,9 +113,14 @@ export class ConsumerInstance {
     this.name = `${options.groupName}/${options.index}`;
   }
 
+  /** Up and not shutting down: the system may hand it more. */
+  get accepting(): boolean {
+    return this.alive && !this.leaving;
+  }
+
   /** Handlers free to take a delivery now. */
   get free(): number {
-    return this.alive ? this.options.concurrency - this.held.length : 0;
+    return this.accepting ? this.options.concurrency - this.held.length : 0;
   }
 
   handle(delivery: Delivery): void {
@@ -135,6 +142,7 @@ export class ConsumerInstance {
   crash(detail = 'at time'): void {
     if (!this.alive) return;
     this.alive = false;
+    this.leaving = false;
     this.armed = null;
     const held = this.held;
     this.held = [];
@@ -149,11 +157,32 @@ export class ConsumerInstance {
     this.system.release(this, held.filter((d) => !d.acked));
   }
 
+  leave(): void {
+    if (!this.alive || this.leaving) return;
+    this.leaving = true;
+    if (this.held.length === 0) this.departed();
+  }
+
   restart(): void {
     if (this.alive) return;
     this.alive = true;
     this.ledger.mark('restart', this.name);
     this.system.capacityFreed(this.options.group);
+  }
+
+  /**
+   * The last held delivery of a clean shutdown is done: the connection closes on purpose, so
+   * a broker requeues at once what sat in the prefetch buffer, unhandled.
+   */
+  private departed(): void {
+    this.leaving = false;
+    this.alive = false;
+    this.armed = null;
+    this.ledger.mark('leave', this.name);
+    const onCrash = this.onCrash;
+    this.onCrash = null;
+    onCrash?.();
+    this.system.release(this, [], true);
   }
 
   private startProcessing(delivery: Delivery): void {
@@ -203,6 +232,7 @@ export class ConsumerInstance {
   private finish(delivery: Delivery): void {
     // Splice, not swap-remove: a crash gives deliveries back in the order they arrived.
     this.held.splice(this.held.indexOf(delivery), 1);
+    if (this.leaving && this.held.length === 0) return this.departed();
     this.system.capacityFreed(this.options.group);
   }
 }

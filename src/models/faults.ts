@@ -6,7 +6,9 @@
  * - crash at a time: the instance dies at `atMs`, whatever it holds;
  * - crash at a lifecycle point: from `atMs` on, the instance dies when its next message reaches
  *   the point (after-process-before-ack, after-ack-before-process, mid-process);
- * - both repeat `times` times, `everyMs` apart (a crash loop), and restart after `restartAfterMs`;
+ * - leave at a time: a clean shutdown (a rolling deploy): the instance takes no new work,
+ *   finishes and acknowledges what it holds, then goes (a log consumer sends LeaveGroup);
+ * - all three repeat `times` times, `everyMs` apart, and restart after `restartAfterMs`;
  * - slowdown: service times × `factor` from `atMs` for `forMs`.
  */
 import type { Kernel } from '../sim/kernel.js';
@@ -21,17 +23,20 @@ export interface FaultTarget {
   armed: CrashPoint | null;
   /** Service times are multiplied by this. */
   slowdown: number;
-  /** Called once after the next crash (a fault uses it to schedule the restart). */
+  /** Called once when the instance next goes down, crashed or left (a fault schedules the restart). */
   onCrash: (() => void) | null;
   crash(detail?: string): void;
+  /** A clean shutdown: finish and acknowledge what it holds, then go. */
+  leave(): void;
   restart(): void;
 }
 
 export interface CrashFault {
-  kind: 'crash';
+  /** crash: die at once (or at `point`); leave: shut down cleanly. */
+  kind: 'crash' | 'leave';
   instances: FaultTarget[];
   atMs: number;
-  /** Null: crash at `atMs`. Otherwise: arm at `atMs`, crash at the point. */
+  /** Null: crash at `atMs`. Otherwise: arm at `atMs`, crash at the point. Null for leave. */
   point: CrashPoint | null;
   /** Null: stay down. */
   restartAfterMs: number | null;
@@ -52,8 +57,8 @@ export type Fault = CrashFault | SlowdownFault;
 
 export function scheduleFaults(kernel: Kernel, ledger: Ledger, faults: Fault[]): void {
   for (const fault of faults) {
-    if (fault.kind === 'crash') scheduleCrash(kernel, fault);
-    else scheduleSlowdown(kernel, ledger, fault);
+    if (fault.kind === 'slowdown') scheduleSlowdown(kernel, ledger, fault);
+    else scheduleCrash(kernel, fault);
   }
 }
 
@@ -71,13 +76,14 @@ interface Strike {
 function strike({ kernel, fault }: Strike): void {
   for (const instance of fault.instances) {
     if (!instance.alive) continue; // already down: a crash loop does not stack
-    if (fault.point === null) instance.crash('at time');
+    if (fault.kind === 'leave') instance.leave();
+    else if (fault.point === null) instance.crash('at time');
     else instance.armed = fault.point;
     if (fault.restartAfterMs !== null) watchForRestart(kernel, instance, fault.restartAfterMs);
   }
 }
 
-/** Restarts `restartAfterMs` after the crash, whenever the armed crash happens. */
+/** Restarts `restartAfterMs` after the instance goes down, whenever that happens. */
 function watchForRestart(kernel: Kernel, instance: FaultTarget, restartAfterMs: number): void {
   if (!instance.alive) {
     kernel.schedule(restartAfterMs, restart, instance);

@@ -27,8 +27,11 @@ export interface System {
    * a redelivery (AMQP nack with requeue), without it rejects the message (dead-letter or drop).
    */
   fail(delivery: Delivery, requeue: boolean): void;
-  /** A crashed instance gives back the deliveries it had not acknowledged, in delivery order. */
-  release(instance: ConsumerInstance, unacked: Delivery[]): void;
+  /**
+   * A crashed instance gives back the deliveries it had not acknowledged, in delivery order;
+   * one that `left` cleanly holds none, but closes its connection on purpose.
+   */
+  release(instance: ConsumerInstance, unacked: Delivery[], left?: boolean): void;
   /** An instance of group `group` has a free handler (finished, restarted): deliver more. */
   capacityFreed(group: number): void;
   gauges(): Gauge[];

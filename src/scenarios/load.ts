@@ -171,8 +171,8 @@ function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void 
           `${consumer.delivery === 'at-most-once' ? 'before' : 'after'} processing); ` +
           `use ${consumer.delivery === 'at-most-once' ? 'after-ack-before-process' : 'after-process-before-ack'} or mid-process`));
     }
-    if (fault.kind === 'crash' && fault.times !== undefined && fault.every === undefined && fault.times > 1) {
-      issues.push(at(['faults', i, 'times'], 'repeated crashes need `every`'));
+    if (fault.kind !== 'slowdown' && fault.times !== undefined && fault.every === undefined && fault.times > 1) {
+      issues.push(at(['faults', i, 'times'], `repeated ${fault.kind === 'crash' ? 'crashes' : 'leaves'} need \`every\``));
     }
   });
 }

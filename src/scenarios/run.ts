@@ -191,10 +191,10 @@ function toFault(
   const everyMs = spec.every ?? 0;
   const times = spec.times ?? (spec.every === undefined ? 1 : Math.floor((endMs - spec.at) / everyMs) + 1);
   return {
-    kind: 'crash',
+    kind: spec.kind,
     instances: targets,
     atMs: spec.at,
-    point: spec.point ?? null,
+    point: spec.kind === 'crash' ? spec.point ?? null : null,
     restartAfterMs: spec.restartAfter ?? null,
     times,
     everyMs,

@@ -220,18 +220,31 @@ const Consumer = z.strictObject({
 
 const instanceRef = z.union([z.number().int().min(0), z.literal('all')]);
 
-const CrashFault = z.strictObject({
-  kind: z.literal('crash'),
+/** Fields a crash and a clean leave share: which instance, when, how often, when back. */
+const stopFields = {
   group: z.string().meta({ description: 'The consumer group of the instance.' }),
   instance: instanceRef.default(0).meta({ description: 'Instance index, or all.' }),
+  restartAfter: duration('Restart this long after it went down; omit to stay down.').optional(),
+  every: positiveDuration('Repeat this often (a crash loop, a restart loop).').optional(),
+  times: count('How many times; default 1, or until the end with `every`.').optional(),
+};
+
+const CrashFault = z.strictObject({
+  kind: z.literal('crash'),
   at: duration('When to crash, or to arm the crash when `point` is given.'),
   point: z
     .enum(CRASH_POINTS)
     .optional()
     .meta({ description: 'Crash when the next message reaches this point of its lifecycle.' }),
-  restartAfter: duration('Restart this long after the crash; omit to stay down.').optional(),
-  every: positiveDuration('Repeat the crash this often (a crash loop).').optional(),
-  times: count('How many crashes; default 1, or until the end with `every`.').optional(),
+  ...stopFields,
+});
+
+const LeaveFault = z.strictObject({
+  kind: z.literal('leave').meta({
+    description: 'A clean shutdown (a deploy): no new work, finish and acknowledge what it holds, then go.',
+  }),
+  at: duration('When the shutdown starts.'),
+  ...stopFields,
 });
 
 const SlowdownFault = z.strictObject({
@@ -259,7 +272,7 @@ const PoisonFault = z
     message: 'a poison fault needs every, probability or ids',
   });
 
-const Fault = z.discriminatedUnion('kind', [CrashFault, SlowdownFault, PoisonFault]);
+const Fault = z.discriminatedUnion('kind', [CrashFault, LeaveFault, SlowdownFault, PoisonFault]);
 
 export const ScenarioSchema = z
   .strictObject({

@@ -212,18 +212,18 @@ export class Broker implements System {
     else queue.rejected(d);
   }
 
-  release(instance: ConsumerInstance): void {
+  release(instance: ConsumerInstance, _unacked: Delivery[] = [], left = false): void {
     const subscription = this.subscriptionOf.get(instance);
     if (subscription === undefined) return;
     const queue = this.queues[subscription.queue];
     const buffered = subscription.takeBuffer();
     if (subscription.options.autoAck) {
       // Written to the socket and already acked: the client never handled them.
-      for (const d of buffered) this.ledger.abandon(queue.group, d.id, 'crash-after-ack');
+      for (const d of buffered) this.ledger.abandon(queue.group, d.id, left ? 'left-after-ack' : 'crash-after-ack');
       return;
     }
     const unacked = subscription.unacked.takeAll();
-    if (subscription.options.connectionLoss === 'silent' && !subscription.closingByBroker) {
+    if (!left && subscription.options.connectionLoss === 'silent' && !subscription.closingByBroker) {
       // Nobody closed the connection: the broker notices after the heartbeat timeout.
       this.kernel.schedule(this.options.heartbeatMs, connectionDeclaredDead, {
         broker: this,
@@ -377,8 +377,8 @@ class SubscriptionPort implements System {
     this.broker.fail(delivery, requeue);
   }
 
-  release(instance: ConsumerInstance): void {
-    this.broker.release(instance);
+  release(instance: ConsumerInstance, _unacked: Delivery[], left = false): void {
+    this.broker.release(instance, [], left);
   }
 
   capacityFreed(): void {

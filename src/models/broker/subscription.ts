@@ -113,7 +113,7 @@ export class Subscription {
 
   /** Whether the broker may push one more delivery now. */
   get hasCapacity(): boolean {
-    return this.unacked.size < this.limit && this.instance.alive;
+    return this.unacked.size < this.limit && this.instance.accepting;
   }
 
   get buffered(): number {

@@ -6,9 +6,9 @@
  *   committed at 0 (the group existed before the traffic began).
  * - Triggers: a member joins (a restarted or kicked-out instance comes back with a new member
  *   id), a subscribed topic gets more partitions (autoOffsetReset decides where the group
- *   starts on them, so `latest` skips what was written before they were assigned), a
- *   crashed member is removed once `sessionTimeout` has passed without heartbeats, a member
- *   whose processing exceeded `maxPollInterval` leaves.
+ *   starts on them, so `latest` skips what was written before they were assigned), a member
+ *   leaves cleanly (LeaveGroup, at once), a crashed member is removed once `sessionTimeout`
+ *   has passed without heartbeats, a member whose processing exceeded `maxPollInterval` leaves.
  * - A rebalance completes once every member has rejoined (a member rejoins at its next poll,
  *   after the batch it is processing; a dead member never does, so it blocks the rebalance until
  *   its session expires) and `rebalanceMs` (the JoinGroup/SyncGroup round trips) has passed.

@@ -53,6 +53,8 @@ export class LogConsumer implements FaultTarget {
   readonly name: string;
   member: Member | null = null;
   private busy = false;
+  /** Shutting down cleanly: the batch in hand is finished, then the member leaves. */
+  private leaving = false;
   private incarnation = 0;
   /** Fetch position per global partition (in memory; lost on crash). */
   private readonly position: Float64Array;
@@ -249,12 +251,37 @@ export class LogConsumer implements FaultTarget {
     this.busy = false;
     this.batch = null;
     if (this.commitsAfterProcessing()) this.commitAll(false);
+    if (this.leaving) return this.departed();
     this.poll();
+  }
+
+  /** close(): the batch in hand is finished first, then the member leaves the group. */
+  leave(): void {
+    if (!this.alive || this.leaving) return;
+    this.leaving = true;
+    if (!this.busy) this.departed();
+  }
+
+  /** Commits what it consumed and sends LeaveGroup: the group rebalances at once. */
+  private departed(): void {
+    this.leaving = false;
+    if (this.options.enableAutoCommit) this.commitAll(true);
+    this.alive = false;
+    this.armed = null;
+    this.untouchAll();
+    this.ledger.mark('leave', this.name);
+    const member = this.member;
+    this.member = null;
+    if (member !== null && member.inGroup) this.group.remove(member, 'left the group');
+    const onCrash = this.onCrash;
+    this.onCrash = null;
+    onCrash?.();
   }
 
   crash(detail = 'at time'): void {
     if (!this.alive) return;
     this.alive = false;
+    this.leaving = false;
     this.armed = null;
     const { group } = this.options.instance;
     if (this.batch !== null) {

@@ -50,7 +50,10 @@ export class SqsConsumer implements FaultTarget {
   armed: CrashPoint | null = null;
   onCrash: (() => void) | null = null;
   readonly name: string;
+  /** Shutting down cleanly: each loop finishes its batch and stops instead of polling again. */
+  leaving = false;
   private loops: PollLoop[] = [];
+  private stoppedLoops = 0;
 
   constructor(
     readonly kernel: Kernel,
@@ -69,6 +72,7 @@ export class SqsConsumer implements FaultTarget {
   crash(detail = 'at time'): void {
     if (!this.alive) return;
     this.alive = false;
+    this.leaving = false;
     this.armed = null;
     for (const loop of this.loops) loop.abandon();
     this.loops = [];
@@ -78,11 +82,30 @@ export class SqsConsumer implements FaultTarget {
     onCrash?.();
   }
 
+  leave(): void {
+    if (!this.alive || this.leaving) return;
+    this.leaving = true;
+    this.stoppedLoops = 0;
+  }
+
   restart(): void {
     if (this.alive) return;
     this.alive = true;
     this.ledger.mark('restart', this.name);
     this.start();
+  }
+
+  /** A loop of a leaving consumer would poll again: it stops; the last one takes the consumer down. */
+  loopStopped(): void {
+    if (++this.stoppedLoops < this.loops.length) return;
+    this.leaving = false;
+    this.alive = false;
+    this.armed = null;
+    this.loops = [];
+    this.ledger.mark('leave', this.name);
+    const onCrash = this.onCrash;
+    this.onCrash = null;
+    onCrash?.();
   }
 }
 
@@ -103,6 +126,10 @@ class PollLoop implements Receiver {
   poll(): void {
     const { kernel, options } = this.consumer;
     if (this.dead || kernel.now >= options.endMs) return;
+    if (this.consumer.leaving) {
+      this.dead = true;
+      return this.consumer.loopStopped();
+    }
     options.queue.receive(this, options.batchSize, options.waitMs);
   }
 
