@@ -302,7 +302,8 @@ export class Ledger {
     const flags = group.flags.get(id);
     if ((flags & ACKED) !== 0) return;
     group.flags.set(id, flags | ACKED);
-    this.resolve(group, id, flags);
+    // A skipped (dropped) message is committed past later: it left the lag once already.
+    if ((flags & RESOLVED) === 0) this.resolve(group, id, flags);
   }
 
   /**

@@ -79,6 +79,8 @@ export class LogGroup {
   private readonly fetchedTo: Float64Array;
   /** Offsets below this were sought back over by a replay: processing them again is a replay. */
   readonly replayTo: Float64Array;
+  /** Failed handler attempts per message (poison faults), for transient failures. */
+  private readonly failures = new Map<number, number>();
   /** The member owning each global partition; null while unowned. */
   readonly owner: (Member | null)[];
   /** Global indices of the subscribed partitions (grows when a topic gets more partitions). */
@@ -187,6 +189,15 @@ export class LogGroup {
     for (let o = from; o < to; o++) this.ledger.ack(this.g, partition.idAt(o));
     if (offset > this.resolvedTo[p]) this.resolvedTo[p] = offset;
     return true;
+  }
+
+  /** The handler attempt message `id` is at: 1 + its failed attempts in this group. */
+  attemptOf(id: number): number {
+    return (this.failures.get(id) ?? 0) + 1;
+  }
+
+  failed(id: number): void {
+    this.failures.set(id, this.attemptOf(id));
   }
 
   /** Attempt number of a delivery (1 first, 2 again); also records the offset as delivered. */

@@ -17,6 +17,12 @@
  *   default) or per record (`commitEvery: record`). effectively-once adds the group's
  *   idempotency store: a record already applied is recognised and not applied again.
  *
+ * A failing handler (poison faults) applies no side effect. `onError: requeue` seeks back to
+ * the failed record, so it and the rest of the batch are fetched again: a message that always
+ * fails blocks its partition (a poison pill). `onError: reject` skips it: Kafka has no
+ * dead-letter queue of its own, so it is dropped (a loss, cause `rejected`). Under
+ * at-most-once it was committed already: lost (cause `processing-failed`).
+ *
  * Crash points (faults): `after-ack-before-process` right after the at-most-once commit,
  * `after-process-before-ack` right after a record is processed (before any commit of it),
  * `mid-process` halfway through the next record. A crash at a time cancels the batch.
@@ -27,6 +33,7 @@ import type { CrashPoint, InstanceOptions } from '../consumer.js';
 import type { FaultTarget } from '../faults.js';
 import type { LogGroup, Member } from './group-coordinator.js';
 import type { Partition } from './partition.js';
+import { handlerFails } from '../poison.js';
 
 export type CommitEvery = 'batch' | 'record';
 export const COMMIT_EVERY: readonly CommitEvery[] = ['batch', 'record'];
@@ -227,13 +234,33 @@ export class LogConsumer implements FaultTarget {
 
   /** The handler finished record `next`: apply the side effect, then maybe commit it. */
   complete(): void {
-    const { group, store } = this.options.instance;
+    const { group, store, poison } = this.options.instance;
     const id = this.batchId[this.next];
+    if (poison !== null && handlerFails(poison, id, this.group.attemptOf(id))) return this.handlerFailed(id);
     this.ledger.process(group, id, this.batchReplay[this.next] === 1);
     store?.add(id);
     if (this.armed === 'after-process-before-ack') return this.crash('after-process-before-ack');
     this.recordDone();
     this.processNext();
+  }
+
+  private handlerFailed(id: number): void {
+    const { group, guarantee, onError } = this.options.instance;
+    this.ledger.fail(group, id);
+    this.group.failed(id);
+    if (guarantee === 'at-most-once' || onError === 'reject') {
+      if (guarantee === 'at-most-once') this.ledger.abandon(group, id, 'processing-failed');
+      else this.ledger.drop(group, id, 'rejected');
+      this.recordDone();
+      return this.processNext();
+    }
+    // Seek back to the failed record: it and the rest of the batch are fetched again.
+    for (let k = this.batchLength - 1; k >= this.next; k--) {
+      const p = this.batchPartition[k];
+      if (this.position[p] > this.batchOffset[k]) this.position[p] = this.batchOffset[k];
+    }
+    this.next = this.batchLength;
+    this.batchDone();
   }
 
   private recordDone(): void {

@@ -227,11 +227,6 @@ export const log: SystemPlugin = {
           'commitEvery applies to manual commits after processing (at-least-once or effectively-once without enableAutoCommit)'));
       }
     });
-    spec.faults.forEach((fault, i) => {
-      if (fault.kind === 'poison') {
-        issues.push(at(['faults', i, 'kind'], 'poison faults (handler failures) are not modelled for log consumers'));
-      }
-    });
     const groups = spec.consumers.map((c) => c.group);
     const endMs = spec.duration + spec.drain;
     const counts = new Map(system.topics.map((t) => [t.name, t.partitions]));

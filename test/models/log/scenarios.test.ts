@@ -14,6 +14,7 @@ const LOG_SCENARIOS = [
   'log-fan-out',
   'log-producer-retries',
   'log-leader-failover',
+  'log-poison-pill',
 ];
 
 describe.each(LOG_SCENARIOS)('%s', (name) => {
