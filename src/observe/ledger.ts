@@ -301,9 +301,10 @@ export class Ledger {
     const group = this.groups[g];
     const flags = group.flags.get(id);
     if ((flags & ACKED) !== 0) return;
-    group.flags.set(id, flags | ACKED);
-    // A skipped (dropped) message is committed past later: it left the lag once already.
-    if ((flags & RESOLVED) === 0) this.resolve(group, id, flags);
+    // One flag write for both (the per-offset path of every commit). A skipped (dropped)
+    // message committed past later left the lag once already.
+    group.flags.set(id, flags | ACKED | RESOLVED);
+    if ((flags & RESOLVED) === 0) this.leaveLag(group, id, flags);
   }
 
   /**
@@ -400,7 +401,12 @@ export class Ledger {
   }
 
   private resolve(group: GroupState, id: MessageId, flags: number): void {
-    group.flags.set(id, group.flags.get(id) | RESOLVED);
+    group.flags.or(id, RESOLVED);
+    this.leaveLag(group, id, flags);
+  }
+
+  /** The message left the group's lag; `flags` are its flags from before. */
+  private leaveLag(group: GroupState, id: MessageId, flags: number): void {
     if ((flags & ENQUEUED) === 0) return;
     group.lag--;
     if (id === group.oldest) {
