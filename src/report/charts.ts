@@ -76,6 +76,12 @@ const PHASE_FILL = 'rgba(242, 142, 43, 0.13)';
 const PHASE_TEXT = '#9a5412';
 const CRASH_COLOR = '#d62728';
 const RESTART_COLOR = '#2ca02c';
+/** Rebalance windows: a grey hatch, so they read apart from the orange load phases. */
+const REBALANCE_FILL = 'rgba(121, 112, 110, 0.16)';
+const REBALANCE_TEXT = '#5b5350';
+/** Timeline kinds drawn as a solid (down) or dashed (back) vertical line. */
+const DOWN_KINDS = new Set(['crash', 'broker-crash']);
+const UP_KINDS = new Set(['restart', 'broker-restart', 'leave']);
 /** Above this many crash/restart markers their labels would pile up: draw the lines only. */
 const MAX_LABELLED_MARKERS = 12;
 
@@ -145,7 +151,7 @@ function chartContext(result: Result): ChartContext {
     }
   }
   const colorOf = (subject: string) => PALETTE[subjects.indexOf(subject) % PALETTE.length];
-  return { result, tMs, endMs, colorOf, annotations: annotations(result.phases, result.timeline) };
+  return { result, tMs, endMs, colorOf, annotations: annotations(result.phases, result.timeline, endMs) };
 }
 
 function lagChart(ctx: ChartContext): ChartSpec {
@@ -284,30 +290,29 @@ export function timeLineChart(
   phases: PhaseSpan[],
   timeline: TimelineEntry[],
 ): ChartConfiguration {
-  const ctx = { endMs: endMs || SECOND_MS, annotations: annotations(phases, timeline) } as ChartContext;
+  const ctx = { endMs: endMs || SECOND_MS, annotations: annotations(phases, timeline, endMs) } as ChartContext;
   return lineConfig(ctx, title, datasets, yTitle);
 }
 
-function annotations(phases: PhaseSpan[], timeline: TimelineEntry[]): AnnotationOptions[] {
-  const boxes: AnnotationOptions[] = phases.map((phase) => ({
+function annotations(phases: PhaseSpan[], timeline: TimelineEntry[], endMs: number): AnnotationOptions[] {
+  const box = (startMs: number, stopMs: number, label: string, fill: string, text: string, labelled: boolean): AnnotationOptions => ({
     type: 'box',
     drawTime: 'beforeDatasetsDraw',
-    xMin: phase.startMs,
-    xMax: phase.endMs,
-    backgroundColor: PHASE_FILL,
+    xMin: startMs,
+    xMax: stopMs,
+    backgroundColor: fill,
     borderWidth: 0,
-    label: {
-      display: true,
-      content: phase.name,
-      position: { x: 'center', y: 'start' },
-      color: PHASE_TEXT,
-      font: { size: 11 },
-    },
-  }));
-  const markers = timeline.filter((e) => e.kind === 'crash' || e.kind === 'restart');
+    label: { display: labelled, content: label, position: { x: 'center', y: 'start' }, color: text, font: { size: 11 } },
+  });
+  const boxes = phases.map((phase) => box(phase.startMs, phase.endMs, phase.name, PHASE_FILL, PHASE_TEXT, true));
+  // A short label: the windows are often narrow, and the timeline names the groups.
+  const windows = mergeOverlapping(rebalanceWindows(timeline, endMs));
+  const rebalances = windows.map((w) =>
+    box(w.startMs, w.endMs, 'rebalance', REBALANCE_FILL, REBALANCE_TEXT, windows.length <= MAX_LABELLED_MARKERS));
+  const markers = timeline.filter((e) => DOWN_KINDS.has(e.kind) || UP_KINDS.has(e.kind));
   const labelled = markers.length <= MAX_LABELLED_MARKERS;
   const lineMarks: AnnotationOptions[] = markers.map((entry) => {
-    const crash = entry.kind === 'crash';
+    const crash = DOWN_KINDS.has(entry.kind);
     const color = crash ? CRASH_COLOR : RESTART_COLOR;
     return {
       type: 'line',
@@ -331,7 +336,36 @@ function annotations(phases: PhaseSpan[], timeline: TimelineEntry[]): Annotation
       },
     };
   });
-  return [...boxes, ...lineMarks];
+  return [...boxes, ...rebalances, ...lineMarks];
+}
+
+/**
+ * A log group's rebalances as windows: from the first `rebalance` entry (more may come while
+ * one runs) to its `rebalance-end`, or to the end of the run.
+ */
+export function rebalanceWindows(timeline: TimelineEntry[], endMs: number): { group: string; startMs: number; endMs: number }[] {
+  const open = new Map<string, number>();
+  const windows: { group: string; startMs: number; endMs: number }[] = [];
+  for (const e of timeline) {
+    if (e.kind === 'rebalance' && !open.has(e.subject)) open.set(e.subject, e.tMs);
+    if (e.kind === 'rebalance-end' && open.has(e.subject)) {
+      windows.push({ group: e.subject, startMs: open.get(e.subject)!, endMs: e.tMs });
+      open.delete(e.subject);
+    }
+  }
+  for (const [group, startMs] of open) windows.push({ group, startMs, endMs });
+  return windows.sort((a, b) => a.startMs - b.startMs);
+}
+
+/** Windows of several groups that overlap become one box, so their labels do not pile up. */
+function mergeOverlapping(windows: { startMs: number; endMs: number }[]): { startMs: number; endMs: number }[] {
+  const merged: { startMs: number; endMs: number }[] = [];
+  for (const w of windows) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && w.startMs <= last.endMs) last.endMs = Math.max(last.endMs, w.endMs);
+    else merged.push({ startMs: w.startMs, endMs: w.endMs });
+  }
+  return merged;
 }
 
 function roundTo(v: number, digits: number): number {

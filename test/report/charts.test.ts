@@ -3,6 +3,7 @@ import {
   type ChartSpec,
   chartConfigs,
   clockTicks,
+  rebalanceWindows,
   renderCharts,
   withTickFormatters,
 } from '../../src/report/charts.js';
@@ -47,6 +48,37 @@ describe('chartConfigs', () => {
     expect(lines.map((l) => [l.scaleID, l.value, l.label.content])).toEqual([
       ['x', CRASH_MS, 'crash billing/c1'],
       ['x', RESTART_MS, 'restart billing/c1'],
+    ]);
+  });
+
+  it('shades each rebalance window and marks broker crashes and clean leaves', () => {
+    const withLog = sampleResult();
+    withLog.timeline = [
+      { tMs: 60_000, kind: 'leave', subject: 'billing/c1' },
+      { tMs: 60_000, kind: 'rebalance', subject: 'billing', detail: 'billing-000-0 left the group' },
+      { tMs: 60_500, kind: 'rebalance', subject: 'billing', detail: 'billing-001-1 joined' },
+      { tMs: 61_000, kind: 'rebalance-end', subject: 'billing', detail: 'generation 2, 1000 ms' },
+      { tMs: 60_800, kind: 'rebalance', subject: 'email' },
+      { tMs: 61_500, kind: 'rebalance-end', subject: 'email' },
+      { tMs: 90_000, kind: 'broker-crash', subject: 'broker-0' },
+    ];
+    const annotations = annotationsOf(spec(chartConfigs(withLog), 'lag'));
+    const boxes = annotations.filter((a) => a.type === 'box').map((a) => [a.xMin, a.xMax, a.label.content]);
+    // Overlapping windows of two groups become one box.
+    expect(boxes).toEqual([[PHASE.startMs, PHASE.endMs, 'flash-sale'], [60_000, 61_500, 'rebalance']]);
+    const lines = annotations.filter((a) => a.type === 'line').map((a) => [a.value, a.label.content, a.borderDash]);
+    expect(lines).toEqual([[60_000, 'leave billing/c1', [5, 3]], [90_000, 'broker-crash broker-0', []]]);
+  });
+
+  it('a rebalance still running at the end shades to the end of the run', () => {
+    const timeline = [
+      { tMs: 5_000, kind: 'rebalance', subject: 'a' },
+      { tMs: 7_000, kind: 'rebalance', subject: 'b' },
+      { tMs: 8_000, kind: 'rebalance-end', subject: 'b' },
+    ];
+    expect(rebalanceWindows(timeline, 20_000)).toEqual([
+      { group: 'a', startMs: 5_000, endMs: 20_000 },
+      { group: 'b', startMs: 7_000, endMs: 8_000 },
     ]);
   });
 
