@@ -58,10 +58,12 @@ const WORKLOADS = {
 async function scenario(url) {
   const { loadScenario, runScenario } = await import('../dist/index.js');
   const s = loadScenario(fileURLToPath(url));
+  let stateBytes = 0;
   const t0 = process.hrtime.bigint();
-  const result = runScenario(s);
+  const result = runScenario(s, { onStateBytes: (bytes) => (stateBytes = bytes) });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, events: result.summary.events, messages: result.summary.produced };
+  const messages = result.summary.produced;
+  return { seconds, events: result.summary.events, messages, bytesPerMessage: stateBytes / messages };
 }
 
 async function one(name) {
@@ -73,7 +75,7 @@ async function one(name) {
 function main() {
   const self = fileURLToPath(import.meta.url);
   console.log(`queuesim bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`);
-  console.log('workload'.padEnd(34), 'wall s'.padStart(8), 'events/s'.padStart(12), 'msgs/s'.padStart(12), 'peak RSS MB'.padStart(12));
+  console.log('workload'.padEnd(34), 'wall s'.padStart(8), 'events/s'.padStart(12), 'msgs/s'.padStart(12), 'peak RSS MB'.padStart(12), 'state B/msg'.padStart(12));
   for (const name of Object.keys(WORKLOADS)) {
     const child = spawnSync(process.execPath, [self, '--one', name], { encoding: 'utf8' });
     if (child.status !== 0) {
@@ -88,6 +90,7 @@ function main() {
       fmt(r.events / r.seconds).padStart(12),
       fmt(r.messages / r.seconds).padStart(12),
       r.peakRssMb.toFixed(0).padStart(12),
+      (r.bytesPerMessage === undefined ? '' : r.bytesPerMessage.toFixed(1)).padStart(12),
     );
   }
 }

@@ -33,6 +33,11 @@ export interface RunOptions {
   warmupMs?: number;
   /** Called now and then with the simulated time, for progress bars. */
   onProgress?: (simulatedMs: number, endMs: number) => void;
+  /**
+   * Called at the end with the bytes of per-message state held then (the ledger's arrays and
+   * the records a system stores), for the benchmark's bytes-per-message figure.
+   */
+  onStateBytes?: (bytes: number) => void;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Result {
@@ -126,6 +131,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     source: scenario.source,
   };
   wired.finish?.(result);
+  options.onStateBytes?.(ledger.perMessageBytes() + (wired.storedBytes?.() ?? 0));
   ledger.dispose();
   return result;
 }

@@ -344,6 +344,7 @@ export const log: SystemPlugin = {
       system: log,
       instances,
       gauges: log.gauges(),
+      storedBytes: () => log.partitions.reduce((sum, p) => sum + p.storageBytes(), 0),
       finish(result: Result) {
         result.charts = [...(result.charts ?? []), {
           name: 'partition-lag',

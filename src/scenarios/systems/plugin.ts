@@ -38,6 +38,8 @@ export interface Wired {
   gauges: Gauge[];
   /** Adds system-specific figures to the result (per-partition figures, cost, …). */
   finish?(result: Result): void;
+  /** Bytes of the records the system stores per message (a log's retained records). */
+  storedBytes?(): number;
 }
 
 export type At = (path: PathKey[], message: string, key?: string) => ScenarioIssue;
