@@ -325,9 +325,9 @@ export class Ledger {
   }
 
   /**
-   * A stored copy the group could read vanished before the producer was acknowledged (a log
-   * cut back by an unclean leader election): the producer resends it or gives up, so it is not
-   * the group's until it is stored again. What the group already did with it stays done.
+   * A stored copy vanished before the producer was acknowledged (a log cut back by a leader
+   * election): the producer resends it or gives up, so it is not the group's until it is
+   * stored again. What the group already did with it stays done.
    */
   withdraw(g: number, id: MessageId): void {
     const group = this.groups[g];

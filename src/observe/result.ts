@@ -78,7 +78,7 @@ export interface PartitionSummary {
   records: number;
   /** First offset still retained. */
   logStartOffset: number;
-  /** Largest lag of any group (high watermark − committed offset), seen as records became readable. */
+  /** Largest lag of any group (log end − committed offset), seen at an append. */
   maxLag: number;
   /** Group → the member id owning the partition at the end, or null when unowned. */
   owners: Record<string, string | null>;

@@ -3,9 +3,10 @@
  * independently at their own offsets (fan-out), with replication, retention, replays and
  * per-partition lag.
  *
- * It reports to the ledger: enqueue for every group subscribed to the record's topic once the
- * high watermark passes the record's first copy (with one replica, at once); producers report
- * accepts and rejects (log-producer.ts), groups report deliveries, processing, commits and drops.
+ * It reports to the ledger: enqueue for every group subscribed to the record's topic when its
+ * first copy is appended (lag is log end − committed offset, so records the followers have not
+ * fetched yet count: consumers read only below the high watermark); producers report accepts
+ * and rejects (log-producer.ts), groups report deliveries, processing, commits and drops.
  *
  * Broker faults (SEMANTICS.md §1.3): inside a flaky window each write fails with probability
  * `failedWrites`, and the answer to each write that landed is lost with probability `lostAcks`
@@ -65,7 +66,7 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
   readonly partitions: Partition[] = [];
   readonly groups: LogGroup[] = [];
   readonly cluster: Cluster;
-  /** Largest lag (high watermark − committed offset) of any group, per partition. */
+  /** Largest lag (log end − committed offset) of any group, per partition, seen at an append. */
   readonly maxLag: Float64Array;
   private readonly topics: Topic[] = [];
   private readonly producers: LogProducerClient[] = [];
@@ -164,6 +165,12 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
     if (copy && idempotent) return previous;
     if (copy) this.ledger.duplicateAppend();
     const offset = partition.append(id, sizeBytes, this.kernel.now, copy);
+    const end = partition.logEndOffset;
+    for (const group of this.topics[this.topicOf[p]].groups) {
+      if (!copy) this.ledger.enqueue(group.g, id);
+      const lag = end - group.committed[p];
+      if (lag > this.maxLag[p]) this.maxLag[p] = lag;
+    }
     this.cluster.appended(p);
     return offset;
   }
@@ -186,21 +193,10 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
 
   // ---- what replication reports (ReplicationListener) --------------------------------------
 
-  /** Records below `to` became readable: the groups get them, acks=all writes get answers. */
+  /** Records below `to` became readable: owners may fetch them, acks=all writes get answers. */
   highWatermarkAdvanced(p: number, to: number): void {
-    const partition = this.partitions[p];
-    const groups = this.topics[this.topicOf[p]].groups;
-    for (let o = partition.highWatermark; o < to; o++) {
-      const stored = partition.storedId(o);
-      if (stored >= 0) for (const group of groups) this.ledger.enqueue(group.g, stored);
-    }
-    partition.highWatermark = to;
-    for (const group of groups) {
-      const lag = to - group.committed[p];
-      if (lag > this.maxLag[p]) this.maxLag[p] = lag;
-      const owner = group.owner[p];
-      if (owner !== null) owner.instance.wake(owner);
-    }
+    this.partitions[p].highWatermark = to;
+    this.wakeOwners(p);
     const awaiting = this.awaiting[p];
     while (awaiting.length > 0 && awaiting.peek().offset < to) {
       const w = awaiting.shift();
@@ -219,8 +215,8 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
   /**
    * A new leader's log ends at `to`. Acknowledged records cut away are lost for every group:
    * above the high watermark (acks=1, acks=0) they were never readable, below it (an unclean
-   * election) groups that had not processed them never will. Unacknowledged ones are their
-   * producers' to resend or give up on.
+   * election) groups that had not processed them never will. Unacknowledged ones leave the
+   * groups' lag: they are their producers' to resend or give up on.
    */
   truncate(p: number, to: number): void {
     const partition = this.partitions[p];
@@ -232,7 +228,7 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
       if (this.ledger.isAccepted(stored)) {
         const cause = readable ? 'unclean-leader-election' : 'leader-failover';
         for (const group of groups) this.ledger.drop(group.g, stored, cause);
-      } else if (readable) {
+      } else {
         for (const group of groups) this.ledger.withdraw(group.g, stored);
       }
     }
@@ -241,6 +237,11 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
   }
 
   leaderElected(p: number): void {
+    this.wakeOwners(p);
+  }
+
+  /** Each group's owner of p polls if it was waiting. */
+  private wakeOwners(p: number): void {
     for (const group of this.topics[this.topicOf[p]].groups) {
       const owner = group.owner[p];
       if (owner !== null) owner.instance.wake(owner);
@@ -301,7 +302,7 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
       read: () => {
         let lag = 0;
         for (const group of this.groups) {
-          if (group.subscribed.includes(partition.global)) lag += partition.highWatermark - group.committed[partition.global];
+          if (group.subscribed.includes(partition.global)) lag += partition.logEndOffset - group.committed[partition.global];
         }
         return lag;
       },

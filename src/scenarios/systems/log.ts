@@ -348,7 +348,7 @@ export const log: SystemPlugin = {
       finish(result: Result) {
         result.charts = [...(result.charts ?? []), {
           name: 'partition-lag',
-          title: 'Lag per partition (high watermark − committed offset, summed over groups)',
+          title: 'Lag per partition (log end − committed offset, summed over groups)',
           yLabel: 'records',
           metrics: ['partitionLag'],
           stacked: true,
