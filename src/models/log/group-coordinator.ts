@@ -18,6 +18,10 @@
  * - Commits are valid only from a member of the current generation: a kicked-out zombie's
  *   commit fails (CommitFailedException), so the next owner processes its work again.
  *
+ * Committed offsets expire once the group has had no member for `offsetsRetentionMs`, at the
+ * next check (every `offsetsRetentionCheckMs`): the group is then brand new, and
+ * autoOffsetReset decides where its next member starts (SEMANTICS.md §1.7).
+ *
  * The ledger hears an ack for every offset a valid commit moves past, and a drop (cause
  * `retention` or `offset-reset`) for every offset the group can no longer read. `resolvedTo`
  * keeps the two from ever covering one offset twice.
@@ -49,6 +53,10 @@ export interface LogGroupConfig {
   /** Time the JoinGroup/SyncGroup exchange takes once every member has rejoined. */
   rebalanceMs: number;
   autoOffsetReset: OffsetReset;
+  /** offsets.retention.minutes: committed offsets of an empty group expire after this. */
+  offsetsRetentionMs: number;
+  /** offsets.retention.check.interval.ms. */
+  offsetsRetentionCheckMs: number;
 }
 
 /** One membership of an instance: a new member id each time the instance (re)joins. */
@@ -89,6 +97,8 @@ export class LogGroup {
   private readonly noOffset: Uint8Array;
   private readyAtMs = 0;
   private startedMs = 0;
+  /** Bumped whenever a member joins, so an expiry scheduled while empty knows it is stale. */
+  private joins = 0;
   private readonly cooperative: boolean;
   private readonly partitionsPerTopic: Map<string, number>;
 
@@ -131,6 +141,7 @@ export class LogGroup {
   join(instance: LogConsumer, id: string): Member {
     const member = new Member(id, instance);
     this.members.push(member);
+    this.joins++;
     instance.member = member;
     this.startRebalance(`${id} joined`);
     return member;
@@ -155,6 +166,20 @@ export class LogGroup {
     for (const p of member.assigned) if (this.owner[p] === member) this.owner[p] = null;
     member.assigned = [];
     this.startRebalance(`${member.id} ${reason}`);
+    if (this.members.length === 0) this.scheduleOffsetExpiry();
+  }
+
+  /** The group just became empty: its offsets go at the first check after the retention. */
+  private scheduleOffsetExpiry(): void {
+    const { offsetsRetentionMs, offsetsRetentionCheckMs } = this.config;
+    const due = Math.ceil((this.kernel.now + offsetsRetentionMs) / offsetsRetentionCheckMs) * offsetsRetentionCheckMs;
+    this.kernel.at(due, expireOffsets, { group: this, joins: this.joins });
+  }
+
+  expireOffsets(joins: number): void {
+    if (this.members.length > 0 || this.joins !== joins) return;
+    for (const p of this.subscribed) this.noOffset[p] = 1;
+    this.ledger.mark('offsets-expired', this.config.name, `no member for ${this.config.offsetsRetentionMs} ms`);
   }
 
   /**
@@ -347,6 +372,10 @@ interface Expiry {
 
 function sessionExpired({ group, member }: Expiry): void {
   group.remove(member, 'session timeout expired');
+}
+
+function expireOffsets({ group, joins }: { group: LogGroup; joins: number }): void {
+  group.expireOffsets(joins);
 }
 
 function readyToComplete(group: LogGroup): void {

@@ -66,6 +66,8 @@ const SYSTEM = z.strictObject({
   }),
   topics: z.array(Topic).min(1),
   retentionCheckInterval: positiveDuration('log.retention.check.interval.ms (Kafka 5m).').default(300_000),
+  offsetsRetention: positiveDuration('offsets.retention.minutes: committed offsets of a group with no member expire after this (Kafka 7d).').default(7 * DAY_MS),
+  offsetsRetentionCheckInterval: positiveDuration('offsets.retention.check.interval.ms (Kafka 10m).').default(600_000),
   partitionIncreases: z.array(z.strictObject({
     topic: z.string().meta({ description: 'The topic that grows.' }),
     at: duration('When the partitions are added.'),
@@ -309,6 +311,8 @@ export const log: SystemPlugin = {
         maxPollIntervalMs: own.maxPollInterval ?? 300_000,
         rebalanceMs: own.rebalanceTime ?? 1000,
         autoOffsetReset: own.autoOffsetReset ?? 'latest',
+        offsetsRetentionMs: system.offsetsRetention,
+        offsetsRetentionCheckMs: system.offsetsRetentionCheckInterval,
       }, log.partitions, sizes);
       log.addGroup(group);
       return group;

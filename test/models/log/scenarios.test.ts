@@ -15,6 +15,7 @@ const LOG_SCENARIOS = [
   'log-producer-retries',
   'log-leader-failover',
   'log-poison-pill',
+  'log-offset-expiry',
 ];
 
 describe.each(LOG_SCENARIOS)('%s', (name) => {
