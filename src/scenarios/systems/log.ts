@@ -33,7 +33,7 @@ const DAY_MS = 86_400_000;
 const probability = (description: string) => z.number().min(0).max(1).default(0).meta({ description });
 
 /** acks: 0, 1, all (or −1, its other spelling). */
-const Acks = z.union([z.literal(0), z.literal(1), z.literal(-1), z.literal('all')])
+const Acks = z.union([z.literal(0), z.literal(1), z.literal(-1), z.literal('all')], { error: 'expected 0, 1 or all (or -1)' })
   .transform((a): Acks => (a === -1 ? 'all' : a));
 
 const Topic = z.strictObject({

@@ -60,7 +60,7 @@ describe('log scenario checks', () => {
     expect(errors(base(', maxInFlight: 6, enableIdempotence: true', ''))).toContain('idempotence requires maxInFlight ≤ 5');
     expect(errors(base(', deliveryTimeout: 10s', ''))).toContain(
       'producers[0].deliveryTimeout: must be at least requestTimeout (30000 ms), as Kafka requires');
-    expect(errors(base(', acks: 2', ''))).toContain('producers[0].acks');
+    expect(errors(base(', acks: 2', ''))).toContain('producers[0].acks: expected 0, 1 or all (or -1)');
     // Without an explicit enableIdempotence, Kafka silently turns it off instead.
     expect(errors(base(', acks: 1', ''))).toBe('');
     expect(errors(base(', acks: -1', ''))).toBe('');
