@@ -141,19 +141,13 @@ export class ConsumerInstance {
   /** Crash now: every held delivery is abandoned; unacked ones go back to the system. */
   crash(detail = 'at time'): void {
     if (!this.alive) return;
-    this.alive = false;
-    this.leaving = false;
-    this.armed = null;
     const held = this.held;
     this.held = [];
     for (const d of held) {
       d.cancelled = true;
       this.ledger.abandon(this.options.group, d.id, 'crash-after-ack');
     }
-    this.ledger.mark('crash', this.name, detail);
-    const onCrash = this.onCrash;
-    this.onCrash = null;
-    onCrash?.();
+    this.down('crash', detail);
     this.system.release(this, held.filter((d) => !d.acked));
   }
 
@@ -175,14 +169,19 @@ export class ConsumerInstance {
    * a broker requeues at once what sat in the prefetch buffer, unhandled.
    */
   private departed(): void {
-    this.leaving = false;
+    this.down('leave');
+    this.system.release(this, [], true);
+  }
+
+  /** Crashed or left: on the timeline, and the fault waiting for it may schedule the restart. */
+  private down(kind: 'crash' | 'leave', detail?: string): void {
     this.alive = false;
+    this.leaving = false;
     this.armed = null;
-    this.ledger.mark('leave', this.name);
+    this.ledger.mark(kind, this.name, detail);
     const onCrash = this.onCrash;
     this.onCrash = null;
     onCrash?.();
-    this.system.release(this, [], true);
   }
 
   private startProcessing(delivery: Delivery): void {

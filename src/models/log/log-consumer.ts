@@ -291,15 +291,26 @@ export class LogConsumer implements FaultTarget {
 
   /** Commits what it consumed and sends LeaveGroup: the group rebalances at once. */
   private departed(): void {
-    this.leaving = false;
     if (this.options.enableAutoCommit) this.commitAll(true);
+    this.down('leave');
+  }
+
+  /**
+   * Crashed or left. A crashed member is noticed after its session timeout; a leaving one
+   * sends LeaveGroup. The fault waiting for it may schedule the restart.
+   */
+  private down(kind: 'crash' | 'leave', detail?: string): void {
     this.alive = false;
+    this.leaving = false;
     this.armed = null;
     this.untouchAll();
-    this.ledger.mark('leave', this.name);
+    this.ledger.mark(kind, this.name, detail);
     const member = this.member;
     this.member = null;
-    if (member !== null && member.inGroup) this.group.remove(member, 'left the group');
+    if (member !== null && member.inGroup) {
+      if (kind === 'crash') this.group.crashed(member);
+      else this.group.remove(member, 'left the group');
+    }
     const onCrash = this.onCrash;
     this.onCrash = null;
     onCrash?.();
@@ -307,9 +318,6 @@ export class LogConsumer implements FaultTarget {
 
   crash(detail = 'at time'): void {
     if (!this.alive) return;
-    this.alive = false;
-    this.leaving = false;
-    this.armed = null;
     const { group } = this.options.instance;
     if (this.batch !== null) {
       this.batch.cancelled = true;
@@ -319,14 +327,7 @@ export class LogConsumer implements FaultTarget {
     }
     this.busy = false;
     this.batchLength = 0;
-    this.untouchAll();
-    this.ledger.mark('crash', this.name, detail);
-    const member = this.member;
-    this.member = null;
-    if (member !== null && member.inGroup) this.group.crashed(member);
-    const onCrash = this.onCrash;
-    this.onCrash = null;
-    onCrash?.();
+    this.down('crash', detail);
   }
 
   restart(): void {

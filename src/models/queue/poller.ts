@@ -71,15 +71,8 @@ export class SqsConsumer implements FaultTarget {
 
   crash(detail = 'at time'): void {
     if (!this.alive) return;
-    this.alive = false;
-    this.leaving = false;
-    this.armed = null;
     for (const loop of this.loops) loop.abandon();
-    this.loops = [];
-    this.ledger.mark('crash', this.name, detail);
-    const onCrash = this.onCrash;
-    this.onCrash = null;
-    onCrash?.();
+    this.down('crash', detail);
   }
 
   leave(): void {
@@ -98,11 +91,16 @@ export class SqsConsumer implements FaultTarget {
   /** A loop of a leaving consumer would poll again: it stops; the last one takes the consumer down. */
   loopStopped(): void {
     if (++this.stoppedLoops < this.loops.length) return;
-    this.leaving = false;
+    this.down('leave');
+  }
+
+  /** Crashed or left: on the timeline, and the fault waiting for it may schedule the restart. */
+  private down(kind: 'crash' | 'leave', detail?: string): void {
     this.alive = false;
+    this.leaving = false;
     this.armed = null;
     this.loops = [];
-    this.ledger.mark('leave', this.name);
+    this.ledger.mark(kind, this.name, detail);
     const onCrash = this.onCrash;
     this.onCrash = null;
     onCrash?.();
