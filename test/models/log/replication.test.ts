@@ -131,3 +131,33 @@ describe('replication factor 1', () => {
     expect(g.queueWaitMs.max).toBeGreaterThanOrEqual(30_000 - 1);
   });
 });
+
+describe('lag while a dead follower holds the high watermark back', () => {
+  it('counts from the log end: the records the consumer may not read yet are waiting', () => {
+    // Follower broker 1 dies at 60 s (its crash runs before that instant's fetch), having
+    // fetched offsets 0 … 59993 (appended by 59.994 s): the high watermark stays at 59994
+    // until the controller drops it from the ISR at 69 s. The consumer has read everything
+    // below it, so the lag is the log end − 59994; a sample runs before the arrival of its
+    // own instant (log end 62999 at 63 s). Before the crash only the records of the last 5 ms
+    // wait for the followers. After 69 s the backlog drains.
+    const r = run(`
+name: stalled-high-watermark
+duration: 2m
+drain: 1m
+system:
+  type: log
+  brokers: 2
+  topics: [{ name: t, partitions: 1, replicationFactor: 2 }]
+  brokerCrashes: [{ broker: 1, at: 60s }]
+producers: [{ name: p, rate: 1000/s, arrivals: uniform, acks: 1 }]
+consumers: [{ group: g, service: const(0.5ms), commitEvery: record }]
+report: { sampleEvery: 3s }
+`);
+    const tMs = r.series.tMs as number[];
+    const lag = (r.series.lag as Record<string, number[]>).g;
+    const at = (t: number) => lag[tMs.indexOf(t)];
+    expect([at(57_000), at(63_000), at(66_000), at(69_000)]).toEqual([5, 3005, 6005, 9005]);
+    // The arrival of 69.0 s lands before the first record of the backlog is processed.
+    expect(group(r)).toMatchObject({ maxLag: 9006, backlogAtEnd: 0, losses: { total: 0, byCause: {} } });
+  });
+});
