@@ -116,6 +116,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--seeds <n>', 'replications per point (seeds: seed, seed+1, …)', countOption('--seeds'), 3)
     .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
     .option('--quantile <q>', 'a point passes when the SLO holds on this fraction of seeds (default 1: all)')
+    .option('--headroom <percent>', 'margin the recommended point keeps to every SLO threshold, like 20% (default)')
     .option('--jobs <n>', 'worker threads (default: the number of cores)', countOption('--jobs'))
     .option('--shard <i/n>', 'run only the i-th of n slices of the grid (merge them with queuesim merge)')
     .option('--out <dir>', 'output directory (default: reports/<scenario-name>-sweep/)')

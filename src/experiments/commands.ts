@@ -119,6 +119,7 @@ export interface SweepFlags {
   seeds: number;
   seed?: number;
   quantile?: string;
+  headroom?: string;
   jobs?: number;
   shard?: string;
   out?: string;
@@ -149,6 +150,7 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
     seeds: flags.seeds,
     seed: flags.seed,
     quantile,
+    headroom: flags.headroom === undefined ? undefined : parseHeadroom(flags.headroom),
     jobs: flags.jobs ?? defaultJobs(),
     warmupMs: flags.warmup,
     shard,
@@ -260,6 +262,16 @@ function parseQuantile(text: string): number {
   const q = Number(text);
   if (!(q > 0 && q <= 1)) throw new InputError(`--quantile: expected a fraction of seeds in (0, 1], like 0.9; got "${text}"`);
   return q;
+}
+
+/** `--headroom 20%` (or `20`) → 0.2. */
+export function parseHeadroom(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  const percent = Number(m?.[1]);
+  if (m === null || !(percent < 100)) {
+    throw new InputError(`--headroom: expected a percentage from 0 up to (not including) 100, like 20%; got "${text}"`);
+  }
+  return percent / 100;
 }
 
 /** The scenario's name, for the default output folder, before validation. */

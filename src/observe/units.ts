@@ -32,7 +32,8 @@ export function formatSpan(ms: number): string {
 export function groupDigits(n: number, digits = 2): string {
   if (!Number.isFinite(n)) return String(n);
   const sign = n < 0 ? '-' : '';
-  const [whole, fraction] = Math.abs(n).toFixed(digits).replace(/\.?0+$/, '').split('.');
+  const fixed = Math.abs(n).toFixed(digits);
+  const [whole, fraction] = (fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
   return sign + grouped + (fraction === undefined ? '' : `.${fraction}`);
 }
