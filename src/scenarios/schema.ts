@@ -353,13 +353,17 @@ export const ScenarioSchema = z
     expect: z
       .record(z.string(), z.union([z.string(), z.number()]))
       .default({})
-      .meta({ description: 'Assertions: `losses: 0`, `p99LatencyMs: "< 2000"`, `billing.maxLag: "< 5000"`.' }),
+      .meta({
+        description:
+          'SLO assertions, a threshold in the figure\'s unit: `lossRatio: 0`, `p99LatencyMs: "< 2s"`, ' +
+          '`rejectedRatio: "< 1%"`, `cost: "< $5"`, `billing.maxLag: "< 5000"`.',
+      }),
     variants: z
       .array(
         z.strictObject({
           name: name('The variant, as `compare` shows it.'),
-          set: z.record(z.string(), z.unknown()).meta({
-            description: 'Field path → value, like `consumers[0].delivery: at-most-once`.',
+          set: z.record(z.string(), z.unknown()).optional().meta({
+            description: 'Field path → value, like `consumers[0].delivery: at-most-once`; none: the scenario as written.',
           }),
         }),
       )
