@@ -12,7 +12,7 @@ import { scenarioJsonSchema } from './scenarios/schema.js';
 import { InputError } from './scenarios/issues.js';
 import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';
-import { parseDuration } from './sim/units.js';
+import { parseDuration } from './scenarios/units.js';
 import type { CompareFlags, SweepFlags } from './experiments/commands.js';
 
 type MergeFlags = { out?: string; json?: boolean; quiet?: boolean; charts: boolean; html: boolean };
@@ -230,7 +230,7 @@ function validate(files: string[], io: Io): number {
 
 async function progressBar(io: Io): Promise<{ update(now: number, end: number): void; stop(): void }> {
   const { SingleBar, Presets } = (await import('cli-progress')).default;
-  const { formatDuration } = await import('./sim/units.js');
+  const { formatDuration } = await import('./scenarios/units.js');
   const bar = new SingleBar(
     { format: 'simulating [{bar}] {percentage}% | {sim} simulated | eta {eta_formatted}', stream: process.stderr },
     Presets.shades_classic,

@@ -6,7 +6,7 @@
  * An expectation names a metric, optionally scoped to a group (`billing.losses`); unscoped
  * group metrics hold for every group and give one line per group.
  */
-import { parseDuration } from '../sim/units.js';
+import { parseDuration } from '../scenarios/units.js';
 import type { ExpectationResult, GroupSummary, Summary } from './result.js';
 
 export type Op = '<' | '<=' | '>' | '>=' | '==' | '!=';

@@ -8,7 +8,7 @@
  */
 import Table from 'cli-table3';
 import type { BrokerFigures, CostSummary, DirectFigures, GroupSummary, Result, Summary } from '../observe/result.js';
-import { formatDuration } from '../sim/units.js';
+import { formatDuration } from '../scenarios/units.js';
 
 export interface SummaryOptions {
   color: boolean;

@@ -4,7 +4,7 @@
  * ParseError becomes a schema issue at the field's path.
  */
 import { z } from 'zod';
-import { parseBytes, parseDuration, parseMultiplier, parseRate } from '../sim/units.js';
+import { parseBytes, parseDuration, parseMultiplier, parseRate } from './units.js';
 
 /** A field parsed by one of the kernel's parsers. */
 export function parsed<T>(parse: (text: string | number) => T, description: string) {

@@ -6,7 +6,7 @@
  */
 import { keyChooser, listChooser, sequenceChooser, type KeyChooser } from '../models/keys.js';
 import { NO_KEY, type Ledger } from '../observe/ledger.js';
-import { CsvError, readCsv } from '../sim/csv.js';
+import { CsvError, readCsv } from './csv.js';
 import { suggestion, type PathKey } from './issues.js';
 import type { KeysSpec } from './schema.js';
 

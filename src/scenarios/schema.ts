@@ -7,7 +7,7 @@
  * `lognormal(mean=20ms, p99=200ms)`) and parsed here by the kernel's strict parsers.
  */
 import { z } from 'zod';
-import { parseBytes } from '../sim/units.js';
+import { parseBytes } from './units.js';
 import { SYSTEMS, aliasesOf } from './systems/index.js';
 import type { SystemPlugin } from './systems/plugin.js';
 import { count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
