@@ -22,7 +22,7 @@ import type { PoisonRule } from '../models/poison.js';
 import { systemPlugin } from './systems/index.js';
 import { VERSION } from '../version.js';
 import { InputError } from './issues.js';
-import type { Scenario } from './load.js';
+import type { Scenario } from './scenario.js';
 import { addKeySpaces, type KeyChooserFactory } from './keys.js';
 import type { FaultSpec, ScenarioSpec } from './schema.js';
 

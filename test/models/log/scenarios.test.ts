@@ -19,14 +19,13 @@ const LOG_SCENARIOS = [
 ];
 
 describe.each(LOG_SCENARIOS)('%s', (name) => {
-  it('passes its expectations and is byte-identical twice', () => {
+  it('passes its expectations (test/golden/ pins its bytes)', () => {
     const scenario = loadScenario(new URL(`../../../scenarios/${name}.yaml`, import.meta.url).pathname);
     const first = runScenario(scenario);
     expect(first.description.length).toBeGreaterThan(0);
     expect(first.expectations.length).toBeGreaterThan(0);
     expect(first.expectations.filter((e) => !e.pass)).toEqual([]);
-    expect(JSON.stringify(runScenario(scenario))).toBe(JSON.stringify(first));
-  }, 60_000);
+  });
 });
 
 describe('log-more-consumers-than-partitions', () => {
