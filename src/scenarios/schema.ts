@@ -314,7 +314,35 @@ const PoisonFault = z
     message: 'a poison fault needs every, probability or ids',
   });
 
-const Fault = z.discriminatedUnion('kind', [CrashFault, LeaveFault, SlowdownFault, PoisonFault]);
+/** `at-time`: killed wherever it is; the others wait for the next message to reach the point. */
+export const RANDOM_CRASH_POINTS = ['at-time', ...CRASH_POINTS] as const;
+
+const RandomCrashFault = z
+  .strictObject({
+    kind: z.literal('random-crash').meta({
+      description:
+        'Crashes at random, over and over: each instance stays up for a time drawn from mtbf, ' +
+        'crashes, and comes back after a time drawn from mttr, from a seeded stream of its own.',
+    }),
+    group: z.string().meta({ description: 'The consumer group.' }),
+    instance: instanceRef.default('all').meta({ description: 'Instance index, or all (default).' }),
+    mtbf: z.string().meta({ description: 'Up time before each crash, a distribution: exp(6h), const(30m), lognormal(…).' }),
+    mttr: z.string().meta({ description: 'Down time before each restart, a distribution: exp(2m), const(45s).' }),
+    point: z.enum(RANDOM_CRASH_POINTS).optional().meta({
+      description: 'Where each crash strikes: at-time (killed wherever it is; the default) or a lifecycle point.',
+    }),
+    points: z
+      .partialRecord(z.enum(RANDOM_CRASH_POINTS), z.number().positive())
+      .optional()
+      .meta({ description: 'Instead of point: weights, one point drawn per crash, like { at-time: 3, mid-process: 1 }.' }),
+    from: duration('No crash before this time (default 0).').default(0),
+    until: duration('No crash after this time (default: the end of the run); restarts still happen.').optional(),
+  })
+  .refine((f) => f.point === undefined || f.points === undefined, {
+    message: 'a random crash takes point or points, not both',
+  });
+
+const Fault = z.discriminatedUnion('kind', [CrashFault, LeaveFault, SlowdownFault, PoisonFault, RandomCrashFault]);
 
 /** The scenario without the systems' own blocks and settings: see scenario-schema.ts. */
 export const CommonScenarioSchema = z
