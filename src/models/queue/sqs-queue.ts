@@ -60,6 +60,8 @@ export interface QueueOptions {
   /** Standard only: P(a delete misses a server and the message comes back). */
   duplicateProbability: number;
   inFlightLimit: number;
+  /** MaximumMessageSize: a larger SendMessage is refused. */
+  maximumMessageSizeBytes: number;
   /** FIFO calls per second per action; Infinity on standard queues. */
   callsPerSecond: number;
   servers: number;
@@ -242,7 +244,8 @@ export class SqsQueue {
     }
     const overLimit = this.inFlight >= this.options.inFlightLimit;
     if (waitMs === 0) {
-      if (overLimit) {
+      // At the limit a standard queue answers OverLimit; a FIFO queue just returns nothing.
+      if (overLimit && this.fifoGroups === null) {
         this.meter.overLimit++;
         this.answer(receiver, new ReceivedBatch(this, now), 'over-limit');
         return;
@@ -346,6 +349,8 @@ export class SqsQueue {
 
   /** Moves up to `max` visible messages into `batch` (in flight), redriving those past the limit. */
   private take(batch: ReceivedBatch, max: number): void {
+    // The in-flight limit is a hard cap: a batch never takes the queue past it.
+    max = Math.min(max, batch.length + this.options.inFlightLimit - this.inFlight);
     if (this.fifoGroups !== null) {
       this.fifoGroups.take(max - batch.length, (slot) => this.receiveSlot(batch, slot));
       return;

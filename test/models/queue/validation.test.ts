@@ -33,6 +33,18 @@ describe('queue validation', () => {
     expect(errorsOf(scenario('[{ name: q.fifo, fifo: true, deadLetterQueue: d }, { name: d }]', '{ name: p, rate: 1/s, keys: { count: 1 } }')))
       .toMatch(/same type/);
     expect(errorsOf(scenario('[{ name: q, maxReceiveCount: 3 }]'))).toMatch(/give a deadLetterQueue/);
+    expect(errorsOf(scenario('[{ name: q, maximumMessageSize: 2MB }]'))).toMatch(/queues\[0\]\.maximumMessageSize.*between 1KB and 1MB/);
+    expect(errorsOf(scenario('[{ name: q, maximumMessageSize: 512B }]'))).toMatch(/maximumMessageSize/);
+  });
+
+  it('refuses sends above MaximumMessageSize (default 1 MiB): rejected, cause message-too-large', () => {
+    // One message a second at 1 … 59 s: 59 produced.
+    const big = run(scenario('[{ name: q }]', '{ name: p, rate: 1/s, arrivals: uniform, messageSize: 1025KB }'));
+    expect(big.summary).toMatchObject({ produced: 59, accepted: 0, rejectedByCause: { 'message-too-large': 59 } });
+    const limited = run(scenario('[{ name: q, maximumMessageSize: 256KB }]', '{ name: p, rate: 1/s, arrivals: uniform, messageSize: 257KB }'));
+    expect(limited.summary).toMatchObject({ accepted: 0, rejected: 59 });
+    const fits = run(scenario('[{ name: q, maximumMessageSize: 256KB }]', '{ name: p, rate: 1/s, arrivals: uniform, messageSize: 256KB }'));
+    expect(fits.summary).toMatchObject({ accepted: 59, rejected: 0 });
   });
 
   it('checks producers and consumers against the queues', () => {
