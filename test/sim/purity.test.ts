@@ -1,5 +1,5 @@
 /**
- * The kernel layer's determinism rules, checked on the source text (DESIGN.md, rule 1): no
+ * The kernel layer's determinism rules, checked on the source text (README, "Determinism"): no
  * wall clock and no unseeded randomness under src/sim, and no imports from the layers above.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * One SQS queue, standard or FIFO: stored messages are delayed, visible or in flight; a receive
  * hides them for the visibility timeout and does not remove them; only a DeleteMessage with the
- * latest receipt handle does (SEMANTICS.md 3.2).
+ * latest receipt handle does (docs/semantics.md, SQS).
  *
  * Every stored copy of a message is a slot: a few typed-array entries (message id, size,
  * enqueue time, visible-at time, receive count, state), never an object. The receive count is
@@ -19,7 +19,7 @@
  *   message to the dead-letter queue instead (cause `maxReceiveCount`).
  * - Retention: a message older than messageRetentionPeriod is deleted, in whatever state
  *   (a loss with cause `retention`). A standard DLQ keeps the original enqueue time; a FIFO DLQ
- *   resets it (SEMANTICS.md 3.6).
+ *   resets it (docs/semantics.md, SQS).
  * - Long polling: a receive with a wait parks until a message is visible and answers at that
  *   instant, or answers empty when the wait runs out. Short polling samples `sampled` of
  *   `servers` virtual servers and sees only the visible messages placed on them, so it can
