@@ -253,6 +253,11 @@ export const log: SystemPlugin = {
       }
     });
     const groups = spec.consumers.map((c) => c.group);
+    if (groups.length === 0) {
+      // Lag, losses to retention and backlogs are a consumer group's: with none, nothing counts.
+      issues.push(at(['consumers'], 'a log counts lag and losses per consumer group: give at least one ' +
+        '(a group can sit idle behind a crash fault)'));
+    }
     const endMs = spec.duration + spec.drain;
     const counts = new Map(system.topics.map((t) => [t.name, t.partitions]));
     [...system.partitionIncreases].map((inc, i) => ({ inc, i })).sort((a, b) => a.inc.at - b.inc.at).forEach(({ inc, i }) => {

@@ -179,6 +179,9 @@ export const queue: SystemPlugin = {
     });
     const consumerQueues = spec.consumers.map((c) => find((c as unknown as ConsumerFields).queue ?? queues[0].name));
     consumerQueues.forEach((q, c) => (q.group = groups[c]));
+    // A queue nobody polls (a DLQ, a queue whose consumers are not modelled) is a group of its
+    // own, named after it, so its dead letters, expiries and backlog are counted.
+    for (const q of queues) if (q.group < 0) q.group = ledger.addGroup(q.name);
     const service = new SqsService(kernel, ledger, queues,
       spec.producers.map((p) => route(p, system, find, rng.stream(`producer/${p.name}/sdk-retry`))));
     const instances = spec.consumers.map((raw, c) => {

@@ -15,6 +15,10 @@ export const workQueue: SystemPlugin = {
   }),
   consumerFields: {},
   producerFields: {},
+  check({ spec }, at, issues) {
+    // Its queues are its consumer groups: without one, nothing would hold a message.
+    if (spec.consumers.length === 0) issues.push(at(['consumers'], 'a work queue has one queue per consumer group: give at least one'));
+  },
   wire({ kernel, ledger, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
     const maxLength = (spec.system.maxLength as number | undefined) ?? Infinity;
