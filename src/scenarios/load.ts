@@ -84,7 +84,9 @@ export function parseScenario(
   const services = checkConsumers(spec, at, issues, baseDir);
   const faultTimes = checkFaults(spec, at, issues, baseDir);
   const expectations = checkExpectations(spec, at, issues);
-  const plannedMessages = plans.reduce((sum, p) => sum + p.expected, 0);
+  // The backlogs are messages too: a scenario that only drains one plans that many.
+  const plannedMessages = plans.reduce((sum, p) => sum + p.expected, 0) +
+    spec.producers.reduce((sum, p) => sum + (p.backlog ?? 0), 0);
   checkSystemFields(spec, at, issues);
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   systemPlugin(spec.system.type).check?.(

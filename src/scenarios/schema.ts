@@ -67,13 +67,13 @@ const Keys = z
     prefix: z.string().optional().meta({
       description: 'With count: key names are prefix0, prefix1, … (default key-).',
     }),
-    values: z.array(z.string().min(1)).min(1).optional().meta({
-      description: 'The key space as a list of names, used as given; drawn with `skew`.',
+    values: z.array(z.string()).min(1).optional().meta({
+      description: 'The key space as a list of names, used as given ("" is a key too, as in Kafka); drawn with `skew`.',
     }),
     csv: z.string().min(1).optional().meta({
       description:
         'A CSV file with a header row, relative to the scenario file: the column is replayed ' +
-        'in row order, message i carrying row i mod rows (an empty cell: no key).',
+        'in row order, message i carrying row i mod rows (an empty cell: no key; a quoted "": the empty key).',
     }),
     column: z.string().min(1).optional().meta({
       description: 'With csv: the column that holds the keys; optional if the file has one column.',
@@ -355,7 +355,10 @@ export const CommonScenarioSchema = z
     drain: duration('Extra time after producers stop, for consumers to catch up.').default(0),
     system: System,
     producers: z.array(Producer).min(1),
-    consumers: z.array(Consumer).min(1),
+    consumers: z.array(Consumer).default([]).meta({
+      description: 'Consumer groups. None is allowed where messages can still expire or wait and ' +
+        'be counted (log, broker, queue: each unconsumed queue is a group of its own).',
+    }),
     faults: z.array(Fault).default([]),
     report: z
       .strictObject({
