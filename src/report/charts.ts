@@ -17,9 +17,9 @@ import type { ChartConfiguration, ChartDataset, Scale } from 'chart.js';
 import type {} from 'chartjs-plugin-annotation';
 import type { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import type { ChartDeclaration, PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
-import { formatClock, formatDuration } from '../sim/units.js';
+import { formatClock, formatDuration } from '../scenarios/units.js';
 import type { FigureUnit } from '../observe/figures.js';
-import { formatFigure } from '../observe/units.js';
+import { formatFigure } from './figure-text.js';
 
 export interface ChartSpec {
   /** File-name-safe id: `lag`, `throughput`, `latency`. */

@@ -4,7 +4,7 @@
  */
 import type { Estimate } from '../experiments/results.js';
 import type { FigureUnit } from '../observe/figures.js';
-import { formatFigure } from '../observe/units.js';
+import { formatFigure } from './figure-text.js';
 
 /**
  * `12.5 ± 0.8`, `2m29s ± 1.5s`, `32.03% ± 0.25%`, `3` (no spread), `—` (undefined on every

@@ -12,7 +12,7 @@ import { CHART_PALETTE, unitTicks, type ChartSpec } from './charts.js';
 import { escapeHtml, renderPage, tableHtml, type Cell } from './html.js';
 import { formatEstimate } from './estimates.js';
 import { figureUnit } from '../observe/figures.js';
-import { formatFigure } from '../observe/units.js';
+import { formatFigure } from './figure-text.js';
 
 const PASS_COLOR = '#59a14f';
 const FAIL_COLOR = '#e15759';

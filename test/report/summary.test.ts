@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatActual, formatCount, formatSpan, renderSummary, summaryRows } from '../../src/report/summary.js';
-import { formatDuration } from '../../src/sim/units.js';
+import { formatDuration } from '../../src/scenarios/units.js';
 import { sampleResult } from './fixture.js';
 
 const ESC = '\u001b';

@@ -2,22 +2,8 @@
  * Figures as people read them: durations like `run` prints them (`6m48s`, `420ms`), money
  * with `$`, ratios in percent. JSON keeps plain numbers; only text and charts use these.
  */
-import { formatDuration } from '../sim/units.js';
-import type { FigureUnit } from './figures.js';
-
-/** A threshold exactly as written back: `10m`, `1%`, `$5`, `100`. */
-export function formatThreshold(unit: FigureUnit, value: number): string {
-  switch (unit) {
-    case 'ms':
-      return value < 0 ? String(value) : formatDuration(value);
-    case 'ratio':
-      return `${Number((value * 100).toPrecision(6))}%`;
-    case 'dollars':
-      return `$${Number(value.toPrecision(6))}`;
-    case 'count':
-      return String(value);
-  }
-}
+import { formatDuration } from '../scenarios/units.js';
+import type { FigureUnit } from '../observe/figures.js';
 
 /** A duration rounded to what a reader can use: 3 significant figures, whole seconds past a minute. */
 export function formatSpan(ms: number): string {
