@@ -28,6 +28,7 @@ interface RunFlags {
   charts: boolean;
   html: boolean;
   allowHuge?: boolean;
+  junit?: string;
 }
 
 /** Output streams, replaceable in tests. */
@@ -65,6 +66,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--no-html', 'skip the HTML report')
     .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
     .option('--warmup <duration>', 'leave the first part of the run out of latency and max-lag figures', parseWarmup)
+    .option('--junit <file>', 'also write the expectations as JUnit XML for CI')
     .action(async (file: string, flags: RunFlags) => setExit(await run(file, flags, io)));
 
   program
@@ -76,8 +78,11 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
   program
     .command('list')
     .description('list the built-in scenarios')
-    .action(() => {
-      for (const s of builtInScenarios()) io.out(`${s.name.padEnd(34)} ${s.description}\n`);
+    .option('--json', 'print them as JSON: [{ name, file, description }]')
+    .action((flags: { json?: boolean }) => {
+      const all = builtInScenarios();
+      if (flags.json) io.out(`${JSON.stringify(all, null, 2)}\n`);
+      else for (const s of all) io.out(`${s.name.padEnd(34)} ${s.description}\n`);
     });
 
   program
@@ -101,6 +106,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--no-html', 'skip the HTML report')
     .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
     .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
+    .option('--junit <file>', 'also write each variant\'s expectations as JUnit XML for CI')
     .action(async (file: string, flags: CompareFlags) => {
       const { compareCommand } = await import('./experiments/commands.js');
       await compareCommand(file, flags, io);
@@ -128,6 +134,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--no-html', 'skip the HTML report')
     .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
     .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
+    .option('--junit <file>', 'also write each point\'s SLO lines as JUnit XML for CI')
     .action(async (file: string, flags: SweepFlags) => {
       const { sweepCommand } = await import('./experiments/commands.js');
       setExit((await sweepCommand(file, flags, io)) ? EXIT.expectationFailed : EXIT.ok);
@@ -207,6 +214,10 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   } else if (!flags.quiet) {
     io.out(report.renderSummary(result, { color: io.outIsTty }));
     if (outDir !== null) io.out(`\n${report.wroteFiles(written.length, outDir)}`);
+  }
+  if (flags.junit !== undefined) {
+    const junit = await import('./report/junit.js');
+    await junit.writeJunit(flags.junit, result.scenario, junit.runCases(result));
   }
   const failed = result.expectations.filter((e) => !e.pass);
   if (failed.length > 0 && !flags.json) {

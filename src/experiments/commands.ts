@@ -31,6 +31,7 @@ export interface CompareFlags {
   charts: boolean;
   html: boolean;
   allowHuge?: boolean;
+  junit?: string;
 }
 
 /** Runs a comparison; never fails on expectations (they are part of what it shows). */
@@ -50,6 +51,10 @@ export async function compareCommand(fileOrName: string, flags: CompareFlags, io
     onNotice: io.err,
   });
   progress?.stop();
+  if (flags.junit !== undefined) {
+    const junit = await import('../report/junit.js');
+    await junit.writeJunit(flags.junit, result.scenario, junit.compareCases(result));
+  }
   const report = await import('../report/compare.js');
   const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(result.scenario)}-compare`);
   let written = 0;
@@ -130,6 +135,7 @@ export interface SweepFlags {
   charts: boolean;
   html: boolean;
   allowHuge?: boolean;
+  junit?: string;
 }
 
 /** Runs a sweep; returns whether the SLO failed everywhere (no point passes: exit 1). */
@@ -167,6 +173,10 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
     onNotice: io.err,
   });
   progress?.stop();
+  if (flags.junit !== undefined) {
+    const junit = await import('../report/junit.js');
+    await junit.writeJunit(flags.junit, result.scenario, junit.sweepCases(result));
+  }
   await publishSweep(result, outDir, flags, io);
   return result.points.length === result.gridSize && result.recommendation === null && result.points.length > 0;
 }
