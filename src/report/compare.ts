@@ -10,24 +10,52 @@ import type { CompareResult, VariantOutcome } from '../experiments/results.js';
 import { CHART_PALETTE, timeLineChart, type ChartSpec } from './charts.js';
 import { escapeHtml, renderPage, tableHtml, type Cell } from './html.js';
 import { formatEstimate } from './estimates.js';
+import { figureUnit } from '../observe/figures.js';
 
 /** Figures that are counts of things that went wrong: shown on one grouped bar chart. */
 const COUNT_FIGURES = ['duplicates', 'duplicatesSuppressed', 'losses', 'redeliveries', 'orderingViolations', 'deadLettered'];
 const LATENCY_FIGURES = ['p50LatencyMs', 'p99LatencyMs'];
 
+/**
+ * The rows a comparison shows: figures some variant has a non-zero value for, and every figure
+ * an expectation reads (a zero loss count is the answer there), in the result's order.
+ */
+export function shownFigures(result: CompareResult): string[] {
+  const judged = new Set(result.variants.flatMap((v) => v.expectations.map((e) => e.expr.split(' ')[0])));
+  const unscoped = [...judged].filter((f) => !f.includes('.'));
+  return result.figureNames.filter((f) => {
+    const metric = f.slice(f.lastIndexOf('.') + 1);
+    if (judged.has(f) || (unscoped.includes(metric) && f.split('.').length === 2)) return true;
+    return result.variants.some((v) => (v.figures[f]?.mean ?? 0) !== 0 || (v.figures[f]?.n ?? 0) < result.seeds.length);
+  });
+}
+
+/** One cell: the estimate in the figure's unit, and for variants after the first its change. */
+function cellText(result: CompareResult, v: VariantOutcome, figure: string): string {
+  const n = result.seeds.length;
+  const text = formatEstimate(v.figures[figure], n, figureUnit(figure));
+  const base = result.variants[0].figures[figure]?.mean;
+  const mean = v.figures[figure]?.mean;
+  if (v === result.variants[0] || base == null || mean == null || base === 0 || mean === base) return text;
+  const change = (mean - base) / Math.abs(base);
+  const shown = Math.abs(change) >= 10 ? `${Math.round(mean / base)}x` : `${change > 0 ? '+' : ''}${Math.round(change * 100)}%`;
+  return `${text} (${shown})`;
+}
+
 export function renderCompareTable(result: CompareResult, opts: { color: boolean }): string {
   const n = result.seeds.length;
   const table = new Table({
-    head: ['', ...result.variants.map((v) => v.label)],
+    head: ['', ...result.variants.map((v, i) => (i === 0 ? `${v.label} (baseline)` : v.label))],
     style: opts.color ? { head: ['bold'], compact: true } : { head: [], border: [], compact: true },
   });
-  for (const name of result.figureNames) {
-    table.push([name, ...result.variants.map((v) => formatEstimate(v.figures[name], n))]);
+  for (const name of shownFigures(result)) {
+    table.push([name, ...result.variants.map((v) => cellText(result, v, name))]);
   }
   table.push(['expectations met (seeds)', ...result.variants.map((v) => `${v.seedsPassing}/${n}`)]);
   const seeds = n === 1 ? `seed ${result.seeds[0]}` : `seeds ${result.seeds[0]}…${result.seeds[n - 1]}`;
   const head = `queuesim ${result.queuesim}: compare ${result.scenario}, ${result.variants.length} variants × ${n} ${seeds}`;
-  const note = n > 1 ? '\nmean ± 95% confidence interval (Student t) over seeds; (k/n): defined on k seeds' : '';
+  const note = `${n > 1 ? '\nmean ± 95% confidence interval (Student t) over seeds; (k/n): defined on k seeds' : ''}` +
+    '\n(+x%): change from the baseline, the first variant; figures zero in every variant and not in expect: are left out';
   return `${head}\n${table.toString()}${note}\n`;
 }
 
@@ -110,21 +138,21 @@ function overlayChart(result: CompareResult): ChartSpec {
 
 export function renderCompareHtml(result: CompareResult, specs: ChartSpec[]): string {
   const n = result.seeds.length;
-  const head = ['variant', 'system', ...result.figureNames, 'expectations met'];
-  const rows: Cell[][] = result.variants.map((v) => [
-    v.label,
-    v.systemType,
-    ...result.figureNames.map((f) => ({ text: formatEstimate(v.figures[f], n), className: 'num' })),
-    { text: `${v.seedsPassing}/${n}`, className: v.seedsPassing === n ? 'pass' : 'fail' },
-  ]);
+  // Figures as rows, variants as columns: it fits a 1280 px page however many figures there are.
+  const head = ['figure', ...result.variants.map((v, i) => (i === 0 ? `${v.label} (baseline)` : v.label))];
+  const rows: Cell[][] = [
+    ['system', ...result.variants.map((v) => ({ text: v.systemType, className: 'num' }))],
+    ...shownFigures(result).map((f): Cell[] => [f, ...result.variants.map((v) => ({ text: cellText(result, v, f), className: 'num' }))]),
+    ['expectations met (seeds)', ...result.variants.map((v) => ({ text: `${v.seedsPassing}/${n}`, className: v.seedsPassing === n ? 'pass' : 'fail' }))],
+  ];
   const body = `<header><h1>${escapeHtml(`compare: ${result.scenario}`)}</h1>
 <p class="description">${escapeHtml(result.description)}</p>
 <p class="meta">${escapeHtml(`queuesim ${result.queuesim}; seeds ${result.seeds.join(', ')}; ` +
-    'each figure is the mean over seeds ± the 95% confidence interval (Student t)')}</p></header>
+    'each figure is the mean over seeds ± the 95% confidence interval (Student t); (+x%) is the change from the baseline')}</p></header>
+<section><h2>Expectations</h2>${expectationsTable(result)}</section>
 <section><h2>Variants</h2><div style="overflow-x:auto">${tableHtml('summary', head, rows)}</div></section>
 <section><h2>Settings</h2>${tableHtml('settings', ['variant', 'settings'],
-    result.variants.map((v) => [v.label, settingsText(v)]))}</section>
-<section><h2>Expectations</h2>${expectationsTable(result)}</section>`;
+    result.variants.map((v) => [v.label, settingsText(v)]))}</section>`;
   return renderPage(`queuesim compare: ${result.scenario}`, result.queuesim, body, specs);
 }
 

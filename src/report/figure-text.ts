@@ -34,7 +34,8 @@ export function formatFigure(unit: FigureUnit, value: number, scale?: number): s
     case 'ms':
       return formatSpan(scale !== undefined && scale > 0 ? roundTo(value, scale) : value);
     case 'ratio':
-      return `${groupDigits(value * 100, decimals(scale === undefined ? undefined : scale * 100, value * 100))}%`;
+      // Percentages to two significant figures of the interval (one fewer than counts).
+      return `${groupDigits(value * 100, Math.max(0, decimals(scale === undefined ? undefined : scale * 100, value * 100) - 1))}%`;
     case 'dollars':
       return `$${groupDigits(value, Math.max(2, decimals(scale, value)))}`;
     case 'count':

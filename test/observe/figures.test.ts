@@ -84,7 +84,7 @@ describe('the ratios of a capacity review', () => {
     expect(figureUnit('cost')).toBe('dollars');
     expect(formatFigure('ms', 606_252, 8_673)).toBe('10m6s');
     expect(formatFigure('ms', 420)).toBe('420ms');
-    expect(formatFigure('ratio', 0.32029, 0.00251)).toBe('32.029%');
+    expect(formatFigure('ratio', 0.32029, 0.00251)).toBe('32.03%');
     expect(formatFigure('dollars', 1.64)).toBe('$1.64');
     expect(formatFigure('count', 150_338)).toBe('150,338');
   });
