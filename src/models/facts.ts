@@ -3,7 +3,7 @@
  *
  * Models report facts (produced, accepted, delivered, processed, acked, abandoned, …) and never
  * count duplicates, losses or lag themselves. The observe layer's Ledger implements this, so the
- * models depend on this interface and not on the layer above them (DESIGN.md, "Layers").
+ * models depend on this interface and not on the layer above them (README, "Layout").
  */
 
 /** A message's global id, handed out by `produce`. */
