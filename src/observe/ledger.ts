@@ -14,11 +14,9 @@
 import { LatencyHistogram } from './histogram.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
 import type { Anomaly, AnomalyKind, DeadLetterRecord, TimelineEntry } from './result.js';
+import { NO_KEY, type Facts, type GroupCounts, type KeyId, type MessageId } from '../models/facts.js';
 
-export type MessageId = number;
-/** Key index from `addKeys` or `addKeyNames`, or NO_KEY. */
-export type KeyId = number;
-export const NO_KEY = -1;
+export { NO_KEY, type KeyId, type MessageId } from '../models/facts.js';
 
 // System-level flags per message.
 const ACCEPTED = 1;
@@ -88,7 +86,7 @@ export class GroupState {
   }
 }
 
-export class Ledger {
+export class Ledger implements Facts {
   readonly groups: GroupState[] = [];
   readonly timeline: TimelineEntry[] = [];
   /** Dead-letter records (x-death), in time order; see deathRecord. */
@@ -193,6 +191,10 @@ export class Ledger {
   /** Whether the producer got the message's acknowledgement. */
   isAccepted(id: MessageId): boolean {
     return (this.status.get(id) & ACCEPTED) !== 0;
+  }
+
+  countsOf(g: number): GroupCounts {
+    return this.groups[g];
   }
 
   produceTimeOf(id: MessageId): number {

@@ -28,7 +28,7 @@
  * keeps the two from ever covering one offset twice.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger } from '../../observe/ledger.js';
+import type { Facts } from '../facts.js';
 import {
   assign,
   cooperativeFirstRound,
@@ -113,7 +113,7 @@ export class LogGroup {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     readonly config: LogGroupConfig,
     private readonly partitions: Partition[],
     topicSizes: Map<string, number>,

@@ -20,7 +20,7 @@
  * Consumers do not ack through this object: they call DeleteMessage on their queue (poller.ts).
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import type { Facts, MessageId } from '../facts.js';
 import type { Delivery } from '../consumer.js';
 import type { Gauge, System } from '../system.js';
 import type { SqsQueue } from './sqs-queue.js';
@@ -63,7 +63,7 @@ export class SqsService implements System {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     readonly queues: SqsQueue[],
     private readonly routes: Route[],
   ) {

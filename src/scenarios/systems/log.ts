@@ -26,7 +26,7 @@ import {
 } from '../../models/log/index.js';
 import type { PartitionSummary, Result } from '../../observe/result.js';
 import { bytes, count, duration, name, positiveDuration } from '../fields.js';
-import type { SystemPlugin } from './plugin.js';
+import { definePlugin } from './plugin.js';
 
 const DAY_MS = 86_400_000;
 
@@ -144,7 +144,7 @@ interface LogConsumerSpec {
   rebalanceTime?: number;
 }
 
-export const log: SystemPlugin = {
+export const log = definePlugin({
   type: 'log',
   schema: SYSTEM,
   producerFields: {
@@ -192,7 +192,7 @@ export const log: SystemPlugin = {
   },
   check(scenario, at, issues) {
     const spec = scenario.spec;
-    const system = spec.system as unknown as SystemSpec;
+    const system = spec.system;
     const topics = system.topics.map((t) => t.name);
     system.topics.forEach((t, i) => {
       if (topics.indexOf(t.name) !== i) issues.push(at(['system', 'topics', i, 'name'], `topic "${t.name}" is defined twice`));
@@ -201,7 +201,7 @@ export const log: SystemPlugin = {
       if (!topics.includes(topic)) issues.push(at(path, `no topic "${topic}"; topics are ${topics.join(', ')}`));
     };
     spec.producers.forEach((p, i) => {
-      const own = p as unknown as LogProducerSpec;
+      const own: LogProducerSpec = p;
       if (own.topic !== undefined) unknownTopic(['producers', i, 'topic'], own.topic);
       if (own.enableIdempotence === true) {
         const conflict = idempotenceConflict(own);
@@ -225,7 +225,7 @@ export const log: SystemPlugin = {
       if (c.broker >= system.brokers) issues.push(at(['system', 'brokerCrashes', i, 'broker'], `no broker ${c.broker}; brokers are 0 … ${system.brokers - 1}`));
     });
     spec.consumers.forEach((c, i) => {
-      const own = c as unknown as LogConsumerSpec;
+      const own: LogConsumerSpec = c;
       own.topics?.forEach((t, k) => unknownTopic(['consumers', i, 'topics', k], t));
       if (c.concurrency !== 1) {
         issues.push(at(['consumers', i, 'concurrency'],
@@ -280,7 +280,7 @@ export const log: SystemPlugin = {
   },
   wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
-    const system = spec.system as unknown as SystemSpec;
+    const system = spec.system;
     const topics: TopicConfig[] = system.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions,
@@ -302,7 +302,7 @@ export const log: SystemPlugin = {
     });
     const caches = new Map<number, KeyPartitionCache>();
     spec.producers.forEach((p, index) => {
-      const own = p as unknown as LogProducerSpec;
+      const own: LogProducerSpec = p;
       const topic = own.topic === undefined ? 0 : log.topicIndex(own.topic);
       let cache = caches.get(topic);
       if (cache === undefined) {
@@ -331,7 +331,7 @@ export const log: SystemPlugin = {
     });
     const sizes = log.topicSizes();
     const groupStates = spec.consumers.map((c, ci) => {
-      const own = c as unknown as LogConsumerSpec;
+      const own: LogConsumerSpec = c;
       const group = new LogGroup(kernel, ledger, {
         name: c.group,
         ledgerGroup: groups[ci],
@@ -350,7 +350,7 @@ export const log: SystemPlugin = {
       return group;
     });
     const instances = spec.consumers.map((c, ci) => {
-      const own = c as unknown as LogConsumerSpec;
+      const own: LogConsumerSpec = c;
       const group = groupStates[ci];
       const consumers = Array.from({ length: c.instances }, (_, index) => new LogConsumer(kernel, ledger, group, log.partitions, {
         instance: instanceOptions(ci, index),
@@ -395,7 +395,7 @@ export const log: SystemPlugin = {
       },
     };
   },
-};
+});
 
 /** What keeps idempotence off (it needs acks=all, retries > 0, maxInFlight ≤ 5), or null. */
 function idempotenceConflict(own: LogProducerSpec): string | null {
