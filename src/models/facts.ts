@@ -41,6 +41,8 @@ export interface Facts {
   /** The consumer holding a delivery died. */
   abandon(g: number, id: MessageId, cause: string): void;
   deadLetter(g: number, id: MessageId, reason: string): void;
+  /** A dead-lettered message's x-death record: the queue it left, why, its deaths there. */
+  deathRecord(id: MessageId, queue: string, reason: string, count: number): void;
   /** A stored message was taken back (lost in a leader election) and is not the group's. */
   withdraw(g: number, id: MessageId): void;
   /** Removed without processing (retention, TTL without DLX, overflow, offset reset past it). */

@@ -37,7 +37,8 @@ export const ScenarioSchema: z.ZodType<ScenarioSpec, ScenarioInput> = CommonScen
   system: z.discriminatedUnion('type', [firstSystem, ...otherSystems]),
   producers: z.array(Producer.extend(systemProducerFields).superRefine(checkBaseline)).min(1),
   consumers: z.array(Consumer.extend(systemConsumerFields)).default([]).meta({
-    description: CommonScenarioSchema.shape.consumers.description,
+    description: 'Consumer groups. None is allowed where messages can still expire or wait and ' +
+      'be counted (broker, queue: each unconsumed queue is a group of its own).',
   }),
 }).meta({ title: 'queuesim scenario' }) as z.ZodType as z.ZodType<ScenarioSpec, ScenarioInput>;
 
