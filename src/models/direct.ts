@@ -18,9 +18,10 @@
  * gauge, and `busy` / `utilisation` show the downstream's load.
  *
  * Same-instant races: a response that arrives exactly at the caller's deadline wins (a call
- * fails only when it waits *beyond* the timeout); the timeout handler defers to it.
+ * fails only when it waits *beyond* the timeout): deadlines run in the kernel's LATE lane,
+ * after everything else due at that instant.
  */
-import type { Kernel } from '../sim/kernel.js';
+import { LATE, type Kernel } from '../sim/kernel.js';
 import type { Random } from '../sim/rng.js';
 import type { Ledger, MessageId } from '../observe/ledger.js';
 import { Delivery, type ConsumerInstance } from './consumer.js';
@@ -49,8 +50,6 @@ class Call {
   delivery: Delivery | null = null;
   /** The caller gave up on this attempt or it failed: later events of it change nothing. */
   over = false;
-  /** The deadline came while in service and was put back once, behind a same-instant response. */
-  deferred = false;
 
   constructor(
     readonly direct: Direct,
@@ -97,7 +96,7 @@ export class Direct implements System {
   /** Starts attempt `attempt` of call `id`. */
   call(id: MessageId, attempt: number): void {
     const call = new Call(this, id, attempt);
-    if (this.options.timeoutMs !== Infinity) this.kernel.schedule(this.options.timeoutMs, deadline, call);
+    if (this.options.timeoutMs !== Infinity) this.kernel.schedule(this.options.timeoutMs, deadline, call, LATE);
     if (this.waitingCount === 0 && this.serve(call)) return;
     if (this.waitingCount >= this.options.maxQueue) return this.failed(call, 'queue-full');
     this.waiting.push(call);
@@ -136,13 +135,6 @@ export class Direct implements System {
   /** The caller's deadline for one attempt. */
   expire(call: Call): void {
     if (call.over) return;
-    if (call.delivery !== null && !call.deferred) {
-      // A response due at this very instant was scheduled after the deadline; running the
-      // deadline again at delay 0 puts it behind that response, which then wins the race.
-      call.deferred = true;
-      this.kernel.schedule(0, deadline, call);
-      return;
-    }
     if (call.delivery === null) this.waitingCount--; // left in the array, skipped when reached
     this.failed(call, 'timeout');
   }
