@@ -16,7 +16,7 @@ import type { Distribution } from '../sim/distributions.js';
 import type { Kernel } from '../sim/kernel.js';
 import { pagedUint8 } from '../sim/paged.js';
 import type { Ledger, MessageId } from '../observe/ledger.js';
-import type { System } from './system.js';
+import type { Delivery, DeliveryPort } from './system.js';
 import { handlerFails, type PoisonRule } from './poison.js';
 
 export type Guarantee = 'at-most-once' | 'at-least-once' | 'effectively-once';
@@ -38,24 +38,6 @@ export function crashPointOccurs(point: CrashPoint, guarantee: Guarantee): boole
   if (point === 'mid-process') return true;
   const acksFirst = guarantee === 'at-most-once';
   return point === 'after-ack-before-process' ? acksFirst : !acksFirst;
-}
-
-/** One message handed to one instance: attempt 1 for the first delivery, 2+ for redeliveries. */
-export class Delivery {
-  acked = false;
-  /** Set when the holding instance crashed: its pending completion must do nothing. */
-  cancelled = false;
-  /**
-   * Set when the system already recorded the `delivered` fact: a broker pushes into a prefetch
-   * buffer, so a delivery happens before a handler picks it up.
-   */
-  recorded = false;
-
-  constructor(
-    readonly id: MessageId,
-    readonly attempt: number,
-    readonly instance: ConsumerInstance,
-  ) {}
 }
 
 /** The side-effect store of an effectively-once consumer group: one bit per message id. */
@@ -91,7 +73,8 @@ export interface InstanceOptions {
 export type OnError = 'requeue' | 'reject';
 export const ON_ERROR: readonly OnError[] = ['requeue', 'reject'];
 
-export class ConsumerInstance {
+/** A push consumer instance; `D` is the delivery type its system's port hands it. */
+export class ConsumerInstance<D extends Delivery = Delivery> {
   alive = true;
   /** Service times are multiplied by this (a slowdown fault sets it). */
   slowdown = 1;
@@ -102,16 +85,25 @@ export class ConsumerInstance {
   onCrash: (() => void) | null = null;
   /** Shutting down cleanly: no new deliveries, down once the held ones are done. */
   private leaving = false;
-  private held: Delivery[] = [];
+  private held: D[] = [];
 
   constructor(
     private readonly kernel: Kernel,
     private readonly ledger: Ledger,
-    private readonly system: System,
+    private readonly system: DeliveryPort<D>,
     readonly options: InstanceOptions,
   ) {
     this.name = `${options.groupName}/${options.index}`;
   }
+
+  // One closure of each per instance, not per delivery: the event's argument is the delivery.
+  private readonly processingDone = (delivery: D): void => {
+    if (!delivery.cancelled) this.complete(delivery);
+  };
+
+  private readonly crashMidProcess = (delivery: D): void => {
+    if (!delivery.cancelled) this.crash('mid-process');
+  };
 
   /** Up and not shutting down: the system may hand it more. */
   get accepting(): boolean {
@@ -123,7 +115,7 @@ export class ConsumerInstance {
     return this.accepting ? this.options.concurrency - this.held.length : 0;
   }
 
-  handle(delivery: Delivery): void {
+  handle(delivery: D): void {
     const { group, guarantee, store } = this.options;
     if (!delivery.recorded) this.ledger.deliver(group, delivery.id, delivery.attempt);
     this.held.push(delivery);
@@ -148,7 +140,7 @@ export class ConsumerInstance {
       this.ledger.abandon(this.options.group, d.id, 'crash-after-ack');
     }
     this.down('crash', detail);
-    this.system.release(this, held.filter((d) => !d.acked));
+    this.system.release(held.filter((d) => !d.acked), false);
   }
 
   leave(): void {
@@ -161,7 +153,7 @@ export class ConsumerInstance {
     if (this.alive) return;
     this.alive = true;
     this.ledger.mark('restart', this.name);
-    this.system.capacityFreed(this.options.group);
+    this.system.capacityFreed();
   }
 
   /**
@@ -170,7 +162,7 @@ export class ConsumerInstance {
    */
   private departed(): void {
     this.down('leave');
-    this.system.release(this, [], true);
+    this.system.release([], true);
   }
 
   /** Crashed or left: on the timeline, and the fault waiting for it may schedule the restart. */
@@ -184,17 +176,17 @@ export class ConsumerInstance {
     onCrash?.();
   }
 
-  private startProcessing(delivery: Delivery): void {
+  private startProcessing(delivery: D): void {
     const serviceMs = this.options.service.sample(this.options.random) * this.slowdown;
     if (this.armed === 'mid-process') {
-      this.kernel.schedule(serviceMs / 2, crashMidProcess, delivery);
+      this.kernel.schedule(serviceMs / 2, this.crashMidProcess, delivery);
     } else {
-      this.kernel.schedule(serviceMs, processingDone, delivery);
+      this.kernel.schedule(serviceMs, this.processingDone, delivery);
     }
   }
 
   /** The handler finished: apply the side effect, then ack unless a crash comes first. */
-  complete(delivery: Delivery): void {
+  complete(delivery: D): void {
     const { group, guarantee, store, poison } = this.options;
     if (poison !== null && handlerFails(poison, delivery.id, delivery.attempt)) {
       return this.handlerFailed(delivery);
@@ -212,7 +204,7 @@ export class ConsumerInstance {
    * The handler threw: no side effect. Under at-most-once the message was already acked, so it
    * is lost; otherwise the system is asked to redeliver it or to reject it (dead-letter or drop).
    */
-  private handlerFailed(delivery: Delivery): void {
+  private handlerFailed(delivery: D): void {
     const { group, guarantee, onError } = this.options;
     this.ledger.fail(group, delivery.id);
     if (guarantee === 'at-most-once') {
@@ -223,23 +215,15 @@ export class ConsumerInstance {
     this.finish(delivery);
   }
 
-  private acknowledge(delivery: Delivery): void {
+  private acknowledge(delivery: D): void {
     delivery.acked = true;
     this.system.ack(delivery);
   }
 
-  private finish(delivery: Delivery): void {
+  private finish(delivery: D): void {
     // Splice, not swap-remove: a crash gives deliveries back in the order they arrived.
     this.held.splice(this.held.indexOf(delivery), 1);
     if (this.leaving && this.held.length === 0) return this.departed();
-    this.system.capacityFreed(this.options.group);
+    this.system.capacityFreed();
   }
-}
-
-function processingDone(delivery: Delivery): void {
-  if (!delivery.cancelled) delivery.instance.complete(delivery);
-}
-
-function crashMidProcess(delivery: Delivery): void {
-  if (!delivery.cancelled) delivery.instance.crash('mid-process');
 }

@@ -24,8 +24,8 @@
 import { LATE, type Kernel } from '../sim/kernel.js';
 import type { Random } from '../sim/rng.js';
 import type { Ledger, MessageId } from '../observe/ledger.js';
-import { Delivery, type ConsumerInstance } from './consumer.js';
-import type { Gauge, System } from './system.js';
+import type { ConsumerInstance } from './consumer.js';
+import { Delivery, type DeliveryPort, type Gauge, type System } from './system.js';
 import { RoundRobin } from './round-robin.js';
 
 export interface DirectOptions {
@@ -44,27 +44,28 @@ export interface DirectOptions {
 
 export type CallFailure = 'queue-full' | 'timeout' | 'downstream-crash' | 'error';
 
-/** One attempt of one call: in flight only while the caller waits. */
-class Call {
-  /** Waiting: still in the wait queue. In service: the delivery. */
-  delivery: Delivery | null = null;
+/** One attempt of one call; once a handler takes it, it is that handler's delivery too. */
+class Call extends Delivery {
+  /** False while in the wait queue. */
+  inService = false;
   /** The caller gave up on this attempt or it failed: later events of it change nothing. */
   over = false;
 
   constructor(
     readonly direct: Direct,
-    readonly id: MessageId,
-    readonly attempt: number,
-  ) {}
+    id: MessageId,
+    attempt: number,
+  ) {
+    super(id, attempt);
+  }
 }
 
-export class Direct implements System {
+export class Direct implements System, DeliveryPort<Call> {
   readonly type = 'direct';
-  private readonly pool = new RoundRobin<ConsumerInstance>();
+  private readonly pool = new RoundRobin<ConsumerInstance<Call>>();
   private readonly waiting: Call[] = [];
   private waitingHead = 0;
   private waitingCount = 0;
-  private readonly inService = new Map<Delivery, Call>();
   private dispatching = false;
   /** Failed attempts by cause (retried or not), for the result. */
   readonly attemptFailures = new Map<string, number>();
@@ -81,7 +82,7 @@ export class Direct implements System {
     this.failedInWindow = options.windows.map(() => 0);
   }
 
-  attach(instance: ConsumerInstance): void {
+  attach(instance: ConsumerInstance<Call>): void {
     this.pool.add(instance);
   }
 
@@ -103,39 +104,30 @@ export class Direct implements System {
     this.waitingCount++;
   }
 
-  ack(delivery: Delivery): void {
-    const call = this.inService.get(delivery);
-    if (call === undefined) return;
-    this.inService.delete(delivery);
+  ack(call: Call): void {
     if (call.over) return; // the caller already gave up: the effect was applied all the same
     call.over = true;
     this.ledger.accept(call.id);
     this.ledger.ack(this.group, call.id);
   }
 
-  fail(delivery: Delivery, _requeue: boolean): void {
-    const call = this.inService.get(delivery);
-    this.inService.delete(delivery);
-    if (call !== undefined && !call.over) this.failed(call, 'error');
+  fail(call: Call): void {
+    if (!call.over) this.failed(call, 'error');
   }
 
-  release(_instance: ConsumerInstance, unacked: Delivery[]): void {
-    for (const delivery of unacked) {
-      const call = this.inService.get(delivery);
-      this.inService.delete(delivery);
-      if (call !== undefined && !call.over) this.failed(call, 'downstream-crash');
-    }
+  release(unacked: Call[]): void {
+    for (const call of unacked) if (!call.over) this.failed(call, 'downstream-crash');
     this.dispatch();
   }
 
-  capacityFreed(_group: number): void {
+  capacityFreed(): void {
     this.dispatch();
   }
 
   /** The caller's deadline for one attempt. */
   expire(call: Call): void {
     if (call.over) return;
-    if (call.delivery === null) this.waitingCount--; // left in the array, skipped when reached
+    if (!call.inService) this.waitingCount--; // left in the array, skipped when reached
     this.failed(call, 'timeout');
   }
 
@@ -178,10 +170,8 @@ export class Direct implements System {
   private serve(call: Call): boolean {
     const instance = this.pool.nextFree();
     if (instance === null) return false;
-    const delivery = new Delivery(call.id, call.attempt, instance);
-    call.delivery = delivery;
-    this.inService.set(delivery, call);
-    instance.handle(delivery);
+    call.inService = true;
+    instance.handle(call);
     return true;
   }
 
