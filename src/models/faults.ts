@@ -12,7 +12,7 @@
  * - slowdown: service times × `factor` from `atMs` for `forMs`.
  */
 import type { Kernel } from '../sim/kernel.js';
-import type { CrashPoint } from './consumer.js';
+import type { CrashPoint } from './consumer-core.js';
 import type { Ledger } from '../observe/ledger.js';
 
 /** What a fault acts on: a consumer instance of any system. */
