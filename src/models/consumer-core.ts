@@ -32,7 +32,7 @@ import type { Random } from '../sim/rng.js';
 import type { Distribution } from '../sim/distributions.js';
 import type { Kernel } from '../sim/kernel.js';
 import { pagedUint8 } from '../sim/paged.js';
-import type { Ledger, MessageId } from '../observe/ledger.js';
+import type { Facts, MessageId } from './facts.js';
 import { handlerFails, type PoisonRule } from './poison.js';
 
 export type Guarantee = 'at-most-once' | 'at-least-once' | 'effectively-once';
@@ -108,7 +108,7 @@ export abstract class ConsumerCore {
 
   constructor(
     readonly kernel: Kernel,
-    readonly ledger: Ledger,
+    readonly ledger: Facts,
     readonly options: InstanceOptions,
   ) {
     this.name = `${options.groupName}/${options.index}`;
@@ -173,8 +173,13 @@ export abstract class ConsumerCore {
    */
   startHandler<A>(arg: A, done: (arg: A) => void, crashMidway: (arg: A) => void): void {
     const serviceMs = this.options.service.sample(this.options.random) * this.slowdown;
-    if (this.armed === 'mid-process') this.kernel.schedule(serviceMs / 2, crashMidway, arg);
-    else this.kernel.schedule(serviceMs, done, arg);
+    if (this.armed === 'mid-process') {
+      this.ledger.serve(this.options.group, serviceMs / 2);
+      this.kernel.schedule(serviceMs / 2, crashMidway, arg);
+    } else {
+      this.ledger.serve(this.options.group, serviceMs);
+      this.kernel.schedule(serviceMs, done, arg);
+    }
   }
 
   /** A redelivery the idempotency store recognises: suppressed, not applied again. */

@@ -10,7 +10,7 @@
  * order (the kernel's FIFO tie-break within a lane).
  */
 import type { Kernel } from '../sim/kernel.js';
-import type { Ledger } from '../observe/ledger.js';
+import type { Facts } from './facts.js';
 import type { Delivery, DeliveryPort } from './system.js';
 import { ConsumerCore, type InstanceOptions } from './consumer-core.js';
 
@@ -34,7 +34,7 @@ export class ConsumerInstance<D extends Delivery = Delivery> extends ConsumerCor
 
   constructor(
     kernel: Kernel,
-    ledger: Ledger,
+    ledger: Facts,
     private readonly port: DeliveryPort<D>,
     options: InstanceOptions,
   ) {

@@ -13,7 +13,7 @@
  */
 import type { Kernel } from '../sim/kernel.js';
 import type { CrashPoint } from './consumer-core.js';
-import type { Ledger } from '../observe/ledger.js';
+import type { Facts } from './facts.js';
 
 /** What a fault acts on: a consumer instance of any system. */
 export interface FaultTarget {
@@ -55,7 +55,7 @@ export interface SlowdownFault {
 
 export type Fault = CrashFault | SlowdownFault;
 
-export function scheduleFaults(kernel: Kernel, ledger: Ledger, faults: Fault[]): void {
+export function scheduleFaults(kernel: Kernel, ledger: Facts, faults: Fault[]): void {
   for (const fault of faults) {
     if (fault.kind === 'slowdown') scheduleSlowdown(kernel, ledger, fault);
     else scheduleCrash(kernel, fault);
@@ -96,13 +96,13 @@ function restart(instance: FaultTarget): void {
   instance.restart();
 }
 
-function scheduleSlowdown(kernel: Kernel, ledger: Ledger, fault: SlowdownFault): void {
+function scheduleSlowdown(kernel: Kernel, ledger: Facts, fault: SlowdownFault): void {
   kernel.at(fault.atMs, setSlowdown, { ledger, fault, factor: fault.factor });
   kernel.at(fault.atMs + fault.forMs, setSlowdown, { ledger, fault, factor: 1 });
 }
 
 interface SlowdownChange {
-  ledger: Ledger;
+  ledger: Facts;
   fault: SlowdownFault;
   factor: number;
 }

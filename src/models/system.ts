@@ -11,7 +11,7 @@
  * A system reports every lifecycle step to the ledger and never counts duplicates or losses
  * itself.
  */
-import type { MessageId } from '../observe/ledger.js';
+import type { MessageId } from './facts.js';
 
 /** A number the sampler reads at every sample: queue depth, unacked count, … */
 export interface Gauge {

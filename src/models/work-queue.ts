@@ -7,8 +7,8 @@
  * redelivered with the next attempt number. This is the ideal queue the spine's queueing
  * theory checks run against; the log, broker and managed queue add their real semantics.
  */
-import { IntPairDeque } from '../sim/deque.js';
-import type { Ledger, MessageId } from '../observe/ledger.js';
+import { IntPairDeque } from '../sim/ring.js';
+import type { Facts, MessageId } from './facts.js';
 import type { ConsumerInstance } from './consumer.js';
 import { Delivery, type DeliveryPort, type Gauge, type System } from './system.js';
 import { RoundRobin } from './round-robin.js';
@@ -27,7 +27,7 @@ class GroupQueue implements DeliveryPort<Delivery> {
   private again = false;
 
   constructor(
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly group: number,
     readonly name: string,
   ) {}
@@ -84,7 +84,7 @@ export class WorkQueue implements System {
   private readonly queues: GroupQueue[] = [];
 
   constructor(
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly options: WorkQueueOptions,
   ) {}
 

@@ -14,11 +14,9 @@
 import { LatencyHistogram } from './histogram.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
 import type { Anomaly, AnomalyKind, TimelineEntry } from './result.js';
+import { NO_KEY, type Facts, type GroupCounts, type KeyId, type MessageId } from '../models/facts.js';
 
-export type MessageId = number;
-/** Key index from `addKeys` or `addKeyNames`, or NO_KEY. */
-export type KeyId = number;
-export const NO_KEY = -1;
+export { NO_KEY, type KeyId, type MessageId } from '../models/facts.js';
 
 // System-level flags per message.
 const ACCEPTED = 1;
@@ -52,6 +50,10 @@ export class GroupState {
   replayed = 0;
   /** Handler attempts that failed (poison messages). */
   failures = 0;
+  /** First deliveries (after the warm-up) that found no free handler: Erlang C's P(wait). */
+  waited = 0;
+  /** Handler time spent serving deliveries (service times drawn, slowdowns included). */
+  busyMs = 0;
   orderingViolations = 0;
   /** Processings in the current sample interval (duplicates included): throughput. */
   processedInInterval = 0;
@@ -84,7 +86,7 @@ export class GroupState {
   }
 }
 
-export class Ledger {
+export class Ledger implements Facts {
   readonly groups: GroupState[] = [];
   readonly timeline: TimelineEntry[] = [];
   produced = 0;
@@ -189,6 +191,10 @@ export class Ledger {
     return (this.status.get(id) & ACCEPTED) !== 0;
   }
 
+  countsOf(g: number): GroupCounts {
+    return this.groups[g];
+  }
+
   produceTimeOf(id: MessageId): number {
     return this.produceTime.get(id);
   }
@@ -245,8 +251,17 @@ export class Ledger {
     if ((flags & DELIVERED) === 0) {
       group.flags.set(id, flags | DELIVERED);
       const now = this.clock();
-      if (now >= this.warmupEndMs) group.queueWait.record(now - this.produceTime.get(id));
+      if (now >= this.warmupEndMs) {
+        const wait = now - this.produceTime.get(id);
+        group.queueWait.record(wait);
+        if (wait > 0) group.waited++;
+      }
     }
+  }
+
+  /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
+  serve(g: number, ms: number): void {
+    this.groups[g].busyMs += ms;
   }
 
   /**

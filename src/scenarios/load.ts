@@ -8,12 +8,15 @@ import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { parseDistribution, type Distribution } from '../sim/distributions.js';
-import { unreadable } from '../sim/csv.js';
+import type { Distribution } from '../sim/distributions.js';
+import { parseDistribution } from './distribution-text.js';
+import { unreadable } from './csv.js';
 import { crashPointOccurs } from '../models/consumer.js';
 import { parseExpectation, EXPECT_METRICS, type Expectation } from '../observe/expectations.js';
-import { ScenarioSchema, type ScenarioSpec } from './schema.js';
+import type { ScenarioSpec } from './schema.js';
+import { ScenarioSchema } from './scenario-schema.js';
 import { planProducer, type ProducerPlan } from './profile.js';
+import { readRateTrace, type BaselineShape, type ShapeProblem } from './traffic-shape.js';
 import { resolveKeys, type KeySpace } from './keys.js';
 import {
   InputError,
@@ -24,26 +27,12 @@ import {
 } from './issues.js';
 import { schemaKeysAt } from './schema-walk.js';
 import { SYSTEMS, findSystem, systemPlugin } from './systems/index.js';
-import type { At, SystemPlugin } from './systems/plugin.js';
+import type { Scenario } from './scenario.js';
+export type { Scenario } from './scenario.js';
+import type { At, AnySystemPlugin } from './systems/plugin.js';
 
 /** Runs above this many planned messages need `allowHuge` (`--allow-huge`). */
 export const HUGE_RUN = 1e9;
-
-export interface Scenario {
-  spec: ScenarioSpec;
-  /** Where it came from (a path, or a label for built-ins and tests). */
-  file: string;
-  source: string;
-  /** sha256 of the source, first 16 hex digits. */
-  hash: string;
-  plans: ProducerPlan[];
-  /** Each producer's keys (null for none), in `spec.producers` order. */
-  keys: (KeySpace | null)[];
-  /** Service-time distribution per consumer group, in `spec.consumers` order. */
-  services: Distribution[];
-  expectations: Expectation[];
-  plannedMessages: number;
-}
 
 export interface LoadOptions {
   allowHuge?: boolean;
@@ -90,7 +79,7 @@ export function parseScenario(
   const spec = parsed.data;
   const issues: ScenarioIssue[] = [];
   const baseDir = options.baseDir ?? '.';
-  const plans = checkProducers(spec, at, issues);
+  const plans = checkProducers(spec, at, issues, baseDir);
   const keys = checkKeys(spec, at, issues, baseDir);
   const services = checkConsumers(spec, at, issues, baseDir);
   checkFaults(spec, at, issues);
@@ -114,15 +103,36 @@ export function parseScenario(
 }
 
 
-function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): ProducerPlan[] {
+function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): ProducerPlan[] {
   const plans: ProducerPlan[] = [];
   duplicateNames(spec.producers.map((p) => p.name), 'producer', ['producers'], at, issues);
   spec.producers.forEach((producer, i) => {
-    const plan = planProducer(producer, spec.duration);
+    const shape = baselineShape(producer, baseDir);
+    if ('message' in shape) {
+      issues.push(at(['producers', i, 'rateTrace', ...shape.path], shape.message));
+      return;
+    }
+    const plan = planProducer(producer, shape, spec.duration);
     if ('message' in plan) issues.push(at(['producers', i, ...plan.path], plan.message));
     else plans.push(plan);
   });
   return plans;
+}
+
+/** A producer's baseline before its phases; a trace file is read here, once. */
+function baselineShape(producer: ScenarioSpec['producers'][number], baseDir: string): BaselineShape | ShapeProblem {
+  if (producer.rateTrace !== undefined) return readRateTrace(producer.rateTrace, baseDir);
+  const rate = producer.rate ?? 0;
+  const diurnal = producer.diurnal;
+  if (diurnal === undefined) return { kind: 'constant', rate };
+  return {
+    kind: 'diurnal',
+    trough: rate,
+    peak: diurnal.peak,
+    peakAtMs: diurnal.peakAt,
+    startsAtMs: diurnal.startsAt,
+    periodMs: diurnal.period,
+  };
 }
 
 function checkKeys(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): (KeySpace | null)[] {
@@ -181,8 +191,8 @@ function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void 
 function checkSystemFields(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void {
   const own = systemPlugin(spec.system.type);
   const sections = [
-    ['producers', spec.producers, (p: SystemPlugin) => p.producerFields],
-    ['consumers', spec.consumers, (p: SystemPlugin) => p.consumerFields],
+    ['producers', spec.producers, (p: AnySystemPlugin) => p.producerFields],
+    ['consumers', spec.consumers, (p: AnySystemPlugin) => p.consumerFields],
   ] as const;
   for (const [section, entries, fieldsOf] of sections) {
     entries.forEach((entry, i) => {
@@ -269,7 +279,7 @@ function describe(issue: z.core.$ZodIssue, data: unknown, at: At): ScenarioIssue
 function ownFields(known: string[], path: PathKey[], data: unknown): string[] {
   const section = path[0];
   if (path.length !== 2 || (section !== 'producers' && section !== 'consumers')) return known;
-  const fieldsOf = (p: SystemPlugin) => Object.keys(section === 'producers' ? p.producerFields : p.consumerFields);
+  const fieldsOf = (p: AnySystemPlugin) => Object.keys(section === 'producers' ? p.producerFields : p.consumerFields);
   const type = valueAt(data, ['system', 'type']);
   const own = findSystem(type);
   const ownKeys = own === undefined ? [] : fieldsOf(own);

@@ -17,7 +17,7 @@
  * if it is still there.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import type { Facts, MessageId } from '../facts.js';
 import { pagedUint8, type Paged } from '../../sim/paged.js';
 import { ReadyList } from './ready-list.js';
 import { BrokerDelivery, type Subscription } from './subscription.js';
@@ -90,7 +90,7 @@ export class BrokerQueue {
     readonly group: number,
     readonly options: QueueOptions,
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly host: QueueHost,
   ) {
     this.countsBytes = options.maxLengthBytes < Infinity;

@@ -30,7 +30,7 @@
  * `mid-process` halfway through the next record. A crash at a time cancels the batch.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger } from '../../observe/ledger.js';
+import type { Facts } from '../facts.js';
 import { ConsumerCore, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
 import type { LogGroup, Member } from './group-coordinator.js';
@@ -79,7 +79,7 @@ export class LogConsumer extends ConsumerCore implements FaultTarget {
 
   constructor(
     kernel: Kernel,
-    ledger: Ledger,
+    ledger: Facts,
     private readonly group: LogGroup,
     private readonly partitions: Partition[],
     private readonly settings: LogConsumerOptions,

@@ -22,8 +22,8 @@
  * Records travel without any per-record object until something delays them.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
-import { Fifo } from '../../sim/fifo.js';
+import type { Facts, MessageId } from '../facts.js';
+import { Fifo } from '../../sim/ring.js';
 import type { Partitioner } from './partitioner.js';
 
 export type Acks = 0 | 1 | 'all';
@@ -105,7 +105,7 @@ export class LogProducerClient {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly log: LogWriter,
     readonly config: LogProducerConfig,
   ) {

@@ -15,8 +15,8 @@
  */
 import type { Kernel } from '../../sim/kernel.js';
 import type { Random } from '../../sim/rng.js';
-import { Fifo } from '../../sim/fifo.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import { Fifo } from '../../sim/ring.js';
+import type { Facts, MessageId } from '../facts.js';
 import type { Gauge, System } from '../system.js';
 import { Partition, type RetentionConfig } from './partition.js';
 import type { LogGroup } from './group-coordinator.js';
@@ -78,7 +78,7 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     topics: TopicConfig[],
     cluster: ClusterConfig,
   ) {

@@ -25,7 +25,7 @@
  * that comes back before it is noticed simply leads again.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger } from '../../observe/ledger.js';
+import type { Facts } from '../facts.js';
 import type { Partition } from './partition.js';
 
 export interface ClusterConfig {
@@ -105,7 +105,7 @@ export class Cluster {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly partitions: Partition[],
     readonly replicas: ReplicaSet[],
     private readonly config: ClusterConfig,

@@ -8,7 +8,7 @@
  * Groups whose head is visible and that have nothing in flight wait in the `available` deque.
  * Slots that left the queue meanwhile (retention, redrive) are skipped lazily at group heads.
  */
-import { IntPairDeque } from '../../sim/deque.js';
+import { IntPairDeque } from '../../sim/ring.js';
 import { pagedInt32, type Paged } from '../../sim/paged.js';
 
 /** Deduplication interval: a retry with the same MessageDeduplicationId within it is swallowed. */

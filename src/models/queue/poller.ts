@@ -18,7 +18,7 @@
  * - Throttled calls (FIFO limits) are retried after an exponential backoff.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger } from '../../observe/ledger.js';
+import type { Facts } from '../facts.js';
 import { ConsumerCore, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
 import type { ReceivedBatch, ReceiveOutcome, Receiver, SqsQueue } from './sqs-queue.js';
@@ -50,7 +50,7 @@ export class SqsConsumer extends ConsumerCore implements FaultTarget {
 
   constructor(
     kernel: Kernel,
-    ledger: Ledger,
+    ledger: Facts,
     readonly settings: PollerOptions,
   ) {
     super(kernel, ledger, settings.base);

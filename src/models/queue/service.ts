@@ -14,7 +14,7 @@
  * Consumers do not ack through this object: they call DeleteMessage on their queue (poller.ts).
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import type { Facts, MessageId } from '../facts.js';
 import type { Gauge, System } from '../system.js';
 import type { SqsQueue } from './sqs-queue.js';
 import { throttleBackoffMs } from './throttle.js';
@@ -46,7 +46,7 @@ export class SqsService implements System {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     readonly queues: SqsQueue[],
     private readonly routes: Route[],
   ) {

@@ -34,13 +34,13 @@
  */
 import type { Kernel, Timer } from '../../sim/kernel.js';
 import type { Random } from '../../sim/rng.js';
-import { IntPairDeque } from '../../sim/deque.js';
+import { IntPairDeque } from '../../sim/ring.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../../sim/paged.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import type { Facts, MessageId } from '../facts.js';
 import type { Gauge } from '../system.js';
 import { CostMeter, type Action } from './cost.js';
 import { TimeSlotHeap } from './heap.js';
-import { DeadlineRing } from './ring.js';
+import { DeadlineRing } from './deadline-ring.js';
 import { DEDUP_WINDOW_MS, DELAYED, FifoGroups, GONE, IN_FLIGHT, VISIBLE } from './fifo.js';
 import { TokenBucket } from './throttle.js';
 
@@ -152,7 +152,7 @@ export class SqsQueue {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     readonly options: QueueOptions,
     /** Which servers a short poll samples. */
     private readonly sampling: Random,

@@ -14,14 +14,13 @@ import { ConsumerInstance } from '../../models/consumer.js';
 import { Broker, type BrokerQueueOptions } from '../../models/broker/broker.js';
 import { EXCHANGE_TYPES, type ExchangeType } from '../../models/broker/exchange.js';
 import { OVERFLOWS, QUEUE_TYPES, type Overflow, type QueueType } from '../../models/broker/queue.js';
-import { CONNECTION_LOSS, type BrokerDelivery, type ConnectionLoss } from '../../models/broker/subscription.js';
+import { CONNECTION_LOSS, type BrokerDelivery } from '../../models/broker/subscription.js';
 import type { BrokerFigures, Result } from '../../observe/result.js';
 import type { DeliveryPort } from '../../models/system.js';
 import { bytes, duration, name, positiveDuration } from '../fields.js';
 import { suggestion } from '../issues.js';
-import type { At, SystemPlugin } from './plugin.js';
+import { definePlugin, type At, type PluginScenario } from './plugin.js';
 import type { ScenarioIssue } from '../issues.js';
-import type { Scenario } from '../load.js';
 
 /** RabbitMQ 4.0+: quorum queues dead-letter a message returned more than 20 times. */
 export const QUORUM_DELIVERY_LIMIT = 20;
@@ -86,56 +85,47 @@ const BrokerSystem = z.strictObject({
 
 type BrokerSpec = z.output<typeof BrokerSystem>;
 
-interface BrokerProducer {
-  exchange?: string;
-  routingKey?: string;
-  headers?: Record<string, string>;
-  expiration?: number;
-  mandatory?: boolean;
-}
+const producerFields = {
+  exchange: z.string().optional().meta({ description: 'Broker: the exchange to publish to; default "" (by queue name).' }),
+  routingKey: z.string().optional().meta({
+    description: 'Broker: the routing key; `{key}` is replaced by the message key (`order.{key}`).',
+  }),
+  headers: z.record(z.string(), headerValue).optional().meta({
+    description: 'Broker: message headers for headers exchanges; values may use `{key}`.',
+  }),
+  expiration: duration('Broker: per-message TTL (the expiration property).').optional(),
+  mandatory: z.boolean().optional().meta({ description: 'Broker: return unroutable messages to the publisher.' }),
+};
 
-interface BrokerConsumer {
-  queue?: string;
-  prefetch?: number;
-  autoAck?: boolean;
-  connectionLoss?: ConnectionLoss;
-}
+const consumerFields = {
+  queue: name('Broker: the queue this group consumes; default the group name.').optional(),
+  prefetch: z.number().int().min(0).optional().meta({
+    description: 'Broker: basic.qos prefetch per consumer (unacked deliveries in flight); default 0 = unlimited.',
+  }),
+  autoAck: z.boolean().optional().meta({
+    description: 'Broker: automatic ack on send (needs delivery: at-most-once); default false.',
+  }),
+  connectionLoss: z.enum(CONNECTION_LOSS).optional().meta({
+    description: 'Broker: how a crash ends the connection: clean (noticed at once) or silent (after the heartbeat timeout).',
+  }),
+};
 
-export const broker: SystemPlugin = {
+type BrokerScenario = Omit<PluginScenario<typeof BrokerSystem, typeof consumerFields, typeof producerFields>, 'services'>;
+
+export const broker = definePlugin({
   type: 'broker',
   schema: BrokerSystem,
-  producerFields: {
-    exchange: z.string().optional().meta({ description: 'Broker: the exchange to publish to; default "" (by queue name).' }),
-    routingKey: z.string().optional().meta({
-      description: 'Broker: the routing key; `{key}` is replaced by the message key (`order.{key}`).',
-    }),
-    headers: z.record(z.string(), headerValue).optional().meta({
-      description: 'Broker: message headers for headers exchanges; values may use `{key}`.',
-    }),
-    expiration: duration('Broker: per-message TTL (the expiration property).').optional(),
-    mandatory: z.boolean().optional().meta({ description: 'Broker: return unroutable messages to the publisher.' }),
-  },
-  consumerFields: {
-    queue: name('Broker: the queue this group consumes; default the group name.').optional(),
-    prefetch: z.number().int().min(0).optional().meta({
-      description: 'Broker: basic.qos prefetch per consumer (unacked deliveries in flight); default 0 = unlimited.',
-    }),
-    autoAck: z.boolean().optional().meta({
-      description: 'Broker: automatic ack on send (needs delivery: at-most-once); default false.',
-    }),
-    connectionLoss: z.enum(CONNECTION_LOSS).optional().meta({
-      description: 'Broker: how a crash ends the connection: clean (noticed at once) or silent (after the heartbeat timeout).',
-    }),
-  },
+  producerFields,
+  consumerFields,
   check: checkBroker,
   wire({ kernel, ledger, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
-    const system = spec.system as unknown as BrokerSpec;
+    const system = spec.system;
     const model = new Broker(kernel, ledger, {
       heartbeatMs: system.heartbeat,
       endMs: spec.duration + spec.drain,
     });
-    const consumers = spec.consumers as unknown as (BrokerConsumer & { group: string })[];
+    const consumers = spec.consumers;
     const queueOf = (c: number) => consumers[c].queue ?? consumers[c].group;
     for (const ex of system.exchanges) model.addExchange(ex.name, ex.type as ExchangeType, ex.alternateExchange ?? null);
     const queueIndex = new Map<string, number>();
@@ -150,13 +140,12 @@ export const broker: SystemPlugin = {
       for (const b of q.bindings) model.bind(b.exchange, queueIndex.get(q.name)!, b.routingKey, b.arguments);
     }
     for (const p of spec.producers) {
-      const own = p as unknown as BrokerProducer;
       model.addPublisher({
-        exchange: own.exchange ?? '',
-        routingKey: own.routingKey ?? '',
-        headers: own.headers ?? {},
-        expirationMs: own.expiration ?? Infinity,
-        mandatory: own.mandatory ?? false,
+        exchange: p.exchange ?? '',
+        routingKey: p.routingKey ?? '',
+        headers: p.headers ?? {},
+        expirationMs: p.expiration ?? Infinity,
+        mandatory: p.mandatory ?? false,
         messageSizeBytes: p.messageSize,
       });
     }
@@ -208,7 +197,7 @@ export const broker: SystemPlugin = {
       },
     };
   },
-};
+});
 
 function queueOptions(
   q: BrokerSpec['queues'][number],
@@ -240,9 +229,9 @@ function pruneZeroSeries(result: Result, metric: string): void {
   if (Object.keys(columns).length === 0) delete result.series[metric];
 }
 
-function checkBroker(scenario: Omit<Scenario, 'services'>, at: At, issues: ScenarioIssue[]): void {
+function checkBroker(scenario: BrokerScenario, at: At, issues: ScenarioIssue[]): void {
   const { spec } = scenario;
-  const system = spec.system as unknown as BrokerSpec;
+  const system = spec.system;
   const exchanges = system.exchanges.map((e) => e.name);
   const queues = system.queues.map((q) => q.name);
   unique(exchanges, 'exchange', ['system', 'exchanges'], at, issues);
@@ -268,18 +257,17 @@ function checkBroker(scenario: Omit<Scenario, 'services'>, at: At, issues: Scena
   });
   if (spec.producers.length > 255) issues.push(at(['producers'], 'a broker scenario takes at most 255 producers'));
   spec.producers.forEach((p, i) => {
-    const own = p as unknown as BrokerProducer;
-    const exchange = own.exchange ?? '';
+    const exchange = p.exchange ?? '';
     if (exchange !== '' && !exchanges.includes(exchange)) issues.push(at(['producers', i, 'exchange'], unknownExchange(exchange)));
-    if (exchange === '' && own.routingKey === undefined) {
+    if (exchange === '' && p.routingKey === undefined) {
       issues.push(at(['producers', i], 'publishing to the default exchange needs a routingKey (a queue name), or set exchange'));
     }
   });
-  checkConsumers(spec.consumers as unknown as (BrokerConsumer & { group: string; delivery: string })[], queues, at, issues);
+  checkConsumers(spec.consumers, queues, at, issues);
 }
 
 function checkConsumers(
-  consumers: (BrokerConsumer & { group: string; delivery: string })[],
+  consumers: BrokerScenario['spec']['consumers'],
   queues: string[],
   at: At,
   issues: ScenarioIssue[],

@@ -14,9 +14,9 @@ import { SqsConsumer } from '../../models/queue/poller.js';
 import { SqsService, type Route } from '../../models/queue/service.js';
 import { PRICE_FIFO, PRICE_STANDARD, type CostMeter } from '../../models/queue/cost.js';
 import { count, duration, name, positiveDuration } from '../fields.js';
-import type { At, SystemPlugin } from './plugin.js';
+import { definePlugin, type At } from './plugin.js';
 import type { ScenarioIssue } from '../issues.js';
-import type { Scenario } from '../load.js';
+import type { ProducerSpec } from '../schema.js';
 
 const SECOND = 1000;
 const DAY = 86_400_000;
@@ -66,16 +66,8 @@ interface ProducerFields {
   delaySeconds?: number;
   retry?: { every: number; after: number };
 }
-interface ConsumerFields {
-  queue?: string;
-  batchSize?: number;
-  waitTime?: number;
-  pollInterval?: number;
-  heartbeat?: { every: number; extendTo: number };
-  deletes?: 'batch' | 'each';
-}
 
-export const queue: SystemPlugin = {
+export const queue = definePlugin({
   type: 'queue',
   schema: z.strictObject({
     type: z.literal('queue').meta({ description: 'A managed queue with Amazon SQS semantics (standard and FIFO).' }),
@@ -111,13 +103,13 @@ export const queue: SystemPlugin = {
       .meta({ description: 'queue: producer retries of the same message (FIFO deduplicates them within 5 minutes).' }),
   },
   check({ spec }, at, issues) {
-    const system = spec.system as unknown as SystemFields;
+    const system = spec.system;
     checkQueues(system, at, issues);
     const byName = new Map(system.queues.map((q) => [q.name, q]));
     const topics = new Map(system.topics.map((t) => [t.name, t]));
     const polled = new Map<string, number>();
     spec.consumers.forEach((raw, c) => {
-      const consumer = raw as unknown as ConsumerFields;
+      const consumer = raw;
       const name = consumer.queue ?? system.queues[0].name;
       if (!byName.has(name)) issues.push(at(['consumers', c, 'queue'], unknownQueue(name, byName)));
       const other = polled.get(name);
@@ -131,7 +123,7 @@ export const queue: SystemPlugin = {
       }
     });
     spec.producers.forEach((raw, p) => {
-      const producer = raw as unknown as ProducerFields;
+      const producer = raw;
       if (producer.queue !== undefined && producer.topic !== undefined) {
         issues.push(at(['producers', p, 'topic'], 'send to a queue or publish to a topic, not both'));
         return;
@@ -163,7 +155,7 @@ export const queue: SystemPlugin = {
   },
   wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
-    const system = spec.system as unknown as SystemFields;
+    const system = spec.system;
     const endMs = spec.duration + spec.drain;
     const queues = system.queues.map(
       (q) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`)),
@@ -172,11 +164,11 @@ export const queue: SystemPlugin = {
     system.queues.forEach((q, i) => {
       if (q.deadLetterQueue !== undefined) queues[i].deadLetterQueue = find(q.deadLetterQueue);
     });
-    const consumerQueues = spec.consumers.map((c) => find((c as unknown as ConsumerFields).queue ?? queues[0].name));
+    const consumerQueues = spec.consumers.map((c) => find(c.queue ?? queues[0].name));
     consumerQueues.forEach((q, c) => (q.group = groups[c]));
     const service = new SqsService(kernel, ledger, queues, spec.producers.map((p) => route(p, system, find)));
     const instances = spec.consumers.map((raw, c) => {
-      const consumer = raw as unknown as ConsumerFields;
+      const consumer = raw;
       const q = consumerQueues[c];
       return Array.from({ length: raw.instances }, (_, index) => {
         const poller = new SqsConsumer(kernel, ledger, {
@@ -207,7 +199,7 @@ export const queue: SystemPlugin = {
       },
     };
   },
-};
+});
 
 function startPoller(poller: SqsConsumer): void {
   poller.start();
@@ -232,8 +224,8 @@ function queueOptions(q: QueueSpec): QueueOptions {
   };
 }
 
-function route(p: Scenario['spec']['producers'][number], system: SystemFields, find: (name: string) => SqsQueue): Route {
-  const producer = p as unknown as ProducerFields;
+function route(p: ProducerSpec & ProducerFields, system: SystemFields, find: (name: string) => SqsQueue): Route {
+  const producer = p;
   const names = producer.topic !== undefined
     ? (system.topics.find((t) => t.name === producer.topic) as TopicSpec).subscriptions
     : [producer.queue ?? system.queues[0].name];
