@@ -30,6 +30,8 @@ export interface Facts {
   /** The message became group g's to process (routed to its queue, appended to its topic). */
   enqueue(g: number, id: MessageId): void;
   deliver(g: number, id: MessageId, attempt: number): void;
+  /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
+  serve(g: number, ms: number): void;
   /** The handler applied the message's effect; `replay` after a deliberate seek back. */
   process(g: number, id: MessageId, replay?: boolean): void;
   /** The consumer's handler failed on a delivery: no side effect was applied. */

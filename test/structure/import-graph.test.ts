@@ -26,12 +26,6 @@ const LAYER_RANKS: [prefix: string, rank: number][] = [
 
 /** Imports that go against the layers today, each with who removes it and why it is here. */
 const KNOWN_UPWARD: Record<string, string> = {
-  // i13-core rewrites these four into one consumer core; they then take Facts (models/facts.ts)
-  // like every other model instead of the observe layer's Ledger.
-  'models/consumer.ts -> observe/ledger.ts': 'i13-core: consumer core',
-  'models/log/log-consumer.ts -> observe/ledger.ts': 'i13-core: consumer core',
-  'models/queue/poller.ts -> observe/ledger.ts': 'i13-core: consumer core',
-  'models/system.ts -> observe/ledger.ts': 'i13-core: System interface split',
   // Expectation thresholds are scenario text; i10-decisions is reworking their units, after
   // which parsing them belongs in src/scenarios and evaluating them in src/observe.
   'observe/expectations.ts -> scenarios/units.ts': 'i10-decisions: SLO vocabulary',
@@ -40,8 +34,8 @@ const KNOWN_UPWARD: Record<string, string> = {
 
 /** Cycles owned by others, as the sorted list of their files joined by ' '. */
 const KNOWN_CYCLES: Record<string, string> = {
-  // i13-core splits the System interface and writes one consumer core, which ends both.
-  'models/consumer.ts models/system.ts': 'i13-core: System interface split',
+  // The log consumer and its group coordinator call each other (join, rejoin, commit; assign,
+  // wake); an interface for the coordinator's side would end it.
   'models/log/group-coordinator.ts models/log/log-consumer.ts': 'i13-core: consumer core',
 };
 
