@@ -125,7 +125,7 @@ export class ConsumerInstance {
 
   handle(delivery: Delivery): void {
     const { group, guarantee, store } = this.options;
-    if (!delivery.recorded) this.ledger.deliver(group, delivery.id, delivery.attempt);
+    if (!delivery.recorded) this.ledger.deliver(group, delivery.id, delivery.attempt, this.name);
     this.held.push(delivery);
     if (guarantee === 'at-most-once') {
       this.acknowledge(delivery);
