@@ -14,7 +14,7 @@ import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';
 import { parseDuration } from './sim/units.js';
 import type { CompareFlags, SweepFlags } from './experiments/commands.js';
-import type { HistoryFlags, HistoryWritten, runWithHistory } from './scenarios/history-run.js';
+import type { HistoryFlags, HistoryPlan, HistoryWritten, runWithHistory } from './scenarios/history-run.js';
 import type { Scenario } from './scenarios/load.js';
 import type { RunOptions } from './scenarios/run.js';
 
@@ -206,6 +206,8 @@ function countOption(flag: string): (text: string) => number {
 async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number> {
   const scenario = loadScenario(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
   const seed = flags.seed ?? scenario.spec.seed;
+  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(scenario.spec.name)}`);
+  const historyPlan = await planHistory(scenario, flags, outDir);
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar(io);
   if (!flags.json && !flags.quiet) {
     io.err(`queuesim ${VERSION}: ${scenario.spec.name}, seed ${seed}\n`);
@@ -215,8 +217,7 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
     warmupMs: flags.warmup,
     onProgress: progress === null ? undefined : (now: number, end: number) => progress.update(now, end),
   };
-  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(scenario.spec.name)}`);
-  const history = await startHistory(scenario, runOptions, flags, outDir);
+  const history = historyPlan === null ? null : await startHistory(scenario, runOptions, historyPlan, outDir!);
   const result = history?.result ?? runScenario(scenario, runOptions);
   progress?.stop();
   const report = await import('./report/index.js');
@@ -245,17 +246,22 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   return failed.length > 0 ? EXIT.expectationFailed : EXIT.ok;
 }
 
-/** Starts a `--history` run when a history flag was given; null otherwise. */
+/** The checked history flags, or null when none was given. */
+async function planHistory(scenario: Scenario, flags: RunFlags, outDir: string | null): Promise<HistoryPlan | null> {
+  const history = await import('./scenarios/history-run.js');
+  if (!history.wantsHistory(flags)) return null;
+  if (outDir === null) throw new InputError('--history writes history.jsonl.gz into a folder: add --out DIR');
+  return history.planHistory(scenario, flags);
+}
+
 async function startHistory(
   scenario: Scenario,
   options: RunOptions,
-  flags: RunFlags,
-  outDir: string | null,
-): Promise<ReturnType<typeof runWithHistory> | null> {
-  const { runWithHistory, wantsHistory } = await import('./scenarios/history-run.js');
-  if (!wantsHistory(flags)) return null;
-  if (outDir === null) throw new InputError('--history writes history.jsonl.gz into a folder: add --out DIR');
-  return runWithHistory(scenario, options, flags, outDir);
+  plan: HistoryPlan,
+  outDir: string,
+): Promise<ReturnType<typeof runWithHistory>> {
+  const { runWithHistory } = await import('./scenarios/history-run.js');
+  return runWithHistory(scenario, options, plan, outDir);
 }
 
 /** `history: 170,034 lines, 1.2 MB in reports/x/history.jsonl.gz`. */

@@ -94,18 +94,16 @@ export interface HistoryWritten {
   seconds: number;
 }
 
-/**
- * Runs `scenario` recording its history into `dir/history.jsonl.gz`, kept under a temporary
- * name until `publish` (called once the other outputs are written) renames it into place.
- */
-export function runWithHistory(
-  scenario: Scenario,
-  options: RunOptions,
-  flags: HistoryFlags,
-  dir: string,
-): { result: Result; publish: () => HistoryWritten; abort: () => void } {
+export interface HistoryPlan {
+  filter: HistoryFilter;
+  anomalies: boolean;
+}
+
+/** Checks the flags and the size before anything runs: bad input fails at once. */
+export function planHistory(scenario: Scenario, flags: HistoryFlags): HistoryPlan {
   const filter = historyFilter(flags);
-  const filtered = Object.keys(filter).length > 0 || flags.historyAnomalies === true;
+  const anomalies = flags.historyAnomalies === true;
+  const filtered = Object.keys(filter).length > 0 || anomalies;
   const estimate = estimateHistoryBytes(scenario);
   if (!filtered && estimate > HISTORY_LIMIT_BYTES) {
     throw new InputError(
@@ -114,7 +112,21 @@ export function runWithHistory(
         '--history-messages 1000..2000, --history-window 10m..12m or --history-anomalies.',
     );
   }
-  if (flags.historyAnomalies) {
+  return { filter, anomalies };
+}
+
+/**
+ * Runs `scenario` recording its history into `dir/history.jsonl.gz`, kept under a temporary
+ * name until `publish` (called once the other outputs are written) renames it into place.
+ */
+export function runWithHistory(
+  scenario: Scenario,
+  options: RunOptions,
+  plan: HistoryPlan,
+  dir: string,
+): { result: Result; publish: () => HistoryWritten; abort: () => void } {
+  const filter = { ...plan.filter };
+  if (plan.anomalies) {
     const anomalous = new MessageSet();
     runScenario(scenario, { seed: options.seed, warmupMs: options.warmupMs, history: { sink: null, anomalous } });
     filter.only = anomalous;
