@@ -223,7 +223,8 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   const report = await import('./report/index.js');
   let written: string[];
   try {
-    written = outDir === null ? [] : await report.writeReport(outDir, result, { charts: flags.charts, html: flags.html });
+    const lives = history !== null && flags.html ? await report.collectLives(history.path, report.exampleIds(result)) : undefined;
+    written = outDir === null ? [] : await report.writeReport(outDir, result, { charts: flags.charts, html: flags.html, lives });
   } catch (error) {
     history?.abort();
     throw error;

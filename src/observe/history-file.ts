@@ -48,13 +48,24 @@ export class GzipLineFile implements HistorySink {
     if (this.chunkChars >= CHUNK_CHARS) this.flush();
   }
 
-  /** Writes what is left, flushes to disk and renames the file into place. */
-  commit(): void {
+  /** Writes what is left and flushes it to disk; the file stays under its temporary name. */
+  finish(): void {
     this.flush();
     const fd = this.open();
     fsyncSync(fd);
     closeSync(fd);
     this.fd = null;
+  }
+
+  /** The finished file under its temporary name, for reading before it is published. */
+  get finishedPath(): string {
+    if (this.fd !== null) throw new Error(`GzipLineFile: ${this.temp} is not finished`);
+    return this.temp;
+  }
+
+  /** Renames the finished file into place. */
+  commit(): void {
+    if (this.fd !== null) this.finish();
     renameSync(this.temp, this.target);
   }
 

@@ -37,7 +37,7 @@ export async function explainCommand(target: string, flags: ExplainFlags): Promi
     throw new InputError(`explain: ${what} is not in ${path}${filter}`);
   }
   const lines = [title(header, what), ''];
-  const merged = merge(selected, relevant(context, selected));
+  const merged = mergeByTime(selected, relevant(context, selected));
   lines.push(...merged.map((op) => renderOp(op, flags.key !== undefined)));
   if (flags.key !== undefined) lines.push(...keySummary(selected, context));
   return `${lines.join('\n')}\n`;
@@ -79,8 +79,8 @@ function relevant(context: HistoryOp[], selected: HistoryOp[]): HistoryOp[] {
   return context.filter((op) => op.t >= from && op.t <= to && names.has(String(op.subject ?? op.group)));
 }
 
-/** Both lists are in time order; the merge keeps the history's order at equal times. */
-function merge(a: HistoryOp[], b: HistoryOp[]): HistoryOp[] {
+/** Two time-ordered lists as one; at equal times, `a` first. */
+export function mergeByTime(a: HistoryOp[], b: HistoryOp[]): HistoryOp[] {
   const out: HistoryOp[] = [];
   let j = 0;
   for (const op of a) {

@@ -94,6 +94,15 @@ export interface HistoryWritten {
   seconds: number;
 }
 
+export interface HistoryRun {
+  result: Result;
+  /** The finished history under its temporary name, readable until `publish` or `abort`. */
+  path: string;
+  /** Renames the history into place (call once the other outputs are written). */
+  publish: () => HistoryWritten;
+  abort: () => void;
+}
+
 export interface HistoryPlan {
   filter: HistoryFilter;
   anomalies: boolean;
@@ -124,7 +133,7 @@ export function runWithHistory(
   options: RunOptions,
   plan: HistoryPlan,
   dir: string,
-): { result: Result; publish: () => HistoryWritten; abort: () => void } {
+): HistoryRun {
   const filter = { ...plan.filter };
   if (plan.anomalies) {
     const anomalous = new MessageSet();
@@ -137,6 +146,7 @@ export function runWithHistory(
   let result: Result;
   try {
     result = runScenario(scenario, { ...options, history: { sink: file, filter } });
+    file.finish();
   } catch (error) {
     file.abort();
     throw error;
@@ -144,6 +154,7 @@ export function runWithHistory(
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     result,
+    path: file.finishedPath,
     publish: () => {
       file.commit();
       return { path: file.target, lines: file.lines, bytes: file.bytes, seconds };
