@@ -8,11 +8,11 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadScenario } from './scenarios/load.js';
 import { runScenario } from './scenarios/run.js';
-import { scenarioJsonSchema } from './scenarios/schema.js';
+import { scenarioJsonSchema } from './scenarios/scenario-schema.js';
 import { InputError } from './scenarios/issues.js';
 import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';
-import { parseDuration } from './sim/units.js';
+import { parseDuration } from './scenarios/units.js';
 import type { CompareFlags, SweepFlags } from './experiments/commands.js';
 import type { HistoryFlags, HistoryPlan, HistoryWritten, runWithHistory } from './scenarios/history-run.js';
 import type { Scenario } from './scenarios/load.js';
@@ -137,7 +137,8 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
     .option('--quantile <q>', 'a point passes when the SLO holds on this fraction of seeds (default 1: all)')
     .option('--jobs <n>', 'worker threads (default: the number of cores)', countOption('--jobs'))
-    .option('--shard <i/n>', 'run only the i-th of n slices of the grid (merge them with queuesim merge)')
+    .option('--shard <i/n|auto>', 'run only the i-th of n slices of the grid (merge them with queuesim merge); auto: from a Kubernetes Indexed Job, AWS Batch or Slurm array')
+    .option('--shards <n>', 'with --shard auto: how many shards (a Kubernetes Indexed Job\'s completions)', countOption('--shards'))
     .option('--out <dir>', 'output directory (default: reports/<scenario-name>-sweep/)')
     .option('--resume', 'skip the replications already saved in the output directory')
     .option('--json', 'print the sweep JSON to stdout and nothing else')
@@ -288,7 +289,7 @@ function validate(files: string[], io: Io): number {
 
 async function progressBar(io: Io): Promise<{ update(now: number, end: number): void; stop(): void }> {
   const { SingleBar, Presets } = (await import('cli-progress')).default;
-  const { formatDuration } = await import('./sim/units.js');
+  const { formatDuration } = await import('./scenarios/units.js');
   const bar = new SingleBar(
     { format: 'simulating [{bar}] {percentage}% | {sim} simulated | eta {eta_formatted}', stream: process.stderr },
     Presets.shades_classic,

@@ -1,7 +1,8 @@
 /**
  * `queuesim compare`: one scenario as several variants, each replicated over `seeds` seeds
  * (base seed + k). Every variant runs seed k with the same arrival streams (common random
- * numbers, DESIGN.md rule 2), so a difference between variants comes from the variant.
+ * numbers; README, "Common random numbers"), so a difference between variants comes from the
+ * variant.
  *
  * Variants come from `--vary` (several: the cross product) or, without it, from the scenario's
  * `variants:` block; `--set` applies to every variant. Each figure is reported as the mean over
@@ -59,11 +60,18 @@ export interface CompareResult {
   variants: VariantOutcome[];
 }
 
-/** The variants a compare runs: `--vary` axes, else the file's `variants:`, else an error. */
+/**
+ * The variants a compare runs: `--vary` axes, else the file's `variants:`, else an error. A
+ * `variants:` block of one changed variant runs the scenario as written first, as `baseline`:
+ * a comparison needs something to compare with.
+ */
 export function compareVariants(base: BaseDocument, vary: Axis[]): Variant[] {
   const variants = vary.length > 0 ? crossProduct(vary) : fileVariants(base);
   if (variants.length === 0) {
     throw new InputError('nothing to compare: give --vary path=v1,v2 or a variants: block in the scenario');
+  }
+  if (vary.length === 0 && variants.length === 1 && variants[0].assignments.length > 0) {
+    return [{ label: 'baseline', assignments: [] }, ...variants];
   }
   return variants;
 }

@@ -3,7 +3,7 @@
  *
  * Models report facts here (produced, accepted, delivered, processed, acked, abandoned, …) and
  * never count duplicates, losses or lag themselves: this file is the single source of truth
- * for the numbers users see (DESIGN.md, "Message lifecycle and the numbers"). The ledger is a
+ * for the numbers users see (docs/metrics.md). The ledger is a
  * stream, not a stored list: per message it keeps a few bytes in paged typed arrays, per key a
  * sequence counter and, per group, the highest sequence processed, so memory does not grow
  * with an object per message.
@@ -14,12 +14,10 @@
 import { LatencyHistogram } from './histogram.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
 import type { Anomaly, AnomalyKind, TimelineEntry } from './result.js';
+import { NO_KEY, type Facts, type GroupCounts, type KeyId, type MessageId } from '../models/facts.js';
 import type { HistoryRecorder } from './history.js';
 
-export type MessageId = number;
-/** Key index from `addKeys` or `addKeyNames`, or NO_KEY. */
-export type KeyId = number;
-export const NO_KEY = -1;
+export { NO_KEY, type KeyId, type MessageId } from '../models/facts.js';
 
 // System-level flags per message.
 const ACCEPTED = 1;
@@ -53,6 +51,10 @@ export class GroupState {
   replayed = 0;
   /** Handler attempts that failed (poison messages). */
   failures = 0;
+  /** First deliveries (after the warm-up) that found no free handler: Erlang C's P(wait). */
+  waited = 0;
+  /** Handler time spent serving deliveries (service times drawn, slowdowns included). */
+  busyMs = 0;
   orderingViolations = 0;
   /** Processings in the current sample interval (duplicates included): throughput. */
   processedInInterval = 0;
@@ -87,7 +89,7 @@ export class GroupState {
   }
 }
 
-export class Ledger {
+export class Ledger implements Facts {
   readonly groups: GroupState[] = [];
   readonly timeline: TimelineEntry[] = [];
   produced = 0;
@@ -204,6 +206,10 @@ export class Ledger {
     return (this.status.get(id) & ACCEPTED) !== 0;
   }
 
+  countsOf(g: number): GroupCounts {
+    return this.groups[g];
+  }
+
   /** Order of production among the messages of its key (-1 without a key). */
   seqOfMessage(id: MessageId): number {
     return this.keyOf.get(id) === NO_KEY ? -1 : this.seqOf.get(id);
@@ -279,8 +285,17 @@ export class Ledger {
     if ((flags & DELIVERED) === 0) {
       group.flags.set(id, flags | DELIVERED);
       const now = this.clock();
-      if (now >= this.warmupEndMs) group.queueWait.record(now - this.produceTime.get(id));
+      if (now >= this.warmupEndMs) {
+        const wait = now - this.produceTime.get(id);
+        group.queueWait.record(wait);
+        if (wait > 0) group.waited++;
+      }
     }
+  }
+
+  /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
+  serve(g: number, ms: number): void {
+    this.groups[g].busyMs += ms;
   }
 
   /**

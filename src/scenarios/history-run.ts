@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { GzipLineFile, HISTORY_FILE } from '../observe/history-file.js';
 import { MessageSet, type HistoryFilter } from '../observe/history.js';
 import type { Result } from '../observe/result.js';
-import { parseDuration } from '../sim/units.js';
+import { parseDuration } from './units.js';
 import { InputError } from './issues.js';
 import type { Scenario } from './load.js';
 import { runScenario, type RunOptions } from './run.js';

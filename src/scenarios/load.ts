@@ -8,12 +8,15 @@ import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { parseDistribution, type Distribution } from '../sim/distributions.js';
-import { unreadable } from '../sim/csv.js';
-import { crashPointOccurs } from '../models/consumer.js';
+import type { Distribution } from '../sim/distributions.js';
+import { parseDistribution } from './distribution-text.js';
+import { unreadable } from './csv.js';
+import { crashPointOccurs, type CrashPoint, type Guarantee } from '../models/consumer.js';
 import { parseExpectation, EXPECT_METRICS, type Expectation } from '../observe/expectations.js';
-import { ScenarioSchema, type ScenarioSpec } from './schema.js';
+import type { ScenarioSpec } from './schema.js';
+import { ScenarioSchema } from './scenario-schema.js';
 import { planProducer, type ProducerPlan } from './profile.js';
+import { readRateTrace, type BaselineShape, type ShapeProblem } from './traffic-shape.js';
 import { resolveKeys, type KeySpace } from './keys.js';
 import {
   InputError,
@@ -24,26 +27,12 @@ import {
 } from './issues.js';
 import { schemaKeysAt } from './schema-walk.js';
 import { SYSTEMS, findSystem, systemPlugin } from './systems/index.js';
-import type { At, SystemPlugin } from './systems/plugin.js';
+import type { FaultTimes, Scenario } from './scenario.js';
+export type { Scenario } from './scenario.js';
+import type { At, AnySystemPlugin } from './systems/plugin.js';
 
 /** Runs above this many planned messages need `allowHuge` (`--allow-huge`). */
 export const HUGE_RUN = 1e9;
-
-export interface Scenario {
-  spec: ScenarioSpec;
-  /** Where it came from (a path, or a label for built-ins and tests). */
-  file: string;
-  source: string;
-  /** sha256 of the source, first 16 hex digits. */
-  hash: string;
-  plans: ProducerPlan[];
-  /** Each producer's keys (null for none), in `spec.producers` order. */
-  keys: (KeySpace | null)[];
-  /** Service-time distribution per consumer group, in `spec.consumers` order. */
-  services: Distribution[];
-  expectations: Expectation[];
-  plannedMessages: number;
-}
 
 export interface LoadOptions {
   allowHuge?: boolean;
@@ -90,16 +79,18 @@ export function parseScenario(
   const spec = parsed.data;
   const issues: ScenarioIssue[] = [];
   const baseDir = options.baseDir ?? '.';
-  const plans = checkProducers(spec, at, issues);
+  const plans = checkProducers(spec, at, issues, baseDir);
   const keys = checkKeys(spec, at, issues, baseDir);
   const services = checkConsumers(spec, at, issues, baseDir);
-  checkFaults(spec, at, issues);
+  const faultTimes = checkFaults(spec, at, issues, baseDir);
   const expectations = checkExpectations(spec, at, issues);
-  const plannedMessages = plans.reduce((sum, p) => sum + p.expected, 0);
+  // The backlogs are messages too: a scenario that only drains one plans that many.
+  const plannedMessages = plans.reduce((sum, p) => sum + p.expected, 0) +
+    spec.producers.reduce((sum, p) => sum + (p.backlog ?? 0), 0);
   checkSystemFields(spec, at, issues);
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   systemPlugin(spec.system.type).check?.(
-    { spec, file, source, hash, plans, keys, expectations, plannedMessages },
+    { spec, file, source, hash, plans, keys, faultTimes, expectations, plannedMessages },
     at,
     issues,
   );
@@ -110,19 +101,40 @@ export function parseScenario(
     );
   }
   if (issues.length > 0) throw new ScenarioError(issues);
-  return { spec, file, source, hash, plans, keys, services, expectations, plannedMessages };
+  return { spec, file, source, hash, plans, keys, services, faultTimes, expectations, plannedMessages };
 }
 
 
-function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): ProducerPlan[] {
+function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): ProducerPlan[] {
   const plans: ProducerPlan[] = [];
   duplicateNames(spec.producers.map((p) => p.name), 'producer', ['producers'], at, issues);
   spec.producers.forEach((producer, i) => {
-    const plan = planProducer(producer, spec.duration);
+    const shape = baselineShape(producer, baseDir);
+    if ('message' in shape) {
+      issues.push(at(['producers', i, 'rateTrace', ...shape.path], shape.message));
+      return;
+    }
+    const plan = planProducer(producer, shape, spec.duration);
     if ('message' in plan) issues.push(at(['producers', i, ...plan.path], plan.message));
     else plans.push(plan);
   });
   return plans;
+}
+
+/** A producer's baseline before its phases; a trace file is read here, once. */
+function baselineShape(producer: ScenarioSpec['producers'][number], baseDir: string): BaselineShape | ShapeProblem {
+  if (producer.rateTrace !== undefined) return readRateTrace(producer.rateTrace, baseDir);
+  const rate = producer.rate ?? 0;
+  const diurnal = producer.diurnal;
+  if (diurnal === undefined) return { kind: 'constant', rate };
+  return {
+    kind: 'diurnal',
+    trough: rate,
+    peak: diurnal.peak,
+    peakAtMs: diurnal.peakAt,
+    startsAtMs: diurnal.startsAt,
+    periodMs: diurnal.period,
+  };
 }
 
 function checkKeys(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): (KeySpace | null)[] {
@@ -147,21 +159,22 @@ function checkConsumers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], bas
   });
 }
 
-function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void {
+function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): (FaultTimes | null)[] {
   const groups = spec.consumers.map((c) => c.group);
-  spec.faults.forEach((fault, i) => {
-    if (fault.kind === 'poison' && fault.group === undefined) return;
+  return spec.faults.map((fault, i) => {
+    if (fault.kind === 'poison' && fault.group === undefined) return null;
     const consumer = spec.consumers.find((c) => c.group === fault.group);
     if (consumer === undefined || fault.group === undefined) {
       issues.push(at(['faults', i, 'group'],
         `no consumer group "${fault.group}"; groups are ${groups.join(', ')}${suggestion(fault.group ?? '', groups)}`));
-      return;
+      return null;
     }
-    if (fault.kind === 'poison') return;
+    if (fault.kind === 'poison') return null;
     if (typeof fault.instance === 'number' && fault.instance >= consumer.instances) {
       issues.push(at(['faults', i, 'instance'],
         `group "${fault.group}" has ${consumer.instances} instance(s), numbered from 0`));
     }
+    if (fault.kind === 'random-crash') return randomCrashTimes(fault, consumer.delivery, i, at, issues, baseDir);
     if (fault.at >= spec.duration + spec.drain) {
       issues.push(at(['faults', i, 'at'], 'the fault would happen after the run ends'));
     }
@@ -174,15 +187,47 @@ function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void 
     if (fault.kind !== 'slowdown' && fault.times !== undefined && fault.every === undefined && fault.times > 1) {
       issues.push(at(['faults', i, 'times'], `repeated ${fault.kind === 'crash' ? 'crashes' : 'leaves'} need \`every\``));
     }
+    return null;
   });
+}
+
+type RandomCrashSpec = Extract<ScenarioSpec['faults'][number], { kind: 'random-crash' }>;
+
+/** A random crash's up and down times, and points its group's guarantee can reach. */
+function randomCrashTimes(
+  fault: RandomCrashSpec,
+  guarantee: Guarantee,
+  i: number,
+  at: At,
+  issues: ScenarioIssue[],
+  baseDir: string,
+): FaultTimes | null {
+  const points = fault.points === undefined ? [fault.point ?? 'at-time'] : Object.keys(fault.points);
+  for (const point of points) {
+    if (point !== 'at-time' && !crashPointOccurs(point as CrashPoint, guarantee)) {
+      issues.push(at(['faults', i, fault.points === undefined ? 'point' : 'points'],
+        `"${point}" never happens under ${guarantee}; use at-time, mid-process or ` +
+          `${guarantee === 'at-most-once' ? 'after-ack-before-process' : 'after-process-before-ack'}`));
+    }
+  }
+  const times: Partial<FaultTimes> = {};
+  for (const field of ['mtbf', 'mttr'] as const) {
+    try {
+      times[field] = parseDistribution(fault[field], { baseDir });
+      if (!(times[field].mean > 0)) issues.push(at(['faults', i, field], `${fault[field]} has a mean of 0; the fault would never end`));
+    } catch (error) {
+      issues.push(at(['faults', i, field], (error as Error).message));
+    }
+  }
+  return times.mtbf !== undefined && times.mttr !== undefined ? { mtbf: times.mtbf, mttr: times.mttr } : null;
 }
 
 /** Settings of another system's producers or consumers do not apply here: say so. */
 function checkSystemFields(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void {
   const own = systemPlugin(spec.system.type);
   const sections = [
-    ['producers', spec.producers, (p: SystemPlugin) => p.producerFields],
-    ['consumers', spec.consumers, (p: SystemPlugin) => p.consumerFields],
+    ['producers', spec.producers, (p: AnySystemPlugin) => p.producerFields],
+    ['consumers', spec.consumers, (p: AnySystemPlugin) => p.consumerFields],
   ] as const;
   for (const [section, entries, fieldsOf] of sections) {
     entries.forEach((entry, i) => {
@@ -269,7 +314,7 @@ function describe(issue: z.core.$ZodIssue, data: unknown, at: At): ScenarioIssue
 function ownFields(known: string[], path: PathKey[], data: unknown): string[] {
   const section = path[0];
   if (path.length !== 2 || (section !== 'producers' && section !== 'consumers')) return known;
-  const fieldsOf = (p: SystemPlugin) => Object.keys(section === 'producers' ? p.producerFields : p.consumerFields);
+  const fieldsOf = (p: AnySystemPlugin) => Object.keys(section === 'producers' ? p.producerFields : p.consumerFields);
   const type = valueAt(data, ['system', 'type']);
   const own = findSystem(type);
   const ownKeys = own === undefined ? [] : fieldsOf(own);

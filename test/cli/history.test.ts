@@ -1,9 +1,8 @@
 /**
- * `run --history` and `queuesim explain` as a user runs them (the built bin), on the two
+ * `run --history` and `queuesim explain` as a user runs them (in process), on the two
  * cases the history exists for: a broker consumer with prefetch 10 crashing before its ack,
  * and a log group auto-committing when its member crashes.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryOp } from '../../src/observe/history-check.js';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'queuesim.js');
-
-function cli(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { cli } from './in-process.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'queuesim-history-'));
 
@@ -28,19 +22,19 @@ function history(dir: string): HistoryOp[] {
 describe('broker crash before ack, prefetch 10', () => {
   const out = tmp();
   let ops: HistoryOp[] = [];
-  beforeAll(() => {
-    const r = cli('run', 'broker-crash-before-ack', '--history', '--out', out, '--no-charts', '--no-html');
+  beforeAll(async () => {
+    const r = await cli('run', 'broker-crash-before-ack', '--history', '--out', out, '--no-charts', '--no-html');
     expect(r.code).toBe(0);
     expect(r.err).toContain(`history: 170,034 lines`);
     ops = history(out);
   });
 
-  it('writes the history next to the report, versioned, with nothing temporary left', () => {
+  it('writes the history next to the report, versioned, with nothing temporary left', async () => {
     expect(readdirSync(out).sort()).toEqual(['history.jsonl.gz', 'result.json', 'timeseries.csv']);
     expect(ops[0]).toMatchObject({ format: 'queuesim-history/1', op: 'history', scenario: 'broker-crash-before-ack', seed: 7 });
   });
 
-  it('shows the ten requeued messages redelivered in their queue order, redelivered=true', () => {
+  it('shows the ten requeued messages redelivered in their queue order, redelivered=true', async () => {
     // The crashed consumer held 10 unacked (1 processed, 9 in its prefetch buffer); the broker
     // puts them back in place and the survivor takes them first (docs/semantics.md).
     const crash = ops.find((o) => o.op === 'crash' && o.subject === 'clean/0')!;
@@ -60,9 +54,9 @@ describe('broker crash before ack, prefetch 10', () => {
     expect(abandoned).toEqual([ids[0]]);
   });
 
-  it('explain prints that message as a timeline', () => {
+  it('explain prints that message as a timeline', async () => {
     const first = ops.find((o) => o.op === 'duplicate' && o.group === 'clean')!.msg!;
-    const r = cli('explain', out, '--message', String(first));
+    const r = await cli('explain', out, '--message', String(first));
     expect(r.code).toBe(0);
     const lines = r.out.split('\n').filter((l) => l.includes('[clean]') || l.includes('clean/0:'));
     expect(lines.map((l) => l.replace(/^.{16}/, '').trim())).toEqual([
@@ -82,13 +76,13 @@ describe('broker crash before ack, prefetch 10', () => {
 });
 
 describe('log auto-commit crash', () => {
-  it('explain --key shows which offsets were processed twice and why', () => {
+  it('explain --key shows which offsets were processed twice and why', async () => {
     const out = tmp();
-    const run = cli('run', 'log-autocommit-crash', '--history-keys', 'key-53', '--out', out, '--no-charts', '--no-html', '--quiet');
+    const run = await cli('run', 'log-autocommit-crash', '--history-keys', 'key-53', '--out', out, '--no-charts', '--no-html', '--quiet');
     expect(run.code).toBe(0);
     const ops = history(out);
     expect(new Set(ops.filter((o) => o.msg !== undefined).map((o) => o.key))).toEqual(new Set(['key-53']));
-    const r = cli('explain', join(out, 'result.json'), '--key', 'key-53');
+    const r = await cli('explain', join(out, 'result.json'), '--key', 'key-53');
     expect(r.code).toBe(0);
     expect(r.out).toContain('3 processed twice, 1 ordering violation(s) in this key');
     expect(r.out).toContain(
@@ -100,9 +94,9 @@ describe('log auto-commit crash', () => {
 });
 
 describe('filters and limits', () => {
-  it('--history-anomalies keeps only messages that had an anomaly, their whole life', () => {
+  it('--history-anomalies keeps only messages that had an anomaly, their whole life', async () => {
     const out = tmp();
-    expect(cli('run', 'crash-before-ack', '--history-anomalies', '--out', out, '--no-charts', '--no-html', '--quiet').code).toBe(0);
+    expect((await cli('run', 'crash-before-ack', '--history-anomalies', '--out', out, '--no-charts', '--no-html', '--quiet')).code).toBe(0);
     const ops = history(out);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     const ids = new Set(ops.filter((o) => o.msg !== undefined).map((o) => o.msg));
@@ -116,9 +110,9 @@ describe('filters and limits', () => {
     expect(ids.size).toBeLessThan(result.summary.produced / 10);
   });
 
-  it('refuses an unfiltered history above the limit, naming the filters, and writes nothing', () => {
+  it('refuses an unfiltered history above the limit, naming the filters, and writes nothing', async () => {
     const out = join(tmp(), 'never');
-    const r = cli('run', join(__dirname, '..', '..', 'bench', 'workloads', 'work-queue-10m.yaml'), '--history', '--out', out);
+    const r = await cli('run', join(__dirname, '..', '..', 'bench', 'workloads', 'work-queue-10m.yaml'), '--history', '--out', out);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--history: this run would write about \d+ MB of history \(limit 512 MB\)/);
     for (const flag of ['--history-keys', '--history-messages', '--history-window', '--history-anomalies']) {
@@ -127,23 +121,23 @@ describe('filters and limits', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('a bad range names the flag and the expected form', () => {
-    const r = cli('run', 'crash-before-ack', '--history-window', '12m..10m', '--out', tmp());
+  it('a bad range names the flag and the expected form', async () => {
+    const r = await cli('run', 'crash-before-ack', '--history-window', '12m..10m', '--out', tmp());
     expect(r.code).toBe(2);
     expect(r.err).toBe('--history-window: 12m is after 10m (expected FROM..TO, like 10m..12m)\n');
   });
 
-  it('--history needs a folder: with --json, --out', () => {
-    const r = cli('run', 'crash-before-ack', '--history', '--json');
+  it('--history needs a folder: with --json, --out', async () => {
+    const r = await cli('run', 'crash-before-ack', '--history', '--json');
     expect(r.code).toBe(2);
     expect(r.err).toBe('--history writes history.jsonl.gz into a folder: add --out DIR\n');
   });
 
-  it('explain says what is missing', () => {
+  it('explain says what is missing', async () => {
     const out = tmp();
-    expect(cli('explain', out, '--message', '1').err).toBe(
+    expect((await cli('explain', out, '--message', '1')).err).toBe(
       `explain: no history.jsonl.gz in ${out}/: run the scenario with --history (docs/history.md)\n`,
     );
-    expect(cli('explain', out).code).toBe(2);
+    expect((await cli('explain', out)).code).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The ledger folds hand-written histories of a few facts; each test asserts the exact
- * numbers of DESIGN.md's definitions.
+ * numbers of docs/metrics.md's definitions.
  */
 import { describe, expect, it } from 'vitest';
 import { Ledger, NO_KEY } from '../../src/observe/ledger.js';
@@ -24,7 +24,7 @@ function send(l: Ledger, key = NO_KEY): number {
   return id;
 }
 
-const summary = (l: Ledger) => summarize(l, 1000, 0).groups.g;
+const summary = (l: Ledger) => summarize(l, 1000, 0, [1]).groups.g;
 
 describe('empty history', () => {
   it('has all-zero figures', () => {

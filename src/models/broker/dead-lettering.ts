@@ -15,7 +15,7 @@
  * back to the queue it left is dropped, unless the reason is `rejected` (RabbitMQ's cycle
  * rule; only direct cycles, one hop, are detected here).
  */
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import type { Facts, MessageId } from '../facts.js';
 import type { BrokerQueue, DeadLetterReason } from './queue.js';
 
 export interface DeadLetterTarget {
@@ -33,7 +33,7 @@ export interface DeadLetterRouter {
 }
 
 export function deadLetter(
-  ledger: Ledger,
+  ledger: Facts,
   router: DeadLetterRouter,
   source: BrokerQueue,
   target: DeadLetterTarget,

@@ -1,5 +1,5 @@
 /**
- * A log consumer instance: Kafka's poll loop on one thread (SEMANTICS.md §1.6–1.7).
+ * A log consumer instance: Kafka's poll loop on one thread (docs/semantics.md, log).
  *
  * poll() returns up to `maxPollRecords` records from the assigned partitions, in offset order
  * per partition, starting from a partition that rotates from poll to poll. The records are
@@ -225,6 +225,7 @@ export class LogConsumer implements FaultTarget {
         continue;
       }
       const serviceMs = service.sample(random) * this.slowdown;
+      this.ledger.serve(group, this.armed === 'mid-process' ? serviceMs / 2 : serviceMs);
       if (this.armed === 'mid-process') this.kernel.schedule(serviceMs / 2, crashMidProcess, this.batch!);
       else this.kernel.schedule(serviceMs, processingDone, this.batch!);
       return;

@@ -26,7 +26,7 @@ import {
 } from '../../models/log/index.js';
 import type { PartitionSummary, Result } from '../../observe/result.js';
 import { bytes, count, duration, name, positiveDuration } from '../fields.js';
-import type { SystemPlugin } from './plugin.js';
+import { definePlugin } from './plugin.js';
 
 const DAY_MS = 86_400_000;
 
@@ -67,6 +67,9 @@ const SYSTEM = z.strictObject({
   topics: z.array(Topic).min(1),
   retentionCheckInterval: positiveDuration('log.retention.check.interval.ms (Kafka 5m).').default(300_000),
   offsetsRetention: positiveDuration('offsets.retention.minutes: committed offsets of a group with no member expire after this (Kafka 7d).').default(7 * DAY_MS),
+  groupMinSessionTimeout: positiveDuration('group.min.session.timeout.ms: the shortest sessionTimeout the broker accepts (Kafka 6s).').default(6000),
+  groupMaxSessionTimeout: positiveDuration('group.max.session.timeout.ms: the longest sessionTimeout the broker accepts (Kafka 30m).').default(1_800_000),
+  groupInitialRebalanceDelay: duration('group.initial.rebalance.delay.ms: an empty group\'s first rebalance waits this long for more members (Kafka 3s).').default(3000),
   offsetsRetentionCheckInterval: positiveDuration('offsets.retention.check.interval.ms (Kafka 10m).').default(600_000),
   partitionIncreases: z.array(z.strictObject({
     topic: z.string().meta({ description: 'The topic that grows.' }),
@@ -75,6 +78,7 @@ const SYSTEM = z.strictObject({
   })).default([]).meta({
     description: 'Partition-count increases: keys remap (per-key order breaks across the change) and groups rebalance.',
   }),
+  messageMaxBytes: bytes('message.max.bytes: the largest record batch a broker accepts (Kafka 1MB + 12B).').default(1_048_588),
   brokers: count('Brokers in the cluster; partition i has its replicas on brokers i, i+1, … (queuesim default 3).').default(3),
   replicationDelay: duration('Time for a record to reach the followers (queuesim; default 5ms).').default(5),
   brokerSessionTimeout: positiveDuration('broker.session.timeout.ms: how long a crashed broker goes unnoticed (Kafka 9s).').default(9000),
@@ -113,10 +117,14 @@ interface LogProducerSpec {
   requestTimeout?: number;
   retryBackoff?: number;
   retryBackoffMax?: number;
+  maxRequestSize?: number;
   messageSize: number;
 }
 
 const RETRIES_MAX = 2_147_483_647;
+/** session.timeout.ms and heartbeat.interval.ms defaults of the Kafka consumer (3.0+). */
+const SESSION_TIMEOUT_MS = 45_000;
+const HEARTBEAT_INTERVAL_MS = 3000;
 
 interface LogConsumerSpec {
   group: string;
@@ -129,13 +137,14 @@ interface LogConsumerSpec {
   autoCommitInterval?: number;
   commitEvery?: CommitEvery;
   sessionTimeout?: number;
+  heartbeatInterval?: number;
   maxPollInterval?: number;
   autoOffsetReset?: OffsetReset;
   partitionAssignmentStrategy?: AssignmentStrategy;
   rebalanceTime?: number;
 }
 
-export const log: SystemPlugin = {
+export const log = definePlugin({
   type: 'log',
   schema: SYSTEM,
   producerFields: {
@@ -157,6 +166,7 @@ export const log: SystemPlugin = {
     requestTimeout: positiveDuration('log: request.timeout.ms, wait for a lost ack before retrying (Kafka 30s).').optional(),
     retryBackoff: duration('log: retry.backoff.ms, the first backoff, doubling per failure (Kafka 100ms).').optional(),
     retryBackoffMax: duration('log: retry.backoff.max.ms, the largest backoff (Kafka 1s).').optional(),
+    maxRequestSize: bytes('log: max.request.size, the producer refuses a larger record (Kafka 1MB).').optional(),
   },
   consumerFields: {
     topics: z.array(z.string()).min(1).optional().meta({ description: 'log: subscribed topics; default all.' }),
@@ -170,6 +180,7 @@ export const log: SystemPlugin = {
       description: 'log: manual commits after processing, per poll batch (default) or per record.',
     }),
     sessionTimeout: positiveDuration('log: session.timeout.ms, how long a crash goes unnoticed (Kafka 45s).').optional(),
+    heartbeatInterval: positiveDuration('log: heartbeat.interval.ms, how often a live member heartbeats (Kafka 3s).').optional(),
     maxPollInterval: positiveDuration('log: max.poll.interval.ms, longest batch before the member leaves (Kafka 5m).').optional(),
     autoOffsetReset: z.enum(OFFSET_RESETS).optional().meta({
       description: 'log: auto.offset.reset, where a group below the log start resumes (Kafka latest).',
@@ -181,7 +192,7 @@ export const log: SystemPlugin = {
   },
   check(scenario, at, issues) {
     const spec = scenario.spec;
-    const system = spec.system as unknown as SystemSpec;
+    const system = spec.system;
     const topics = system.topics.map((t) => t.name);
     system.topics.forEach((t, i) => {
       if (topics.indexOf(t.name) !== i) issues.push(at(['system', 'topics', i, 'name'], `topic "${t.name}" is defined twice`));
@@ -190,7 +201,7 @@ export const log: SystemPlugin = {
       if (!topics.includes(topic)) issues.push(at(path, `no topic "${topic}"; topics are ${topics.join(', ')}`));
     };
     spec.producers.forEach((p, i) => {
-      const own = p as unknown as LogProducerSpec;
+      const own: LogProducerSpec = p;
       if (own.topic !== undefined) unknownTopic(['producers', i, 'topic'], own.topic);
       if (own.enableIdempotence === true) {
         const conflict = idempotenceConflict(own);
@@ -214,7 +225,7 @@ export const log: SystemPlugin = {
       if (c.broker >= system.brokers) issues.push(at(['system', 'brokerCrashes', i, 'broker'], `no broker ${c.broker}; brokers are 0 … ${system.brokers - 1}`));
     });
     spec.consumers.forEach((c, i) => {
-      const own = c as unknown as LogConsumerSpec;
+      const own: LogConsumerSpec = c;
       own.topics?.forEach((t, k) => unknownTopic(['consumers', i, 'topics', k], t));
       if (c.concurrency !== 1) {
         issues.push(at(['consumers', i, 'concurrency'],
@@ -224,12 +235,29 @@ export const log: SystemPlugin = {
         issues.push(at(['consumers', i, 'enableAutoCommit'],
           'at-most-once commits before processing; turn enableAutoCommit off (auto-commit is at-least-once)'));
       }
+      const session = own.sessionTimeout ?? SESSION_TIMEOUT_MS;
+      if (session < system.groupMinSessionTimeout || session > system.groupMaxSessionTimeout) {
+        // The broker answers INVALID_SESSION_TIMEOUT to the JoinGroup.
+        issues.push(at(own.sessionTimeout === undefined ? ['consumers', i] : ['consumers', i, 'sessionTimeout'],
+          `sessionTimeout ${session} ms is outside the range the broker allows, ${system.groupMinSessionTimeout} … ` +
+          `${system.groupMaxSessionTimeout} ms (group.min.session.timeout.ms … group.max.session.timeout.ms): ` +
+          'the JoinGroup fails with INVALID_SESSION_TIMEOUT'));
+      }
+      if ((own.heartbeatInterval ?? HEARTBEAT_INTERVAL_MS) >= session) {
+        issues.push(at(['consumers', i, own.heartbeatInterval === undefined ? 'sessionTimeout' : 'heartbeatInterval'],
+          `heartbeatInterval must be lower than sessionTimeout (${session} ms), as the Kafka client requires`));
+      }
       if (own.commitEvery !== undefined && (own.enableAutoCommit === true || c.delivery === 'at-most-once')) {
         issues.push(at(['consumers', i, 'commitEvery'],
           'commitEvery applies to manual commits after processing (at-least-once or effectively-once without enableAutoCommit)'));
       }
     });
     const groups = spec.consumers.map((c) => c.group);
+    if (groups.length === 0) {
+      // Lag, losses to retention and backlogs are a consumer group's: with none, nothing counts.
+      issues.push(at(['consumers'], 'a log counts lag and losses per consumer group: give at least one ' +
+        '(a group can sit idle behind a crash fault)'));
+    }
     const endMs = spec.duration + spec.drain;
     const counts = new Map(system.topics.map((t) => [t.name, t.partitions]));
     [...system.partitionIncreases].map((inc, i) => ({ inc, i })).sort((a, b) => a.inc.at - b.inc.at).forEach(({ inc, i }) => {
@@ -252,7 +280,7 @@ export const log: SystemPlugin = {
   },
   wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
-    const system = spec.system as unknown as SystemSpec;
+    const system = spec.system;
     const topics: TopicConfig[] = system.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions,
@@ -274,7 +302,7 @@ export const log: SystemPlugin = {
     });
     const caches = new Map<number, KeyPartitionCache>();
     spec.producers.forEach((p, index) => {
-      const own = p as unknown as LogProducerSpec;
+      const own: LogProducerSpec = p;
       const topic = own.topic === undefined ? 0 : log.topicIndex(own.topic);
       let cache = caches.get(topic);
       if (cache === undefined) {
@@ -297,18 +325,22 @@ export const log: SystemPlugin = {
         requestTimeoutMs: own.requestTimeout ?? 30_000,
         retryBackoffMs: own.retryBackoff ?? 100,
         retryBackoffMaxMs: own.retryBackoffMax ?? 1000,
+        maxRequestSizeBytes: own.maxRequestSize ?? 1_048_576,
+        messageMaxBytes: system.messageMaxBytes,
       }));
     });
     const sizes = log.topicSizes();
     const groupStates = spec.consumers.map((c, ci) => {
-      const own = c as unknown as LogConsumerSpec;
+      const own: LogConsumerSpec = c;
       const group = new LogGroup(kernel, ledger, {
         name: c.group,
         ledgerGroup: groups[ci],
         topics: own.topics ?? system.topics.map((t) => t.name),
         strategy: own.partitionAssignmentStrategy ?? 'range',
-        sessionTimeoutMs: own.sessionTimeout ?? 45_000,
+        sessionTimeoutMs: own.sessionTimeout ?? SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: own.heartbeatInterval ?? HEARTBEAT_INTERVAL_MS,
         maxPollIntervalMs: own.maxPollInterval ?? 300_000,
+        initialRebalanceDelayMs: system.groupInitialRebalanceDelay,
         rebalanceMs: own.rebalanceTime ?? 1000,
         autoOffsetReset: own.autoOffsetReset ?? 'latest',
         offsetsRetentionMs: system.offsetsRetention,
@@ -318,7 +350,7 @@ export const log: SystemPlugin = {
       return group;
     });
     const instances = spec.consumers.map((c, ci) => {
-      const own = c as unknown as LogConsumerSpec;
+      const own: LogConsumerSpec = c;
       const group = groupStates[ci];
       const consumers = Array.from({ length: c.instances }, (_, index) => new LogConsumer(kernel, ledger, group, log.partitions, {
         instance: instanceOptions(ci, index),
@@ -363,7 +395,7 @@ export const log: SystemPlugin = {
       },
     };
   },
-};
+});
 
 /** What keeps idempotence off (it needs acks=all, retries > 0, maxInFlight ≤ 5), or null. */
 function idempotenceConflict(own: LogProducerSpec): string | null {
