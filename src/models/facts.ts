@@ -3,7 +3,7 @@
  *
  * Models report facts (produced, accepted, delivered, processed, acked, abandoned, …) and never
  * count duplicates, losses or lag themselves. The observe layer's Ledger implements this, so the
- * models depend on this interface and not on the layer above them (DESIGN.md, "Layers").
+ * models depend on this interface and not on the layer above them (README, "Layout").
  */
 
 /** A message's global id, handed out by `produce`. */
@@ -45,6 +45,8 @@ export interface Facts {
   /** The consumer holding a delivery died. */
   abandon(g: number, id: MessageId, cause: string): void;
   deadLetter(g: number, id: MessageId, reason: string): void;
+  /** A dead-lettered message's x-death record: the queue it left, why, its deaths there. */
+  deathRecord(id: MessageId, queue: string, reason: string, count: number): void;
   /** A stored message was taken back (lost in a leader election) and is not the group's. */
   withdraw(g: number, id: MessageId): void;
   /** Removed without processing (retention, TTL without DLX, overflow, offset reset past it). */

@@ -13,7 +13,7 @@
  */
 import { LatencyHistogram } from './histogram.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
-import type { Anomaly, AnomalyKind, TimelineEntry } from './result.js';
+import type { Anomaly, AnomalyKind, DeadLetterRecord, TimelineEntry } from './result.js';
 import { NO_KEY, type Facts, type GroupCounts, type KeyId, type MessageId } from '../models/facts.js';
 import type { HistoryRecorder } from './history.js';
 
@@ -92,6 +92,8 @@ export class GroupState {
 export class Ledger implements Facts {
   readonly groups: GroupState[] = [];
   readonly timeline: TimelineEntry[] = [];
+  /** Dead-letter records (x-death), in time order; see deathRecord. */
+  readonly deaths: DeadLetterRecord[] = [];
   produced = 0;
   accepted = 0;
   rejected = 0;
@@ -371,6 +373,15 @@ export class Ledger implements Facts {
     const flags = group.flags.get(id);
     if (this.history !== null) this.history.abandoned(g, id, cause);
     if ((flags & ACKED) !== 0 && (flags & PROCESSED) === 0) this.lose(group, id, cause);
+  }
+
+  /**
+   * The dead-letter record of a dead-lettering (RabbitMQ's x-death: queue, reason, count), kept
+   * per message for the per-message history and the result. One entry per dead-lettering, so
+   * memory grows with dead letters, not with traffic.
+   */
+  deathRecord(id: MessageId, queue: string, reason: string, count: number): void {
+    this.deaths.push({ tMs: this.clock(), messageId: id, queue, reason, count });
   }
 
   deadLetter(g: number, id: MessageId, reason: string): void {

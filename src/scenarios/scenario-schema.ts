@@ -36,7 +36,10 @@ const [firstSystem, ...otherSystems] = SYSTEMS.map(withAliases);
 export const ScenarioSchema: z.ZodType<ScenarioSpec, ScenarioInput> = CommonScenarioSchema.extend({
   system: z.discriminatedUnion('type', [firstSystem, ...otherSystems]),
   producers: z.array(Producer.extend(systemProducerFields).superRefine(checkBaseline)).min(1),
-  consumers: z.array(Consumer.extend(systemConsumerFields)).min(1),
+  consumers: z.array(Consumer.extend(systemConsumerFields)).default([]).meta({
+    description: 'Consumer groups. None is allowed where messages can still expire or wait and ' +
+      'be counted (broker, queue: each unconsumed queue is a group of its own).',
+  }),
 }).meta({ title: 'queuesim scenario' }) as z.ZodType as z.ZodType<ScenarioSpec, ScenarioInput>;
 
 /** The JSON Schema for editors (`# yaml-language-server: $schema=…`). */

@@ -86,7 +86,16 @@ export class Broker implements System {
     routeDeadLetter: (id: MessageId, exchange: string, key: string | null) =>
       this.routeDeadLetter(id, exchange, key),
     queue: (index: number) => this.queues[index],
+    countDeath: (id: MessageId, queue: number, reason: DeadLetterReason) => {
+      // x-death keeps one entry per (queue, reason) on the message, counting its deaths there.
+      const key = `${id}/${queue}/${reason}`;
+      const count = (this.deathCounts.get(key) ?? 0) + 1;
+      this.deathCounts.set(key, count);
+      return count;
+    },
   };
+  /** Deaths per message, source queue and reason (x-death counts), only for dead letters. */
+  private readonly deathCounts = new Map<string, number>();
 
   constructor(
     private readonly kernel: Kernel,

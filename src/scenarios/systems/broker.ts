@@ -28,6 +28,8 @@ export const QUORUM_DELIVERY_LIMIT = 20;
 export const DEFAULT_VERSION = '4.2';
 /** RabbitMQ major.minor (or major.minor.patch), 3.x or 4.x. */
 const VERSION = /^(3|4)\.\d+(\.\d+)?$/;
+/** Dead-letter records listed in result.broker; the rest are counted. */
+const DEAD_LETTERS_SHOWN = 1000;
 /** Quorum queues cap a consumer's prefetch at 2,000 (0 = unlimited becomes 2,000 too). */
 export const QUORUM_PREFETCH_CAP = 2000;
 
@@ -179,6 +181,8 @@ export const broker = definePlugin({
         const figures: BrokerFigures = {
           consumers: model.consumerFigures(),
           unroutable: { returned: model.unroutableReturned, dropped: model.unroutableDropped },
+          deadLetters: ledger.deaths.slice(0, DEAD_LETTERS_SHOWN),
+          deadLettersOmitted: Math.max(0, ledger.deaths.length - DEAD_LETTERS_SHOWN),
         };
         result.broker = figures;
         pruneZeroSeries(result, 'deadLettered');
