@@ -56,7 +56,7 @@ export class ConsumerInstance<D extends Delivery = Delivery> extends ConsumerCor
   }
 
   handle(delivery: D): void {
-    if (!delivery.recorded) this.ledger.deliver(this.options.group, delivery.id, delivery.attempt);
+    if (!delivery.recorded) this.ledger.deliver(this.options.group, delivery.id, delivery.attempt, this.name);
     this.held.push(delivery);
     if (this.settlesFirst) {
       this.acknowledge(delivery);

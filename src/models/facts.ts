@@ -26,10 +26,14 @@ export interface Facts {
   /** The system refused the message, or the producer gave up on it. */
   reject(id: MessageId, cause: string): void;
   /** A retry stored an extra copy of an already stored message. */
-  duplicateAppend(): void;
-  /** The message became group g's to process (routed to its queue, appended to its topic). */
-  enqueue(g: number, id: MessageId): void;
-  deliver(g: number, id: MessageId, attempt: number): void;
+  duplicateAppend(id: MessageId): void;
+  /**
+   * The message became group g's to process (routed to its queue, appended to its topic).
+   * A log names the partition and offset, for the history.
+   */
+  enqueue(g: number, id: MessageId, partition?: string | null, offset?: number): void;
+  /** Handed to a consumer instance (named for the history) as attempt 1, 2, … */
+  deliver(g: number, id: MessageId, attempt: number, instance?: string | null): void;
   /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
   serve(g: number, ms: number): void;
   /** The handler applied the message's effect; `replay` after a deliberate seek back. */
@@ -51,6 +55,8 @@ export interface Facts {
   drop(g: number, id: MessageId, cause: string): void;
   /** A timeline entry: crash, restart, phase start and end, … */
   mark(kind: string, subject: string, detail?: string): void;
+  /** A log group's new assignment (member → partitions); `describe` runs only for a history. */
+  assignment(group: string, describe: () => Record<string, string[]>): void;
   phaseStart(name: string): void;
   phaseEnd(name: string): void;
 

@@ -195,7 +195,7 @@ export class LogConsumer extends ConsumerCore implements FaultTarget {
         this.batchReplay[n] = replay ? 1 : 0;
         // A replayed record is a deliberate delivery again, not a redelivery.
         const attempt = group.delivered(p, o);
-        this.ledger.deliver(g, id, replay ? 1 : attempt);
+        this.ledger.deliver(g, id, replay ? 1 : attempt, this.name);
         n++;
       }
       if (end > position) {

@@ -162,11 +162,11 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
     if (this.faultDraw('failedWrites')) return FAILED;
     const copy = previous >= 0 && partition.holds(previous, id);
     if (copy && idempotent) return previous;
-    if (copy) this.ledger.duplicateAppend();
+    if (copy) this.ledger.duplicateAppend(id);
     const offset = partition.append(id, sizeBytes, this.kernel.now, copy);
     const end = partition.logEndOffset;
     for (const group of this.topics[this.topicOf[p]].groups) {
-      if (!copy) this.ledger.enqueue(group.g, id);
+      if (!copy) this.ledger.enqueue(group.g, id, partition.name, offset);
       const lag = end - group.committed[p];
       if (lag > this.maxLag[p]) this.maxLag[p] = lag;
     }

@@ -135,7 +135,7 @@ class PollLoop implements Receiver {
     this.next = 0;
     this.toDelete = [];
     this.waited = false;
-    for (let i = 0; i < batch.length; i++) ledger.deliver(group, batch.ids[i], batch.handles[i]);
+    for (let i = 0; i < batch.length; i++) ledger.deliver(group, batch.ids[i], batch.handles[i], this.consumer.name);
     if (options.heartbeat !== null) this.consumer.kernel.schedule(options.heartbeat.everyMs, beat, { loop: this, batch });
     if (this.consumer.settlesFirst) {
       for (let i = 0; i < batch.length; i++) this.toDelete.push(i);

@@ -100,7 +100,7 @@ export class SqsService implements System {
     const delayMs = route.delayMs ?? queue.options.delayMs;
     const key = this.ledger.keyOfMessage(id);
     const stored = queue.send(id, route.bytes, key, delayMs, copy);
-    if (stored && copy) this.ledger.duplicateAppend();
+    if (stored && copy) this.ledger.duplicateAppend(id);
   }
 
   gauges(): Gauge[] {
