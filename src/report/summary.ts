@@ -10,7 +10,7 @@ import Table from 'cli-table3';
 import type { BrokerFigures, CostSummary, DirectFigures, GroupSummary, Result, Summary } from '../observe/result.js';
 import { formatDuration } from '../scenarios/units.js';
 import { figureUnit } from '../observe/figures.js';
-import { formatFigure, formatSpan } from '../observe/units.js';
+import { formatFigure, formatSpan } from './figure-text.js';
 
 export { formatSpan };
 
