@@ -223,7 +223,7 @@ function expectationsSection(result: Result): string {
   const rows = result.expectations.map((e): Cell[] => [
     e.pass ? { text: 'PASS', className: 'pass' } : { text: 'FAIL', className: 'fail' },
     { text: e.expr, className: 'expr' },
-    num(formatActual(e.actual)),
+    num(formatActual(e.actual, e.figure)),
   ]);
   return `<section>
 <h2>Expectations</h2>

@@ -35,7 +35,7 @@ const [firstSystem, ...otherSystems] = SYSTEMS.map(withAliases);
 /** The schema every scenario document is validated against. */
 export const ScenarioSchema: z.ZodType<ScenarioSpec, ScenarioInput> = CommonScenarioSchema.extend({
   system: z.discriminatedUnion('type', [firstSystem, ...otherSystems]),
-  producers: z.array(Producer.extend(systemProducerFields)).min(1),
+  producers: z.array(Producer.safeExtend(systemProducerFields)).min(1),
   consumers: z.array(Consumer.extend(systemConsumerFields)).min(1),
 }).meta({ title: 'queuesim scenario' }) as z.ZodType as z.ZodType<ScenarioSpec, ScenarioInput>;
 

@@ -171,6 +171,16 @@ export function parseMultiplier(text: string | number): number {
   return value;
 }
 
+/** A time of day, `20:00`, `7:30` or `23:59:30` (24-hour clock), as ms after midnight. */
+export function parseTimeOfDay(text: string | number): number {
+  const match = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(String(text));
+  const [h, m, s] = match === null ? [NaN, NaN, NaN] : match.slice(1).map((x) => Number(x ?? 0));
+  if (!(h < 24 && m < 60 && s < 60)) {
+    throw new ParseError(`${show(text)} is not a time of day: expected HH:MM on a 24-hour clock, like 20:00`);
+  }
+  return ((h * 60 + m) * 60 + s) * 1000;
+}
+
 /** Compact duration text that parseDuration reads back: 250ms, 1.5ms, 1m30s, 1h30m, 500us. */
 export function formatDuration(ms: number): string {
   if (Number.isNaN(ms)) throw new RangeError('formatDuration: got NaN');

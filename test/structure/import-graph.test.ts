@@ -32,9 +32,10 @@ const KNOWN_UPWARD: Record<string, string> = {
   'models/log/log-consumer.ts -> observe/ledger.ts': 'i13-core: consumer core',
   'models/queue/poller.ts -> observe/ledger.ts': 'i13-core: consumer core',
   'models/system.ts -> observe/ledger.ts': 'i13-core: System interface split',
-  // Expectation thresholds are scenario text; i10-decisions is reworking their units, after
-  // which parsing them belongs in src/scenarios and evaluating them in src/observe.
+  // Expectation thresholds are scenario text, parsed and written back with the scenario units:
+  // parsing and formatting them belongs in src/scenarios, evaluating them in src/observe.
   'observe/expectations.ts -> scenarios/units.ts': 'i10-decisions: SLO vocabulary',
+  'observe/units.ts -> scenarios/units.ts': 'i10-decisions: SLO vocabulary',
 };
 
 /** Cycles owned by others, as the sorted list of their files joined by ' '. */
