@@ -3,7 +3,7 @@
  *
  * Models report facts here (produced, accepted, delivered, processed, acked, abandoned, …) and
  * never count duplicates, losses or lag themselves: this file is the single source of truth
- * for the numbers users see (DESIGN.md, "Message lifecycle and the numbers"). The ledger is a
+ * for the numbers users see (docs/metrics.md). The ledger is a
  * stream, not a stored list: per message it keeps a few bytes in paged typed arrays, per key a
  * sequence counter and, per group, the highest sequence processed, so memory does not grow
  * with an object per message.

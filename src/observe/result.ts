@@ -1,7 +1,7 @@
 /**
  * The result contract: the plain JSON that `run --json` prints and `result.json` holds.
  *
- * Field names here are a public interface (DESIGN.md, "Result contract"): fields may be added,
+ * Field names here are a public interface (README, "The result"; docs/metrics.md): fields may be added,
  * never renamed. Everything is plain data so that `src/report` can render a saved result
  * without any simulation state.
  */

@@ -21,6 +21,13 @@ export interface Scenario {
   keys: (KeySpace | null)[];
   /** Service-time distribution per consumer group, in `spec.consumers` order. */
   services: Distribution[];
+  /** Up and down times of each random-crash fault, in `spec.faults` order (null for others). */
+  faultTimes: (FaultTimes | null)[];
   expectations: Expectation[];
   plannedMessages: number;
+}
+
+export interface FaultTimes {
+  mtbf: Distribution;
+  mttr: Distribution;
 }

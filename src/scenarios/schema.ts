@@ -67,13 +67,13 @@ const Keys = z
     prefix: z.string().optional().meta({
       description: 'With count: key names are prefix0, prefix1, … (default key-).',
     }),
-    values: z.array(z.string().min(1)).min(1).optional().meta({
-      description: 'The key space as a list of names, used as given; drawn with `skew`.',
+    values: z.array(z.string()).min(1).optional().meta({
+      description: 'The key space as a list of names, used as given ("" is a key too, as in Kafka); drawn with `skew`.',
     }),
     csv: z.string().min(1).optional().meta({
       description:
         'A CSV file with a header row, relative to the scenario file: the column is replayed ' +
-        'in row order, message i carrying row i mod rows (an empty cell: no key).',
+        'in row order, message i carrying row i mod rows (an empty cell: no key; a quoted "": the empty key).',
     }),
     column: z.string().min(1).optional().meta({
       description: 'With csv: the column that holds the keys; optional if the file has one column.',
@@ -210,7 +210,17 @@ export const Producer = z.strictObject({
     'Messages already waiting at t = 0 (after an outage), keyed as this producer keys them; ' +
       '`recoveryMs.backlog` is the time to catch up.',
   ).optional(),
-}).superRefine((producer, ctx) => {
+});
+
+/**
+ * A producer's baseline is `rate` or `rateTrace`, and a `diurnal` cycle shapes a `rate`. Applied
+ * after the systems' producer fields are added (scenario-schema.ts): zod cannot extend a
+ * refined object.
+ */
+export function checkBaseline(
+  producer: { rate?: number; rateTrace?: unknown; diurnal?: unknown },
+  ctx: z.RefinementCtx,
+): void {
   if ((producer.rate === undefined) === (producer.rateTrace === undefined)) {
     ctx.addIssue({
       code: 'custom',
@@ -223,7 +233,7 @@ export const Producer = z.strictObject({
   if (producer.diurnal !== undefined && producer.rate === undefined) {
     ctx.addIssue({ code: 'custom', path: ['diurnal'], message: '`diurnal` shapes `rate`; give `rate` (the quietest rate of the day)' });
   }
-});
+}
 
 /** The `system:` block; each plugin reads its own fields through its own types. */
 export type SystemSpec = { type: string } & Record<string, unknown>;
@@ -304,7 +314,35 @@ const PoisonFault = z
     message: 'a poison fault needs every, probability or ids',
   });
 
-const Fault = z.discriminatedUnion('kind', [CrashFault, LeaveFault, SlowdownFault, PoisonFault]);
+/** `at-time`: killed wherever it is; the others wait for the next message to reach the point. */
+export const RANDOM_CRASH_POINTS = ['at-time', ...CRASH_POINTS] as const;
+
+const RandomCrashFault = z
+  .strictObject({
+    kind: z.literal('random-crash').meta({
+      description:
+        'Crashes at random, over and over: each instance stays up for a time drawn from mtbf, ' +
+        'crashes, and comes back after a time drawn from mttr, from a seeded stream of its own.',
+    }),
+    group: z.string().meta({ description: 'The consumer group.' }),
+    instance: instanceRef.default('all').meta({ description: 'Instance index, or all (default).' }),
+    mtbf: z.string().meta({ description: 'Up time before each crash, a distribution: exp(6h), const(30m), lognormal(…).' }),
+    mttr: z.string().meta({ description: 'Down time before each restart, a distribution: exp(2m), const(45s).' }),
+    point: z.enum(RANDOM_CRASH_POINTS).optional().meta({
+      description: 'Where each crash strikes: at-time (killed wherever it is; the default) or a lifecycle point.',
+    }),
+    points: z
+      .partialRecord(z.enum(RANDOM_CRASH_POINTS), z.number().positive())
+      .optional()
+      .meta({ description: 'Instead of point: weights, one point drawn per crash, like { at-time: 3, mid-process: 1 }.' }),
+    from: duration('No crash before this time (default 0).').default(0),
+    until: duration('No crash after this time (default: the end of the run); restarts still happen.').optional(),
+  })
+  .refine((f) => f.point === undefined || f.points === undefined, {
+    message: 'a random crash takes point or points, not both',
+  });
+
+const Fault = z.discriminatedUnion('kind', [CrashFault, LeaveFault, SlowdownFault, PoisonFault, RandomCrashFault]);
 
 /** The scenario without the systems' own blocks and settings: see scenario-schema.ts. */
 export const CommonScenarioSchema = z
@@ -317,7 +355,10 @@ export const CommonScenarioSchema = z
     drain: duration('Extra time after producers stop, for consumers to catch up.').default(0),
     system: System,
     producers: z.array(Producer).min(1),
-    consumers: z.array(Consumer).min(1),
+    consumers: z.array(Consumer).default([]).meta({
+      description: 'Consumer groups. None is allowed where messages can still expire or wait and ' +
+        'be counted (log, broker, queue: each unconsumed queue is a group of its own).',
+    }),
     faults: z.array(Fault).default([]),
     report: z
       .strictObject({

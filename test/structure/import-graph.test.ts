@@ -1,5 +1,5 @@
 /**
- * The layers hold (DESIGN.md, "Layers"): every import under src/ — type-only imports included —
+ * The layers hold (README, "Project layout"): every import under src/ — type-only imports included —
  * points down the layers, and no module reaches itself through its imports. Also the kernel
  * layer's determinism rule on the source text: no wall clock and no unseeded randomness in the
  * simulation layers.

@@ -21,7 +21,7 @@
  *
  * Committed offsets expire once the group has had no member for `offsetsRetentionMs`, at the
  * next check (every `offsetsRetentionCheckMs`): the group is then brand new, and
- * autoOffsetReset decides where its next member starts (SEMANTICS.md §1.7).
+ * autoOffsetReset decides where its next member starts (docs/semantics.md, log).
  *
  * The ledger hears an ack for every offset a valid commit moves past, and a drop (cause
  * `retention` or `offset-reset`) for every offset the group can no longer read. `resolvedTo`

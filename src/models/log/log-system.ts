@@ -8,7 +8,7 @@
  * fetched yet count: consumers read only below the high watermark); producers report accepts
  * and rejects (log-producer.ts), groups report deliveries, processing, commits and drops.
  *
- * Broker faults (SEMANTICS.md §1.3): inside a flaky window each write fails with probability
+ * Broker faults (docs/semantics.md, log): inside a flaky window each write fails with probability
  * `failedWrites`, and the answer to each write that landed is lost with probability `lostAcks`
  * (draws from the `log/broker/faults` stream, only inside a window). Broker crashes and leader
  * elections are replication.ts's.

@@ -1,5 +1,5 @@
 /**
- * Replication (SEMANTICS.md §1.4): brokers that crash and come back, and per partition a
+ * Replication (docs/semantics.md, log): brokers that crash and come back, and per partition a
  * leader, followers, the in-sync replicas (ISR), each replica's log end and the high watermark.
  *
  * - Followers fetch continuously: a record appended at t is on every live follower at

@@ -24,6 +24,10 @@ import type { ScenarioIssue } from '../issues.js';
 
 /** RabbitMQ 4.0+: quorum queues dead-letter a message returned more than 20 times. */
 export const QUORUM_DELIVERY_LIMIT = 20;
+/** The RabbitMQ release modelled when a scenario names none. */
+export const DEFAULT_VERSION = '4.2';
+/** RabbitMQ major.minor (or major.minor.patch), 3.x or 4.x. */
+const VERSION = /^(3|4)\.\d+(\.\d+)?$/;
 /** Quorum queues cap a consumer's prefetch at 2,000 (0 = unlimited becomes 2,000 too). */
 export const QUORUM_PREFETCH_CAP = 2000;
 
@@ -64,7 +68,7 @@ const Queue = z.strictObject({
     description: 'x-dead-letter-routing-key; default: the message keeps its own routing key.',
   }),
   deliveryLimit: z.number().int().min(-1).optional().meta({
-    description: 'Quorum queues: returns before a message is dead-lettered (delivery_limit); default 20, -1 disables.',
+    description: 'Quorum queues: returns before a message is dead-lettered (delivery_limit); default 20 from 4.0 (none before), -1 disables.',
   }),
   consumerTimeout: positiveDuration('x-consumer-timeout for this queue; default the system consumerTimeout.').optional(),
 });
@@ -72,6 +76,9 @@ const Queue = z.strictObject({
 const BrokerSystem = z.strictObject({
   type: z.literal('broker').meta({
     description: 'A routing broker with RabbitMQ semantics: exchanges, queues, prefetch, dead letters.',
+  }),
+  version: z.string().regex(VERSION, { error: 'expected a RabbitMQ 3.x or 4.x version, like "3.13" or "4.2"' }).default(DEFAULT_VERSION).meta({
+    description: 'The RabbitMQ release whose defaults apply (quorum delivery limit, requeue position); default "4.2".',
   }),
   exchanges: z.array(Exchange).default([]),
   queues: z.array(Queue).min(1),
@@ -204,10 +211,14 @@ function queueOptions(
   multipleCopies: boolean,
 ): BrokerQueueOptions {
   const quorum = q.queueType === 'quorum';
+  // 4.0 gave quorum queues a default delivery limit and returns near the head while one is set.
+  const four = system.version.startsWith('4.');
+  const deliveryLimit = quorum ? (q.deliveryLimit ?? (four ? QUORUM_DELIVERY_LIMIT : -1)) : -1;
   return {
     name: q.name,
     queueType: q.queueType as QueueType,
-    deliveryLimit: quorum ? (q.deliveryLimit ?? QUORUM_DELIVERY_LIMIT) : -1,
+    deliveryLimit,
+    returnsNearHead: quorum && four && deliveryLimit >= 0,
     messageTtlMs: q.messageTtl ?? Infinity,
     maxLength: q.maxLength ?? Infinity,
     maxLengthBytes: q.maxLengthBytes ?? Infinity,

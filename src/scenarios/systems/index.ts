@@ -9,7 +9,7 @@ import { queue } from './queue.js';
 export const SYSTEMS: readonly AnySystemPlugin[] = [workQueue, direct, log, broker, queue];
 
 /**
- * Other names users know a system by (DESIGN.md): accepted wherever a type is, and turned into
+ * Other names users know a system by (README, "Systems"): accepted wherever a type is, and turned into
  * the canonical type when the scenario is parsed, so the rest of queuesim sees one name.
  */
 export const SYSTEM_ALIASES: Readonly<Record<string, string>> = {

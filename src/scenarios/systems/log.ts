@@ -78,6 +78,7 @@ const SYSTEM = z.strictObject({
   })).default([]).meta({
     description: 'Partition-count increases: keys remap (per-key order breaks across the change) and groups rebalance.',
   }),
+  messageMaxBytes: bytes('message.max.bytes: the largest record batch a broker accepts (Kafka 1MB + 12B).').default(1_048_588),
   brokers: count('Brokers in the cluster; partition i has its replicas on brokers i, i+1, … (queuesim default 3).').default(3),
   replicationDelay: duration('Time for a record to reach the followers (queuesim; default 5ms).').default(5),
   brokerSessionTimeout: positiveDuration('broker.session.timeout.ms: how long a crashed broker goes unnoticed (Kafka 9s).').default(9000),
@@ -116,6 +117,7 @@ interface LogProducerSpec {
   requestTimeout?: number;
   retryBackoff?: number;
   retryBackoffMax?: number;
+  maxRequestSize?: number;
   messageSize: number;
 }
 
@@ -164,6 +166,7 @@ export const log = definePlugin({
     requestTimeout: positiveDuration('log: request.timeout.ms, wait for a lost ack before retrying (Kafka 30s).').optional(),
     retryBackoff: duration('log: retry.backoff.ms, the first backoff, doubling per failure (Kafka 100ms).').optional(),
     retryBackoffMax: duration('log: retry.backoff.max.ms, the largest backoff (Kafka 1s).').optional(),
+    maxRequestSize: bytes('log: max.request.size, the producer refuses a larger record (Kafka 1MB).').optional(),
   },
   consumerFields: {
     topics: z.array(z.string()).min(1).optional().meta({ description: 'log: subscribed topics; default all.' }),
@@ -250,6 +253,11 @@ export const log = definePlugin({
       }
     });
     const groups = spec.consumers.map((c) => c.group);
+    if (groups.length === 0) {
+      // Lag, losses to retention and backlogs are a consumer group's: with none, nothing counts.
+      issues.push(at(['consumers'], 'a log counts lag and losses per consumer group: give at least one ' +
+        '(a group can sit idle behind a crash fault)'));
+    }
     const endMs = spec.duration + spec.drain;
     const counts = new Map(system.topics.map((t) => [t.name, t.partitions]));
     [...system.partitionIncreases].map((inc, i) => ({ inc, i })).sort((a, b) => a.inc.at - b.inc.at).forEach(({ inc, i }) => {
@@ -317,6 +325,8 @@ export const log = definePlugin({
         requestTimeoutMs: own.requestTimeout ?? 30_000,
         retryBackoffMs: own.retryBackoff ?? 100,
         retryBackoffMaxMs: own.retryBackoffMax ?? 1000,
+        maxRequestSizeBytes: own.maxRequestSize ?? 1_048_576,
+        messageMaxBytes: system.messageMaxBytes,
       }));
     });
     const sizes = log.topicSizes();

@@ -13,16 +13,20 @@ import { SqsQueue, DEFAULT_IN_FLIGHT_LIMIT, MAX_VISIBILITY_MS, type QueueOptions
 import { SqsConsumer } from '../../models/queue/poller.js';
 import { SqsService, type Route } from '../../models/queue/service.js';
 import { PRICE_FIFO, PRICE_STANDARD, type CostMeter } from '../../models/queue/cost.js';
-import { count, duration, name, positiveDuration } from '../fields.js';
+import { bytes, count, duration, name, positiveDuration } from '../fields.js';
 import { definePlugin, type At } from './plugin.js';
 import type { ScenarioIssue } from '../issues.js';
 import type { ProducerSpec } from '../schema.js';
+import type { Random } from '../../sim/rng.js';
 
 const SECOND = 1000;
 const DAY = 86_400_000;
 /** High-throughput FIFO calls per second per action (AWS features page; region dependent). */
 const HIGH_THROUGHPUT_CALLS = 70_000;
 const FIFO_CALLS = 300;
+/** MaximumMessageSize bounds: 1 KiB … 1 MiB (the maximum and the default since 2025; 256 KiB before). */
+const MIN_MESSAGE_BYTES = 1024;
+const MAX_MESSAGE_BYTES = 1_048_576;
 
 const Queue = z.strictObject({
   name: name('The queue; a FIFO queue\'s name ends in .fifo (at most 80 characters).'),
@@ -43,6 +47,7 @@ const Queue = z.strictObject({
   duplicateProbability: z.number().min(0).max(1).default(0).meta({
     description: 'Standard: probability that a delete misses a server, so the message comes back (at-least-once copies).',
   }),
+  maximumMessageSize: bytes('MaximumMessageSize: larger sends are refused (1KB–1MB; default 1MB, the maximum since 2025).').default(MAX_MESSAGE_BYTES),
   inFlightLimit: count('Messages in flight at most; short polls beyond it get OverLimit, long polls nothing.').default(DEFAULT_IN_FLIGHT_LIMIT),
   shortPollServers: count('Virtual servers a queue\'s messages are spread over.').default(4),
   shortPollSampled: count('Servers a short poll queries; fewer than shortPollServers gives false empty receives.').default(2),
@@ -166,7 +171,11 @@ export const queue = definePlugin({
     });
     const consumerQueues = spec.consumers.map((c) => find(c.queue ?? queues[0].name));
     consumerQueues.forEach((q, c) => (q.group = groups[c]));
-    const service = new SqsService(kernel, ledger, queues, spec.producers.map((p) => route(p, system, find)));
+    // A queue nobody polls (a DLQ, a queue whose consumers are not modelled) is a group of its
+    // own, named after it, so its dead letters, expiries and backlog are counted.
+    for (const q of queues) if (q.group < 0) q.group = ledger.addGroup(q.name);
+    const service = new SqsService(kernel, ledger, queues,
+      spec.producers.map((p) => route(p, system, find, rng.stream(`producer/${p.name}/sdk-retry`))));
     const instances = spec.consumers.map((raw, c) => {
       const consumer = raw;
       const q = consumerQueues[c];
@@ -217,6 +226,7 @@ function queueOptions(q: QueueSpec): QueueOptions {
     maxReceiveCount: q.deadLetterQueue === undefined ? Infinity : (q.maxReceiveCount ?? 10),
     duplicateProbability: q.fifo ? 0 : q.duplicateProbability,
     inFlightLimit: q.inFlightLimit,
+    maximumMessageSizeBytes: q.maximumMessageSize,
     callsPerSecond: !q.fifo ? Infinity : highThroughput ? HIGH_THROUGHPUT_CALLS : FIFO_CALLS,
     servers: q.shortPollServers,
     sampledServers: q.shortPollSampled,
@@ -224,14 +234,21 @@ function queueOptions(q: QueueSpec): QueueOptions {
   };
 }
 
-function route(p: ProducerSpec & ProducerFields, system: SystemFields, find: (name: string) => SqsQueue): Route {
+function route(
+  p: ProducerSpec & ProducerFields,
+  system: SystemFields,
+  find: (name: string) => SqsQueue,
+  jitter: Random,
+): Route {
   const producer = p;
   const names = producer.topic !== undefined
     ? (system.topics.find((t) => t.name === producer.topic) as TopicSpec).subscriptions
     : [producer.queue ?? system.queues[0].name];
   return {
     queues: names.map(find),
+    viaTopic: producer.topic !== undefined,
     bytes: p.messageSize,
+    jitter,
     delayMs: producer.delaySeconds ?? null,
     retryEvery: producer.retry?.every ?? 0,
     retryAfterMs: producer.retry?.after ?? 0,
@@ -254,6 +271,9 @@ function checkQueues(system: SystemFields, at: At, issues: ScenarioIssue[]): voi
     }
     if (q.receiveMessageWaitTime > 20 * SECOND) issues.push(at([...path, 'receiveMessageWaitTime'], 'the long-poll wait is at most 20s'));
     if (q.delaySeconds > 15 * 60_000) issues.push(at([...path, 'delaySeconds'], 'the queue delay is at most 15m'));
+    if (q.maximumMessageSize < MIN_MESSAGE_BYTES || q.maximumMessageSize > MAX_MESSAGE_BYTES) {
+      issues.push(at([...path, 'maximumMessageSize'], 'MaximumMessageSize is between 1KB and 1MB (1,024 … 1,048,576 bytes)'));
+    }
     if (q.maxReceiveCount !== undefined && q.deadLetterQueue === undefined) {
       issues.push(at([...path, 'maxReceiveCount'], 'maxReceiveCount is part of a redrive policy: give a deadLetterQueue'));
     }

@@ -16,6 +16,10 @@ export const workQueue = definePlugin({
   consumerFields: {},
   producerFields: {},
   singleUnboundedQueue: (system) => system.maxLength === undefined,
+  check({ spec }, at, issues) {
+    // Its queues are its consumer groups: without one, nothing would hold a message.
+    if (spec.consumers.length === 0) issues.push(at(['consumers'], 'a work queue has one queue per consumer group: give at least one'));
+  },
   wire({ kernel, ledger, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
     const maxLength = spec.system.maxLength ?? Infinity;

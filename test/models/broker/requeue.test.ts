@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { group } from '../../helpers.js';
 import { ids, runRecorded } from './helpers.js';
 
-function scenario(queue: string, poison: string, onError = 'requeue', prefetch = 1): string {
+function scenario(queue: string, poison: string, onError = 'requeue', prefetch = 1, version = ''): string {
   return `
 name: requeue
 duration: 11ms
 drain: 1m
 system:
-  type: broker
+  type: broker${version === '' ? '' : `\n  version: "${version}"`}
   exchanges: [{ name: dlx, type: fanout }]
   queues:
     - ${queue}
@@ -55,6 +55,33 @@ describe('nack with requeue', () => {
   it('quorum queue with a delivery limit: back near the head', () => {
     const yaml = scenario('{ name: work, queueType: quorum }', 'ids: [0], failures: 1');
     expect(order(yaml)).toEqual([[0, 1], [0, 2], ...ids(1, 9).map((i) => [i, 1])]);
+  });
+});
+
+describe('system.version decides the quorum-queue defaults', () => {
+  it('3.13: no delivery limit by default, and a returned message goes to the back', () => {
+    const requeued = scenario('{ name: work, queueType: quorum }', 'ids: [0], failures: 1', 'requeue', 1, '3.13');
+    expect(order(requeued)).toEqual([[0, 1], ...ids(1, 9).map((i) => [i, 1]), [0, 2]]);
+    // A message that always fails is never dead-lettered: back of the queue each time, 10 ms
+    // attempts for the whole minute (the other nine are done by 100 ms).
+    const { result } = runRecorded(scenario('{ name: work, queueType: quorum, deadLetterExchange: dlx }', 'ids: [0]', 'requeue', 1, '3.13'));
+    expect(group(result, 'work')).toMatchObject({ deadLettered: 0, processed: 9 });
+  });
+
+  it('3.13 with a limit set: dead-lettered after it, but returns still go to the back', () => {
+    const yaml = scenario('{ name: work, queueType: quorum, deliveryLimit: 2, deadLetterExchange: dlx }', 'ids: [0]', 'requeue', 1, '3.13');
+    expect(order(yaml).slice(0, 11)).toEqual([[0, 1], ...ids(1, 9).map((i) => [i, 1]), [0, 2]]);
+    expect(group(runRecorded(yaml).result, 'work')).toMatchObject({ failures: 3, deadLetteredByReason: { delivery_limit: 1 } });
+  });
+
+  it('4.2 (the default) and 4.0: limit 20, returns near the head', () => {
+    const yaml = scenario('{ name: work, queueType: quorum, deadLetterExchange: dlx }', 'ids: [0]', 'requeue', 1, '4.0');
+    expect(group(runRecorded(yaml).result, 'work')).toMatchObject({ failures: 21, deadLetteredByReason: { delivery_limit: 1 } });
+  });
+
+  it('refuses a version it does not model', () => {
+    expect(() => runRecorded(scenario('{ name: work }', 'ids: [0]', 'requeue', 1, '2.8'))).toThrow(
+      /system\.version: expected a RabbitMQ 3\.x or 4\.x version, like "3\.13" or "4\.2"/);
   });
 });
 
