@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import type { GroupSummary, Result } from '../observe/result.js';
 import { formatClock, formatDuration } from '../scenarios/units.js';
 import { type ChartSpec, clockTicks } from './charts.js';
-import { awaitingAck, costLines, directLines, formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
+import { costLines, directLines, formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
 
 /** Drawn lives of anomaly examples (lives.ts): the section and the example ids it draws. */
 export interface LivesHtml {
@@ -143,7 +143,7 @@ function headerSection(result: Result): string {
   for (const [cause, n] of Object.entries(s.rejectedByCause)) {
     facts.push([`rejected: ${cause}`, formatCount(n)]);
   }
-  if (awaitingAck(s) > 0) facts.push(['awaiting ack at the end', formatCount(awaitingAck(s))]);
+  if (s.awaitingAck > 0) facts.push(['awaiting ack at the end', formatCount(s.awaitingAck)]);
   if (s.duplicateAppends > 0) facts.push(['duplicate appends', formatCount(s.duplicateAppends)]);
   const meta = [
     `queuesim ${result.queuesim}`,
