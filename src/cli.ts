@@ -14,12 +14,15 @@ import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';
 import { parseDuration } from './scenarios/units.js';
 import type { CompareFlags, SweepFlags } from './experiments/commands.js';
+import type { HistoryFlags, HistoryPlan, HistoryWritten, runWithHistory } from './scenarios/history-run.js';
+import type { Scenario } from './scenarios/load.js';
+import type { RunOptions } from './scenarios/run.js';
 
 type MergeFlags = { out?: string; json?: boolean; quiet?: boolean; charts: boolean; html: boolean };
 
 export const EXIT = { ok: 0, expectationFailed: 1, invalidInput: 2, internal: 3 } as const;
 
-interface RunFlags {
+interface RunFlags extends HistoryFlags {
   seed?: number;
   warmup?: number;
   out?: string;
@@ -66,8 +69,25 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--no-html', 'skip the HTML report')
     .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
     .option('--warmup <duration>', 'leave the first part of the run out of latency and max-lag figures', parseWarmup)
+    .option('--history', 'write history.jsonl.gz: every step of every message (docs/history.md)')
+    .option('--history-keys <k1,k2>', 'history of these keys only')
+    .option('--history-messages <from..to>', 'history of these message ids only, like 1000..2000')
+    .option('--history-window <from..to>', 'history of this simulated-time window only, like 10m..12m')
+    .option('--history-anomalies', 'history of the messages that had an anomaly (runs the scenario twice)')
     .option('--junit <file>', 'also write the expectations as JUnit XML for CI')
     .action(async (file: string, flags: RunFlags) => setExit(await run(file, flags, io)));
+
+  program
+    .command('explain')
+    .description("print a message's life, or a key's messages, from a run's history.jsonl.gz")
+    .argument('<run>', 'output folder of run --history, or its result.json')
+    .option('--message <id>', 'one message id', parseMessageId)
+    .option('--key <key>', 'every message of a key, in order, with ordering violations marked')
+    .action(async (target: string, flags: { message?: number; key?: string }) => {
+      const { explainCommand } = await import('./report/explain.js');
+      io.out(await explainCommand(target, flags));
+      setExit(EXIT.ok);
+    });
 
   program
     .command('validate')
@@ -195,20 +215,34 @@ function countOption(flag: string): (text: string) => number {
 async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number> {
   const scenario = loadScenario(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
   const seed = flags.seed ?? scenario.spec.seed;
+  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(scenario.spec.name)}`);
+  const historyPlan = await planHistory(scenario, flags, outDir);
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar(io);
   if (!flags.json && !flags.quiet) {
     io.err(`queuesim ${VERSION}: ${scenario.spec.name}, seed ${seed}\n`);
   }
-  const result = runScenario(scenario, {
+  const runOptions = {
     seed,
     warmupMs: flags.warmup,
-    onProgress: progress === null ? undefined : (now, end) => progress.update(now, end),
-  });
+    onProgress: progress === null ? undefined : (now: number, end: number) => progress.update(now, end),
+  };
+  const history = historyPlan === null ? null : await startHistory(scenario, runOptions, historyPlan, outDir!);
+  const result = history?.result ?? runScenario(scenario, runOptions);
   progress?.stop();
   const report = await import('./report/index.js');
-  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(result.scenario)}`);
-  const written =
-    outDir === null ? [] : await report.writeReport(outDir, result, { charts: flags.charts, html: flags.html });
+  let written: string[];
+  try {
+    const lives = history !== null && flags.html ? await report.collectLives(history.path, report.exampleIds(result)) : undefined;
+    written = outDir === null ? [] : await report.writeReport(outDir, result, { charts: flags.charts, html: flags.html, lives });
+  } catch (error) {
+    history?.abort();
+    throw error;
+  }
+  if (history !== null) {
+    const recorded = history.publish();
+    written.push(recorded.path);
+    if (!flags.json && !flags.quiet) io.err(historyNote(recorded));
+  }
   if (flags.json) {
     io.out(report.resultJson(result));
   } else if (!flags.quiet) {
@@ -224,6 +258,30 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
     io.err(`${failed.length} expectation(s) failed; reproduce with: queuesim run ${fileOrName} --seed ${seed}\n`);
   }
   return failed.length > 0 ? EXIT.expectationFailed : EXIT.ok;
+}
+
+/** The checked history flags, or null when none was given. */
+async function planHistory(scenario: Scenario, flags: RunFlags, outDir: string | null): Promise<HistoryPlan | null> {
+  const history = await import('./scenarios/history-run.js');
+  if (!history.wantsHistory(flags)) return null;
+  if (outDir === null) throw new InputError('--history writes history.jsonl.gz into a folder: add --out DIR');
+  return history.planHistory(scenario, flags);
+}
+
+async function startHistory(
+  scenario: Scenario,
+  options: RunOptions,
+  plan: HistoryPlan,
+  outDir: string,
+): Promise<ReturnType<typeof runWithHistory>> {
+  const { runWithHistory } = await import('./scenarios/history-run.js');
+  return runWithHistory(scenario, options, plan, outDir);
+}
+
+/** `history: 170,034 lines, 1.2 MB in reports/x/history.jsonl.gz`. */
+function historyNote(recorded: HistoryWritten): string {
+  const mb = (recorded.bytes / 2 ** 20).toFixed(1);
+  return `history: ${recorded.lines.toLocaleString('en-US')} lines, ${mb} MB in ${recorded.path}\n`;
 }
 
 function validate(files: string[], io: Io): number {
@@ -259,6 +317,12 @@ async function progressBar(io: Io): Promise<{ update(now: number, end: number): 
       if (started) bar.stop();
     },
   };
+}
+
+function parseMessageId(text: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 0) throw new InvalidArgumentError('expected a message id (a whole number ≥ 0).');
+  return id;
 }
 
 function parseSeed(text: string): number {

@@ -3,7 +3,7 @@
  *
  * Models report facts (produced, accepted, delivered, processed, acked, abandoned, …) and never
  * count duplicates, losses or lag themselves. The observe layer's Ledger implements this, so the
- * models depend on this interface and not on the layer above them (DESIGN.md, "Layers").
+ * models depend on this interface and not on the layer above them (README, "Layout").
  */
 
 /** A message's global id, handed out by `produce`. */
@@ -26,10 +26,16 @@ export interface Facts {
   /** The system refused the message, or the producer gave up on it. */
   reject(id: MessageId, cause: string): void;
   /** A retry stored an extra copy of an already stored message. */
-  duplicateAppend(): void;
-  /** The message became group g's to process (routed to its queue, appended to its topic). */
-  enqueue(g: number, id: MessageId): void;
-  deliver(g: number, id: MessageId, attempt: number): void;
+  duplicateAppend(id: MessageId): void;
+  /**
+   * The message became group g's to process (routed to its queue, appended to its topic).
+   * A log names the partition and offset, for the history.
+   */
+  enqueue(g: number, id: MessageId, partition?: string | null, offset?: number): void;
+  /** Handed to a consumer instance (named for the history) as attempt 1, 2, … */
+  deliver(g: number, id: MessageId, attempt: number, instance?: string | null): void;
+  /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
+  serve(g: number, ms: number): void;
   /** The handler applied the message's effect; `replay` after a deliberate seek back. */
   process(g: number, id: MessageId, replay?: boolean): void;
   /** The consumer's handler failed on a delivery: no side effect was applied. */
@@ -41,12 +47,16 @@ export interface Facts {
   /** The consumer holding a delivery died. */
   abandon(g: number, id: MessageId, cause: string): void;
   deadLetter(g: number, id: MessageId, reason: string): void;
+  /** A dead-lettered message's x-death record: the queue it left, why, its deaths there. */
+  deathRecord(id: MessageId, queue: string, reason: string, count: number): void;
   /** A stored message was taken back (lost in a leader election) and is not the group's. */
   withdraw(g: number, id: MessageId): void;
   /** Removed without processing (retention, TTL without DLX, overflow, offset reset past it). */
   drop(g: number, id: MessageId, cause: string): void;
   /** A timeline entry: crash, restart, phase start and end, … */
   mark(kind: string, subject: string, detail?: string): void;
+  /** A log group's new assignment (member → partitions); `describe` runs only for a history. */
+  assignment(group: string, describe: () => Record<string, string[]>): void;
   phaseStart(name: string): void;
   phaseEnd(name: string): void;
 

@@ -13,8 +13,9 @@
  */
 import { LatencyHistogram } from './histogram.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
-import type { Anomaly, AnomalyKind, TimelineEntry } from './result.js';
+import type { Anomaly, AnomalyKind, DeadLetterRecord, TimelineEntry } from './result.js';
 import { NO_KEY, type Facts, type GroupCounts, type KeyId, type MessageId } from '../models/facts.js';
+import type { HistoryRecorder } from './history.js';
 
 export { NO_KEY, type KeyId, type MessageId } from '../models/facts.js';
 
@@ -80,6 +81,8 @@ export class GroupState {
 
   constructor(
     readonly name: string,
+    /** Its index in the ledger's groups. */
+    readonly index: number,
     keyCount: number,
   ) {
     this.maxSeq = new Int32Array(keyCount).fill(-1);
@@ -89,6 +92,8 @@ export class GroupState {
 export class Ledger implements Facts {
   readonly groups: GroupState[] = [];
   readonly timeline: TimelineEntry[] = [];
+  /** Dead-letter records (x-death), in time order; see deathRecord. */
+  readonly deaths: DeadLetterRecord[] = [];
   produced = 0;
   accepted = 0;
   rejected = 0;
@@ -96,6 +101,7 @@ export class Ledger implements Facts {
   readonly rejectedByCause = new Map<string, number>();
   /** Produced per producer in the current sample interval. */
   producedInInterval: number[] = [];
+  private readonly producerNames: string[] = [];
 
   private readonly produceTime = pagedFloat64();
   private readonly keyOf = pagedInt32(NO_KEY);
@@ -108,6 +114,11 @@ export class Ledger implements Facts {
   private keyIds: Map<string, KeyId> | null = null;
   private clock: () => number = () => 0;
   /**
+   * The operation history (`run --history`), or null: then each fact pays one null check.
+   * Every fact goes to it as it is folded, so history and summary come from the same calls.
+   */
+  private history: HistoryRecorder | null = null;
+  /**
    * End of the warm-up (`--warmup`): before it, latency, queue wait, max lag and the oldest
    * age are not recorded, so they describe the steady state. Counts cover the whole run.
    */
@@ -116,6 +127,11 @@ export class Ledger implements Facts {
   /** Excludes the first `ms` of the run from latency, queue wait, max lag and oldest age. */
   useWarmup(ms: number): void {
     this.warmupEndMs = ms;
+  }
+
+  /** Records every fact in `history` from now on. */
+  useHistory(history: HistoryRecorder): void {
+    this.history = history;
   }
 
   /** The ledger reads simulated time through this, so facts need not carry it. */
@@ -128,11 +144,12 @@ export class Ledger implements Facts {
   }
 
   addGroup(name: string): number {
-    this.groups.push(new GroupState(name, this.keySeq.length));
+    this.groups.push(new GroupState(name, this.groups.length, this.keySeq.length));
     return this.groups.length - 1;
   }
 
-  addProducer(): number {
+  addProducer(name = ''): number {
+    this.producerNames.push(name);
     this.producedInInterval.push(0);
     return this.producedInInterval.length - 1;
   }
@@ -195,6 +212,15 @@ export class Ledger implements Facts {
     return this.groups[g];
   }
 
+  /** Order of production among the messages of its key (-1 without a key). */
+  seqOfMessage(id: MessageId): number {
+    return this.keyOf.get(id) === NO_KEY ? -1 : this.seqOf.get(id);
+  }
+
+  groupName(g: number): string {
+    return this.groups[g].name;
+  }
+
   produceTimeOf(id: MessageId): number {
     return this.produceTime.get(id);
   }
@@ -217,33 +243,43 @@ export class Ledger implements Facts {
     if (key !== NO_KEY) this.seqOf.set(id, this.keySeq[key]++);
     this.status.set(id, 0);
     this.producedInInterval[producer]++;
+    if (this.history !== null) this.history.publish(id, this.producerNames[producer]);
     return id;
   }
 
   accept(id: MessageId): void {
     this.status.or(id, ACCEPTED);
     this.accepted++;
+    if (this.history !== null) this.history.accepted(id);
   }
 
   reject(id: MessageId, cause: string): void {
     this.status.or(id, REJECTED);
     this.rejected++;
     bump(this.rejectedByCause, cause);
+    if (this.history !== null) this.history.rejected(id, cause);
   }
 
   /** A retry stored an extra copy of an already stored message. */
-  duplicateAppend(): void {
+  duplicateAppend(id: MessageId): void {
     this.duplicateAppends++;
+    if (this.history !== null) this.history.duplicateAppend(id);
   }
 
-  /** The message became group g's to process (routed to its queue, appended to its topic). */
-  enqueue(g: number, id: MessageId): void {
+  /**
+   * The message became group g's to process (routed to its queue, appended to its topic).
+   * A log names the partition and offset, for the history.
+   */
+  enqueue(g: number, id: MessageId, partition: string | null = null, offset = -1): void {
+    if (this.history !== null) this.history.enqueue(g, id, partition, offset);
     const group = this.groups[g];
     group.flags.or(id, ENQUEUED);
     if (++group.lag > group.maxLag && this.clock() >= this.warmupEndMs) group.maxLag = group.lag;
   }
 
-  deliver(g: number, id: MessageId, attempt: number): void {
+  /** Handed to a consumer instance (named for the history) as attempt 1, 2, … */
+  deliver(g: number, id: MessageId, attempt: number, instance: string | null = null): void {
+    if (this.history !== null) this.history.deliver(g, id, attempt, instance);
     const group = this.groups[g];
     group.deliveries++;
     if (attempt > 1) group.redeliveries++;
@@ -274,6 +310,7 @@ export class Ledger implements Facts {
     const now = this.clock();
     const flags = group.flags.get(id);
     group.processedInInterval++;
+    if (this.history !== null) this.history.process(g, id, replay);
     if (replay && (flags & PROCESSED) !== 0) {
       group.replayed++;
       return;
@@ -286,6 +323,7 @@ export class Ledger implements Facts {
       group.intervalLatency.record(latency);
     } else {
       group.duplicates++;
+      if (this.history !== null) this.history.duplicate(g, id);
       this.anomaly(group, 'duplicate', id, 'processed again');
     }
     const key = this.keyOf.get(id);
@@ -294,6 +332,7 @@ export class Ledger implements Facts {
       const highest = group.maxSeq[key];
       if (seq < highest) {
         group.orderingViolations++;
+        if (this.history !== null) this.history.orderingViolation(g, id, highest);
         this.anomaly(group, 'ordering-violation', id, `seq ${highest} was processed before`);
       } else {
         group.maxSeq[key] = seq;
@@ -302,13 +341,15 @@ export class Ledger implements Facts {
   }
 
   /** The consumer's handler failed on a delivery: no side effect was applied. */
-  fail(g: number, _id: MessageId): void {
+  fail(g: number, id: MessageId): void {
     this.groups[g].failures++;
+    if (this.history !== null) this.history.failed(g, id);
   }
 
   /** An idempotent consumer recognised a redelivery and did not apply its effect again. */
-  suppress(g: number, _id: MessageId): void {
+  suppress(g: number, id: MessageId): void {
     this.groups[g].duplicatesSuppressed++;
+    if (this.history !== null) this.history.suppressed(g, id);
   }
 
   /** The system was told the message is done (ack, offset commit, DeleteMessage). */
@@ -316,6 +357,7 @@ export class Ledger implements Facts {
     const group = this.groups[g];
     const flags = group.flags.get(id);
     if ((flags & ACKED) !== 0) return;
+    if (this.history !== null) this.history.acked(g, id);
     // One flag write for both (the per-offset path of every commit). A skipped (dropped)
     // message committed past later left the lag once already.
     group.flags.set(id, flags | ACKED | RESOLVED);
@@ -329,12 +371,23 @@ export class Ledger implements Facts {
   abandon(g: number, id: MessageId, cause: string): void {
     const group = this.groups[g];
     const flags = group.flags.get(id);
+    if (this.history !== null) this.history.abandoned(g, id, cause);
     if ((flags & ACKED) !== 0 && (flags & PROCESSED) === 0) this.lose(group, id, cause);
+  }
+
+  /**
+   * The dead-letter record of a dead-lettering (RabbitMQ's x-death: queue, reason, count), kept
+   * per message for the per-message history and the result. One entry per dead-lettering, so
+   * memory grows with dead letters, not with traffic.
+   */
+  deathRecord(id: MessageId, queue: string, reason: string, count: number): void {
+    this.deaths.push({ tMs: this.clock(), messageId: id, queue, reason, count });
   }
 
   deadLetter(g: number, id: MessageId, reason: string): void {
     const group = this.groups[g];
     bump(group.deadLetters, reason);
+    if (this.history !== null) this.history.deadLettered(g, id, reason);
     const flags = group.flags.get(id);
     if ((flags & RESOLVED) === 0) this.resolve(group, id, flags);
   }
@@ -347,6 +400,7 @@ export class Ledger implements Facts {
   withdraw(g: number, id: MessageId): void {
     const group = this.groups[g];
     const flags = group.flags.get(id);
+    if (this.history !== null) this.history.withdrawn(g, id);
     if ((flags & ENQUEUED) !== 0 && (flags & RESOLVED) === 0) group.lag--;
     group.flags.set(id, flags & ~(ENQUEUED | ACKED | RESOLVED));
   }
@@ -355,6 +409,7 @@ export class Ledger implements Facts {
   drop(g: number, id: MessageId, cause: string): void {
     const group = this.groups[g];
     const flags = group.flags.get(id);
+    if (this.history !== null) this.history.dropped(g, id, cause);
     if ((flags & PROCESSED) === 0) this.lose(group, id, cause);
     if ((flags & RESOLVED) === 0) this.resolve(group, id, group.flags.get(id));
   }
@@ -364,6 +419,15 @@ export class Ledger implements Facts {
     const entry: TimelineEntry = { tMs: this.clock(), kind, subject };
     if (detail !== undefined) entry.detail = detail;
     this.timeline.push(entry);
+    if (this.history !== null) this.history.mark(kind, subject, detail);
+  }
+
+  /**
+   * A log group's new assignment (member → partitions), for the history only: `describe` runs
+   * only while one is recorded.
+   */
+  assignment(group: string, describe: () => Record<string, string[]>): void {
+    if (this.history !== null) this.history.assignment(group, describe());
   }
 
   phaseStart(name: string): void {
@@ -412,6 +476,7 @@ export class Ledger implements Facts {
 
   private lose(group: GroupState, id: MessageId, cause: string): void {
     bump(group.losses, cause);
+    if (this.history !== null) this.history.loss(group.index, id, cause);
     this.anomaly(group, 'loss', id, cause);
   }
 

@@ -67,6 +67,8 @@ export interface Summary {
   rejected: number;
   /** Rejections by cause, e.g. `max-length`. */
   rejectedByCause: Record<string, number>;
+  /** Sent, but at the end neither acknowledged nor given up (a log partition offline). */
+  awaitingAck: number;
   /** Extra copies stored by producer retries. */
   duplicateAppends: number;
   simulatedMs: number;
@@ -244,9 +246,25 @@ export interface QueueFigures {
 }
 
 /** A broker's own figures: the prefetch imbalance shows in the per-consumer counts. */
+/**
+ * One dead-lettering of one message, as RabbitMQ's `x-death` header records it: the queue it
+ * left, why, and how many times it has now died in that queue for that reason.
+ */
+export interface DeadLetterRecord {
+  tMs: number;
+  messageId: number;
+  queue: string;
+  reason: string;
+  count: number;
+}
+
 export interface BrokerFigures {
   /** Per consumer instance (`group/index`): the queue it reads, deliveries and redeliveries. */
   consumers: Record<string, { queue: string; deliveries: number; redeliveries: number }>;
   /** Publishes that reached no queue: returned to a mandatory publisher, or dropped silently. */
   unroutable: { returned: number; dropped: number };
+  /** Every dead-lettering with its x-death fields, in time order (the first 1,000). */
+  deadLetters: DeadLetterRecord[];
+  /** Dead-letterings beyond the first 1,000, left out of `deadLetters`. */
+  deadLettersOmitted: number;
 }

@@ -14,13 +14,20 @@ import { dirname, join } from 'node:path';
 import type { GroupSummary, Result } from '../observe/result.js';
 import { formatClock, formatDuration } from '../scenarios/units.js';
 import { type ChartSpec, clockTicks } from './charts.js';
-import { awaitingAck, costLines, directLines, formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
+import { costLines, directLines, formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
+
+/** Drawn lives of anomaly examples (lives.ts): the section and the example ids it draws. */
+export interface LivesHtml {
+  section: string;
+  drawn: Set<number>;
+}
 
 /** Renders the whole report page. */
-export function renderHtml(result: Result, specs: ChartSpec[]): string {
+export function renderHtml(result: Result, specs: ChartSpec[], lives?: LivesHtml): string {
   const before = [headerSection(result), summarySection(result), systemSection(result), expectationsSection(result)];
   const after = `${timelineSection(result)}
-${anomaliesSection(result)}
+${anomaliesSection(result, lives?.drawn)}
+${lives?.section ?? ''}
 <section>
 <h2>Scenario source</h2>
 <pre class="source">${escapeHtml(result.source)}</pre>
@@ -136,7 +143,7 @@ function headerSection(result: Result): string {
   for (const [cause, n] of Object.entries(s.rejectedByCause)) {
     facts.push([`rejected: ${cause}`, formatCount(n)]);
   }
-  if (awaitingAck(s) > 0) facts.push(['awaiting ack at the end', formatCount(awaitingAck(s))]);
+  if (s.awaitingAck > 0) facts.push(['awaiting ack at the end', formatCount(s.awaitingAck)]);
   if (s.duplicateAppends > 0) facts.push(['duplicate appends', formatCount(s.duplicateAppends)]);
   const meta = [
     `queuesim ${result.queuesim}`,
@@ -275,7 +282,8 @@ ${tableHtml('timeline', ['time', 'what', 'subject', 'detail'], rows)}
 </section>`;
 }
 
-function anomaliesSection(result: Result): string {
+/** Examples whose life the page draws (`run --history`) link to it. */
+function anomaliesSection(result: Result, drawn?: Set<number>): string {
   const groups = Object.entries(result.anomalies).filter(([, list]) => list.length > 0);
   if (groups.length === 0) return '';
   const head = ['kind', 'time', 'message', 'key', 'seq', 'detail'];
@@ -283,7 +291,7 @@ function anomaliesSection(result: Result): string {
     const rows = list.map((a): Cell[] => [
       a.kind,
       num(formatClock(a.tMs)),
-      num(String(a.messageId)),
+      drawn?.has(a.messageId) ? { text: String(a.messageId), className: 'num', href: `#life-${a.messageId}` } : num(String(a.messageId)),
       a.key ?? '(none)',
       num(String(a.seq)),
       a.detail,
@@ -297,7 +305,7 @@ ${tables.join('\n')}
 }
 
 /** A table cell: plain text, or text with a class from this module (never from the result). */
-export type Cell = string | { text: string; className: string };
+export type Cell = string | { text: string; className: string; href?: string };
 
 const num = (text: string): Cell => ({ text, className: 'num' });
 
@@ -311,7 +319,8 @@ export function tableHtml(className: string, head: string[], rows: Cell[][]): st
 function cellHtml(cell: Cell): string {
   if (typeof cell === 'string') return `<td>${escapeHtml(cell)}</td>`;
   const cls = cell.className === '' ? '' : ` class="${cell.className}"`;
-  return `<td${cls}>${escapeHtml(cell.text)}</td>`;
+  const text = escapeHtml(cell.text);
+  return `<td${cls}>${cell.href === undefined ? text : `<a href="${escapeHtml(cell.href)}">${text}</a>`}</td>`;
 }
 
 // ---------------------------------------------------------------------------------------------

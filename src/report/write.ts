@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Result } from '../observe/result.js';
 import { type ChartSpec, chartConfigs, renderCharts } from './charts.js';
 import { renderHtml } from './html.js';
+import { livesHtml, type MessageLives } from './lives.js';
 
 export interface WriteReportOptions {
   charts: boolean;
@@ -21,6 +22,8 @@ export interface WriteReportOptions {
    * behaves like a failed write (temporaries removed, no target touched).
    */
   beforeRename?: () => void | Promise<void>;
+  /** Lives of the anomaly examples from a history (`run --history`), drawn in report.html. */
+  lives?: MessageLives;
 }
 
 /** The result contract as a file: stable 2-space JSON with a trailing newline. */
@@ -130,7 +133,10 @@ async function renderFiles(result: Result, opts: WriteReportOptions): Promise<Ou
       files.push({ name: `${chart.name}.png`, data: chart.png });
     }
   }
-  if (opts.html) files.push({ name: 'report.html', data: renderHtml(result, specs) });
+  if (opts.html) {
+    const lives = opts.lives === undefined ? undefined : livesHtml(result, opts.lives);
+    files.push({ name: 'report.html', data: renderHtml(result, specs, lives) });
+  }
   return files;
 }
 

@@ -10,6 +10,9 @@ import { Kernel } from '../sim/kernel.js';
 import { Rng } from '../sim/rng.js';
 import { RateProfile } from '../sim/rate-profile.js';
 import { Ledger, NO_KEY } from '../observe/ledger.js';
+import {
+  HistoryRecorder, type AckName, type HistoryFilter, type HistorySink, type MessageSet,
+} from '../observe/history.js';
 import type { System } from '../models/system.js';
 import { Sampler, defaultSampleEvery } from '../observe/sampler.js';
 import { anomalies, summarize } from '../observe/checker.js';
@@ -38,6 +41,16 @@ export interface RunOptions {
    * the records a system stores), for the benchmark's bytes-per-message figure.
    */
   onStateBytes?: (bytes: number) => void;
+  /** Record the operation history (`run --history`, docs/history.md). */
+  history?: HistoryOptions;
+}
+
+export interface HistoryOptions {
+  /** Where the lines go; null records none and only fills `anomalous`. */
+  sink: HistorySink | null;
+  filter?: HistoryFilter;
+  /** Filled with the messages that had an anomaly (the first pass of `--history-anomalies`). */
+  anomalous?: MessageSet;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Result {
@@ -76,11 +89,12 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const plugin = systemPlugin(spec.system.type);
   const wired = plugin.wire({ kernel, ledger, rng, scenario, groups, instanceOptions });
   const { system, instances } = wired;
+  if (options.history !== undefined) ledger.useHistory(recorder(options.history, ledger, spec, seed, system.type));
 
   const producers = spec.producers.map((p, i) => {
     const keys = keyChoosers[i]?.() ?? null;
     return new Producer(kernel, ledger, system, {
-      index: ledger.addProducer(),
+      index: ledger.addProducer(p.name),
       name: p.name,
       profile: new RateProfile(scenario.plans[i].segments),
       arrivals: p.arrivals,
@@ -139,6 +153,36 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   options.onStateBytes?.(ledger.perMessageBytes() + (wired.storedBytes?.() ?? 0));
   ledger.dispose();
   return result;
+}
+
+/** What each system calls the acknowledgement, as its users know it. */
+const ACK_NAMES: Record<string, AckName> = { log: 'commit', queue: 'delete' };
+
+function recorder(
+  history: HistoryOptions,
+  ledger: Ledger,
+  spec: ScenarioSpec,
+  seed: number,
+  systemType: string,
+): HistoryRecorder {
+  const recorder = new HistoryRecorder({
+    source: ledger,
+    sink: history.sink,
+    ack: ACK_NAMES[systemType] ?? 'ack',
+    filter: history.filter,
+    anomalous: history.anomalous,
+  });
+  const { only, ...filter } = history.filter ?? {};
+  recorder.header({
+    queuesim: VERSION,
+    scenario: spec.name,
+    seed,
+    system: systemType,
+    groups: ledger.groups.map((g) => g.name),
+    ...(Object.keys(filter).length > 0 ? { filter } : {}),
+    ...(only !== undefined ? { anomaliesOnly: true } : {}),
+  });
+  return recorder;
 }
 
 interface Backlog {

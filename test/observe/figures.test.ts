@@ -20,7 +20,7 @@ function summary(): Summary {
     queueWaitMs: { ...latency, count: 80, mean: 40 }, waited: 20, utilisation: 0.6, recoveryMs: { sale: 5000 },
   };
   return {
-    produced: 200, accepted: 150, rejected: 50, rejectedByCause: { 'queue-full': 50 }, duplicateAppends: 0,
+    produced: 200, accepted: 150, rejected: 50, rejectedByCause: { 'queue-full': 50 }, awaitingAck: 0, duplicateAppends: 0,
     simulatedMs: 60_000, events: 0, groups: { g },
   };
 }

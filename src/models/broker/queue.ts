@@ -243,7 +243,7 @@ export class BrokerQueue {
     );
     ready.shift();
     if (this.countsBytes) this.readyBytes -= this.host.sizeOf(id);
-    this.ledger.deliver(this.group, id, delivery.attempt);
+    this.ledger.deliver(this.group, id, delivery.attempt, subscription.instance.name);
     if (subscription.options.autoAck) {
       // Auto-ack: the broker is done with the message once it is on the socket.
       delivery.acked = true;

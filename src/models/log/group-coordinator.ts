@@ -401,6 +401,9 @@ export class LogGroup {
         if (!before.has(p)) m.instance.assigned(p, this.startOffset(p));
       }
     }
+    this.ledger.assignment(this.config.name, () => Object.fromEntries(
+      this.members.map((m) => [m.instance.name, m.assigned.map((p) => this.partitions[p].name)]),
+    ));
   }
 
   private wakeAll(): void {

@@ -14,9 +14,9 @@ import { ConsumerInstance } from '../../models/consumer.js';
 import { Broker, type BrokerQueueOptions } from '../../models/broker/broker.js';
 import { EXCHANGE_TYPES, type ExchangeType } from '../../models/broker/exchange.js';
 import { OVERFLOWS, QUEUE_TYPES, type Overflow, type QueueType } from '../../models/broker/queue.js';
-import { CONNECTION_LOSS } from '../../models/broker/subscription.js';
+import { CONNECTION_LOSS, type BrokerDelivery } from '../../models/broker/subscription.js';
 import type { BrokerFigures, Result } from '../../observe/result.js';
-import type { System } from '../../models/system.js';
+import type { DeliveryPort } from '../../models/system.js';
 import { bytes, duration, name, positiveDuration } from '../fields.js';
 import { suggestion } from '../issues.js';
 import { definePlugin, type At, type PluginScenario } from './plugin.js';
@@ -28,6 +28,8 @@ export const QUORUM_DELIVERY_LIMIT = 20;
 export const DEFAULT_VERSION = '4.2';
 /** RabbitMQ major.minor (or major.minor.patch), 3.x or 4.x. */
 const VERSION = /^(3|4)\.\d+(\.\d+)?$/;
+/** Dead-letter records listed in result.broker; the rest are counted. */
+const DEAD_LETTERS_SHOWN = 1000;
 /** Quorum queues cap a consumer's prefetch at 2,000 (0 = unlimited becomes 2,000 too). */
 export const QUORUM_PREFETCH_CAP = 2000;
 
@@ -166,7 +168,8 @@ export const broker = definePlugin({
           autoAck: consumer.autoAck ?? false,
           connectionLoss: consumer.connectionLoss ?? 'clean',
         };
-        const create = (port: System) => new ConsumerInstance(kernel, ledger, port, instanceOptions(c, index));
+        const create = (port: DeliveryPort<BrokerDelivery>) =>
+          new ConsumerInstance(kernel, ledger, port, instanceOptions(c, index));
         return model.subscribe(q, options, create).instance;
       });
     });
@@ -179,6 +182,8 @@ export const broker = definePlugin({
         const figures: BrokerFigures = {
           consumers: model.consumerFigures(),
           unroutable: { returned: model.unroutableReturned, dropped: model.unroutableDropped },
+          deadLetters: ledger.deaths.slice(0, DEAD_LETTERS_SHOWN),
+          deadLettersOmitted: Math.max(0, ledger.deaths.length - DEAD_LETTERS_SHOWN),
         };
         result.broker = figures;
         pruneZeroSeries(result, 'deadLettered');

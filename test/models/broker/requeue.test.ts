@@ -96,6 +96,33 @@ describe('reject without requeue', () => {
     expect(group(result, 'dlq').processed).toBe(3);
   });
 
+  it('each dead letter carries its x-death record: source queue, reason, count', () => {
+    // Message k is handled from 1 + 10k ms for 10 ms: 2, 5 and 7 are rejected at 31, 61, 81 ms.
+    const { result } = runRecorded(scenario('{ name: work, deadLetterExchange: dlx }', 'ids: [2, 5, 7]', 'reject'));
+    expect(result.broker!.deadLetters).toEqual([2, 5, 7].map((id, i) => ({
+      tMs: [31, 61, 81][i], messageId: id, queue: 'work', reason: 'rejected', count: 1,
+    })));
+    expect(result.broker!.deadLettersOmitted).toBe(0);
+  });
+
+  it('a message dead-lettered back into its own queue counts its deaths there', () => {
+    // The DLX is the default exchange with the queue's own name: a rejected message goes to the
+    // back of "work". Message 0 always fails: rejected at 11 ms (count 1), handled again after
+    // messages 1…9 (11 … 101 ms), rejected at 111 ms (count 2), then every 10 ms (count 3 at
+    // 121 ms, …) until the run ends at 60.011 s: 2 + 5990 = 5992 deaths, the first 1,000 listed.
+    const queue = '{ name: work, deadLetterExchange: "", deadLetterRoutingKey: work }';
+    const { result } = runRecorded(scenario(queue, 'ids: [0]', 'reject'));
+    const deaths = result.broker!.deadLetters;
+    expect(deaths.slice(0, 3).map((d) => [d.tMs, d.messageId, d.queue, d.reason, d.count])).toEqual([
+      [11, 0, 'work', 'rejected', 1],
+      [111, 0, 'work', 'rejected', 2],
+      [121, 0, 'work', 'rejected', 3],
+    ]);
+    expect(deaths).toHaveLength(1000);
+    expect(deaths[999].count).toBe(1000);
+    expect(result.broker!.deadLettersOmitted).toBe(5992 - 1000);
+  });
+
   it('without a DLX: dropped, a loss with cause rejected', () => {
     const { result } = runRecorded(scenario('{ name: work }', 'ids: [2, 5, 7]', 'reject'));
     expect(group(result, 'work').losses).toEqual({ total: 3, byCause: { rejected: 3 } });
