@@ -263,8 +263,8 @@ export interface BrokerFigures {
   consumers: Record<string, { queue: string; deliveries: number; redeliveries: number }>;
   /** Publishes that reached no queue: returned to a mandatory publisher, or dropped silently. */
   unroutable: { returned: number; dropped: number };
-  /** Every dead-lettering with its x-death fields, in time order (the first 1,000). */
+  /** Every dead-lettering with its x-death fields, in time order (the first 100). */
   deadLetters: DeadLetterRecord[];
-  /** Dead-letterings beyond the first 1,000, left out of `deadLetters`. */
+  /** Dead-letterings beyond the first 100, left out of `deadLetters`. */
   deadLettersOmitted: number;
 }

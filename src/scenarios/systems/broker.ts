@@ -29,7 +29,7 @@ export const DEFAULT_VERSION = '4.2';
 /** RabbitMQ major.minor (or major.minor.patch), 3.x or 4.x. */
 const VERSION = /^(3|4)\.\d+(\.\d+)?$/;
 /** Dead-letter records listed in result.broker; the rest are counted. */
-const DEAD_LETTERS_SHOWN = 1000;
+const DEAD_LETTERS_SHOWN = 100;
 /** Quorum queues cap a consumer's prefetch at 2,000 (0 = unlimited becomes 2,000 too). */
 export const QUORUM_PREFETCH_CAP = 2000;
 
