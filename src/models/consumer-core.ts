@@ -148,6 +148,7 @@ export abstract class ConsumerCore {
     if (this.alive) return;
     this.state = 'running';
     this.ledger.mark('restart', this.name);
+    this.ledger.instanceUp(this.options.group);
     this.resume();
   }
 
@@ -221,6 +222,7 @@ export abstract class ConsumerCore {
     this.state = kind === 'crash' ? 'crashed' : 'left';
     this.armed = null;
     this.ledger.mark(kind, this.name, detail);
+    this.ledger.instanceDown(this.options.group);
     this.wentDown(kind);
     const onCrash = this.onCrash;
     this.onCrash = null;

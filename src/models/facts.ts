@@ -36,6 +36,9 @@ export interface Facts {
   deliver(g: number, id: MessageId, attempt: number, instance?: string | null): void;
   /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
   serve(g: number, ms: number): void;
+  /** An instance of group g went down (crashed or left) or came back: its availability. */
+  instanceDown(g: number): void;
+  instanceUp(g: number): void;
   /** The handler applied the message's effect; `replay` after a deliberate seek back. */
   process(g: number, id: MessageId, replay?: boolean): void;
   /** The consumer's handler failed on a delivery: no side effect was applied. */

@@ -5,15 +5,28 @@
 import type { GroupState, Ledger } from './ledger.js';
 import type { Anomaly, GroupSummary, Summary } from './result.js';
 
+/** A consumer group as configured: its instances and each one's handlers. */
+export interface Fleet {
+  instances: number;
+  concurrency: number;
+}
+
 /**
- * `handlers[g]`: the handlers group g was configured with (instances × concurrency), the
- * available handler time per millisecond that utilisation divides by.
+ * `fleets[g]`: what group g was configured with. Instances × concurrency × the run is the
+ * handler time utilisation divides by; instances × the run is the time availability divides by.
  */
-export function summarize(ledger: Ledger, simulatedMs: number, events: number, handlers: readonly number[]): Summary {
+export function summarize(ledger: Ledger, simulatedMs: number, events: number, fleets: readonly Fleet[]): Summary {
   const groups: Record<string, GroupSummary> = {};
   ledger.groups.forEach((group, g) => {
-    const available = (handlers[g] ?? 0) * simulatedMs;
-    groups[group.name] = summarizeGroup(ledger, group, g, available > 0 ? group.busyMs / available : null);
+    const fleet = fleets[g] ?? { instances: 0, concurrency: 0 };
+    const instanceMs = fleet.instances * simulatedMs;
+    const handlerMs = instanceMs * fleet.concurrency;
+    const upMs = instanceMs - ledger.downtimeMs(g);
+    groups[group.name] = {
+      ...summarizeGroup(ledger, group, g, handlerMs > 0 ? group.busyMs / handlerMs : null),
+      availability: instanceMs > 0 ? upMs / instanceMs : null,
+      instanceSeconds: upMs / 1000,
+    };
   });
   return {
     produced: ledger.produced,
@@ -28,7 +41,12 @@ export function summarize(ledger: Ledger, simulatedMs: number, events: number, h
   };
 }
 
-function summarizeGroup(ledger: Ledger, group: GroupState, g: number, utilisation: number | null): GroupSummary {
+function summarizeGroup(
+  ledger: Ledger,
+  group: GroupState,
+  g: number,
+  utilisation: number | null,
+): Omit<GroupSummary, 'availability' | 'instanceSeconds'> {
   const lossesByCause = sorted(group.losses);
   const deadLetteredByReason = sorted(group.deadLetters);
   // The oldest message still waiting at the end may be the oldest ever seen.

@@ -81,6 +81,10 @@ export const GROUP_FIGURES: Readonly<Record<string, Figure<{ group: GroupSummary
   waitedRatio: { unit: 'ratio', read: ({ group }) => ratio(group.waited, group.queueWaitMs.count) },
   /** Busy handler time over available handler time. */
   utilisation: { unit: 'ratio', read: ({ group }) => group.utilisation },
+  /** Instance up time over instances × the run. */
+  availability: { unit: 'ratio', read: ({ group }) => group.availability },
+  /** Instance-seconds up: a cost proxy for a fleet billed by the second. */
+  instanceSeconds: { unit: 'count', read: ({ group }) => group.instanceSeconds },
   recoveryMs: { unit: 'ms', read: ({ group }) => slowestRecovery(group) },
 };
 

@@ -55,6 +55,10 @@ export class GroupState {
   waited = 0;
   /** Handler time spent serving deliveries (service times drawn, slowdowns included). */
   busyMs = 0;
+  /** Instances down now, and instance-ms spent down up to `downtimeSinceMs`. */
+  instancesDown = 0;
+  downtimeMs = 0;
+  downtimeSinceMs = 0;
   orderingViolations = 0;
   /** Processings in the current sample interval (duplicates included): throughput. */
   processedInInterval = 0;
@@ -298,6 +302,26 @@ export class Ledger implements Facts {
   /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
   serve(g: number, ms: number): void {
     this.groups[g].busyMs += ms;
+  }
+
+  instanceDown(g: number): void {
+    this.accrueDowntime(this.groups[g]).instancesDown++;
+  }
+
+  instanceUp(g: number): void {
+    this.accrueDowntime(this.groups[g]).instancesDown--;
+  }
+
+  /** Instance-ms spent down by group g until now (down instances × time, integrated). */
+  downtimeMs(g: number): number {
+    return this.accrueDowntime(this.groups[g]).downtimeMs;
+  }
+
+  private accrueDowntime(group: GroupState): GroupState {
+    const now = this.clock();
+    group.downtimeMs += group.instancesDown * (now - group.downtimeSinceMs);
+    group.downtimeSinceMs = now;
+    return group;
   }
 
   /**

@@ -57,6 +57,10 @@ export interface GroupSummary {
    * null when the group has no handlers.
    */
   utilisation: number | null;
+  /** Time its instances were up (not crashed or gone) over instances × the run; null without instances. */
+  availability: number | null;
+  /** Instance-seconds up: what a fleet billed by the second costs, in instance-seconds. */
+  instanceSeconds: number;
   /** Load phase name → drain time in ms after the phase ended, or null if never within the run. */
   recoveryMs: Record<string, number | null>;
 }

@@ -121,8 +121,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const onProgress = options.onProgress;
   kernel.run({ until: endMs, onProgress: onProgress && ((now) => onProgress(now, endMs)) });
 
-  const handlers = spec.consumers.map((c) => c.instances * c.concurrency);
-  const summary = summarize(ledger, endMs, kernel.events, handlers);
+  const summary = summarize(ledger, endMs, kernel.events, spec.consumers);
   const result: Result = {
     queuesim: VERSION,
     scenario: spec.name,

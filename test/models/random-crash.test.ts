@@ -42,6 +42,12 @@ describe('random-crash with constant times', () => {
     expect([g.redeliveries, g.duplicates, g.losses.total]).toEqual([5, 0, 0]);
   });
 
+  it('is down 5 × 1 minute of the hour: availability 55/60, 3,300 instance-seconds', () => {
+    const g = group(run(scenario(FIXED)));
+    expect(g.availability).toBeCloseTo(55 / 60, 12);
+    expect(g.instanceSeconds).toBeCloseTo(3300, 6);
+  });
+
   it('after-process-before-ack: one duplicate effect per crash', () => {
     const g = group(run(scenario(`${FIXED}, point: after-process-before-ack`)));
     expect([g.redeliveries, g.duplicates, g.losses.total]).toEqual([5, 5, 0]);
@@ -79,6 +85,9 @@ faults:
     expect(Math.abs(n - 1550.8)).toBeLessThan(4 * 37);
     expect(n).toBe(crashes(run(WEEK).timeline));
     expect(restarts(first.timeline)).toBeGreaterThanOrEqual(n - 10); // at most one still down each
+    // Long-run availability of an alternating renewal process: 60 / (60 + 5) = 0.923.
+    expect(group(first).availability).toBeCloseTo(60 / 65, 2);
+    expect(group(first).availability).toBe(group(run(WEEK)).availability);
   });
 
   it('a second fault on another group leaves this group\'s crashes as they were', () => {

@@ -17,7 +17,7 @@ function summary(): Summary {
     deliveries: 100, processed: 90, duplicates: 9, duplicatesSuppressed: 0, redeliveries: 10, failures: 0,
     losses: { total: 3, byCause: { 'crash-after-ack': 3 } }, deadLettered: 2, deadLetteredByReason: { rejected: 2 },
     backlogAtEnd: 0, orderingViolations: 0, maxLag: 7, maxOldestAgeMs: 2000, latencyMs: latency,
-    queueWaitMs: { ...latency, count: 80, mean: 40 }, waited: 20, utilisation: 0.6, recoveryMs: { sale: 5000 },
+    queueWaitMs: { ...latency, count: 80, mean: 40 }, waited: 20, utilisation: 0.6, availability: 0.99, instanceSeconds: 3564, recoveryMs: { sale: 5000 },
   };
   return {
     produced: 200, accepted: 150, rejected: 50, rejectedByCause: { 'queue-full': 50 }, awaitingAck: 0, duplicateAppends: 0,

@@ -24,7 +24,7 @@ function send(l: Ledger, key = NO_KEY): number {
   return id;
 }
 
-const summary = (l: Ledger) => summarize(l, 1000, 0, [1]).groups.g;
+const summary = (l: Ledger) => summarize(l, 1000, 0, [{ instances: 1, concurrency: 1 }]).groups.g;
 
 describe('empty history', () => {
   it('has all-zero figures', () => {
@@ -42,7 +42,7 @@ describe('producer acknowledgements', () => {
     l.accept(ids[1]);
     l.reject(ids[2], 'max-length');
     // ids[3] and ids[4] were sent to a partition that went offline: no answer by the end.
-    expect(summarize(l, 1000, 0, [1])).toMatchObject({ produced: 5, accepted: 2, rejected: 1, awaitingAck: 2 });
+    expect(summarize(l, 1000, 0, [{ instances: 1, concurrency: 1 }])).toMatchObject({ produced: 5, accepted: 2, rejected: 1, awaitingAck: 2 });
   });
 });
 

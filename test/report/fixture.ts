@@ -94,6 +94,8 @@ function groupSummary(series: GroupSeries, extra: Partial<GroupSummary>): GroupS
     failures: 0,
     waited: 0,
     utilisation: 0.5,
+    availability: 1,
+    instanceSeconds: 3600,
     losses: { total: 0, byCause: {} },
     deadLettered: 0,
     deadLetteredByReason: {},
