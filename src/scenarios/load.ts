@@ -3,10 +3,12 @@
  * validated Scenario. Every problem is collected with its file, path and line:column, and
  * thrown together as one ScenarioError.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { LIMITS } from './limits.js';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, type Document, type LineCounter } from 'yaml';
+import { parseYaml } from './document.js';
 import type { z } from 'zod';
 import { parseDistribution, type Distribution } from '../sim/distributions.js';
 import { unreadable } from '../sim/csv.js';
@@ -56,8 +58,14 @@ export function loadScenario(file: string, options: LoadOptions = {}): Scenario 
 /** A scenario file's text, or an InputError that names the file and why it can't be read. */
 export function readScenarioFile(file: string): string {
   try {
+    const bytes = statSync(file).size;
+    if (bytes > LIMITS.sourceBytes) {
+      throw new InputError(`${file}: the file has ${bytes.toLocaleString('en-US')} bytes, more than the ` +
+        `${LIMITS.sourceBytes.toLocaleString('en-US')} a scenario may have`);
+    }
     return readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`cannot read scenario file "${file}": ${unreadable(error)}`);
   }
 }
@@ -67,19 +75,9 @@ export function parseScenario(
   file: string,
   options: LoadOptions & { baseDir?: string } = {},
 ): Scenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { doc, lines, data } = parseYaml(source, file);
   const at = (path: PathKey[], message: string, key?: string): ScenarioIssue =>
     locate(doc, lines, file, path, message, key);
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return { file, path: [], line: pos.line, column: pos.col, message: `invalid YAML: ${firstLine(e.message)}` };
-      }),
-    );
-  }
-  const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioError([at([], 'expected a mapping with name, duration, system, producers and consumers')]);
   }
@@ -308,17 +306,10 @@ function locate(
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
     offset = (pair?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
   }
-  if (offset === undefined) {
-    offset = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
-  }
-  if (offset !== undefined) {
-    const pos = lines.linePos(offset);
-    issue.line = pos.line;
-    issue.column = pos.col;
-  }
+  // An empty document has no node at all: its place is the start of the file.
+  offset ??= (node as { range?: [number, number, number] } | null | undefined)?.range?.[0] ?? 0;
+  const pos = lines.linePos(offset);
+  issue.line = pos.line;
+  issue.column = pos.col;
   return issue;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0];
 }

@@ -6,6 +6,7 @@ import type { RateSegment } from '../sim/rate-profile.js';
 import type { PhaseWindow } from '../models/producer.js';
 import type { PhaseSpec, ProducerSpec, RateOrMultiple } from './schema.js';
 import type { PathKey } from './issues.js';
+import { LIMITS } from './limits.js';
 
 export interface ProducerPlan {
   segments: RateSegment[];
@@ -32,6 +33,13 @@ export function planProducer(spec: ProducerSpec, durationMs: number): ProducerPl
     const name = phase.name ?? `${phaseKind(phase)}-${index + 1}`;
     const first = phase.at ?? cursor;
     const times = phase.count ?? 1;
+    if (occurrences.length + times > LIMITS.phaseOccurrences) {
+      return {
+        path: ['phases', index, 'count'],
+        message: `the phases happen more than ${LIMITS.phaseOccurrences.toLocaleString('en-US')} times in all ` +
+          '(a bound of queuesim); use fewer, longer phases',
+      };
+    }
     for (let k = 0; k < times; k++) {
       const startMs = first + k * (phase.every ?? 0);
       const endMs = startMs + phase.duration;

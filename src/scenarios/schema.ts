@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { parseBytes } from '../sim/units.js';
 import { SYSTEMS, aliasesOf } from './systems/index.js';
 import type { SystemPlugin } from './systems/plugin.js';
-import { count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
+import { bounded, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
+import { LIMITS } from './limits.js';
 export type { RateOrMultiple } from './fields.js';
 import { CRASH_POINTS, GUARANTEES, ON_ERROR } from '../models/consumer.js';
 import type { KeySkew } from '../models/keys.js';
@@ -41,7 +42,7 @@ const Phase = z
       .meta({ description: 'A linear ramp from one rate to another over the phase.' }),
     pause: z.literal(true).optional().meta({ description: 'No arrivals during the phase.' }),
     every: positiveDuration('Repeat the phase this often (bursts).').optional(),
-    count: count('How many times the phase happens; needs `every`.').optional(),
+    count: count('How many times the phase happens; needs `every`.', LIMITS.phaseOccurrences).optional(),
   })
   .superRefine((phase, ctx) => {
     const shapes = (['rate', 'spike', 'ramp', 'pause'] as const).filter((k) => phase[k] !== undefined);
@@ -70,7 +71,7 @@ const KEY_SOURCES = ['count', 'values', 'csv'] as const;
 
 const Keys = z
   .strictObject({
-    count: count('How many distinct keys, named prefix0, prefix1, ….').optional(),
+    count: count('How many distinct keys, named prefix0, prefix1, ….', LIMITS.keys).optional(),
     prefix: z.string().optional().meta({
       description: 'With count: key names are prefix0, prefix1, … (default key-).',
     }),
@@ -166,7 +167,7 @@ const Producer = z.strictObject({
   // prefault, not default: zod leaves defaults of transformed fields out of the JSON Schema.
   keys: Keys.nullable().prefault(null),
   messageSize: parsed(parseBytes, 'Bytes per message: 512B, 1KB, 64KB.').default(1024),
-  phases: z.array(Phase).default([]),
+  phases: bounded(Phase, LIMITS.events).default([]),
   backlog: count(
     'Messages already waiting at t = 0 (after an outage), keyed as this producer keys them; ' +
       '`recoveryMs.backlog` is the time to catch up.',
@@ -199,8 +200,8 @@ const System = z.discriminatedUnion('type', [firstSystem, ...otherSystems]) as u
 
 const Consumer = z.strictObject({
   group: name('The consumer group.'),
-  instances: count('Consumer instances (processes).').default(1),
-  concurrency: count('Parallel handlers per instance.').default(1),
+  instances: count('Consumer instances (processes).', LIMITS.instances).default(1),
+  concurrency: count('Parallel handlers per instance.', LIMITS.instances).default(1),
   service: z.string().min(1).meta({
     description:
       'Time to process one message: const(5ms), exp(20ms), uniform(1ms, 5ms), ' +
@@ -283,9 +284,9 @@ export const ScenarioSchema = z
     duration: positiveDuration('How long producers send.'),
     drain: duration('Extra time after producers stop, for consumers to catch up.').default(0),
     system: System,
-    producers: z.array(Producer).min(1),
-    consumers: z.array(Consumer).min(1),
-    faults: z.array(Fault).default([]),
+    producers: bounded(Producer, LIMITS.entities).min(1),
+    consumers: bounded(Consumer, LIMITS.entities).min(1),
+    faults: bounded(Fault, LIMITS.events).default([]),
     report: z
       .strictObject({
         sampleEvery: positiveDuration('Time-series sample interval; default gives 200–2000 points.').optional(),

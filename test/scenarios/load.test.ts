@@ -1,30 +1,10 @@
 /** Scenario validation: every error names the file, the path, line:column and what was expected. */
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenarios/load.js';
-import { ScenarioError } from '../../src/scenarios/issues.js';
+import { scenarioErrors, VALID_SCENARIO } from '../helpers.js';
 
-const VALID = `name: ok
-duration: 10m
-system:
-  type: workqueue
-producers:
-  - name: p
-    rate: 100/s
-consumers:
-  - group: g
-    instances: 2
-    service: exp(5ms)
-`;
-
-function errorsOf(yaml: string, options = {}): string[] {
-  try {
-    parseScenario(yaml, 'bad.yaml', options);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScenarioError);
-    return (error as Error).message.split('\n');
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const VALID = VALID_SCENARIO;
+const errorsOf = scenarioErrors;
 
 describe('a valid scenario', () => {
   it('loads with defaults filled in', () => {

@@ -17,7 +17,8 @@ import { OVERFLOWS, QUEUE_TYPES, type Overflow, type QueueType } from '../../mod
 import { CONNECTION_LOSS, type ConnectionLoss } from '../../models/broker/subscription.js';
 import type { BrokerFigures, Result } from '../../observe/result.js';
 import type { System } from '../../models/system.js';
-import { bytes, duration, name, positiveDuration } from '../fields.js';
+import { bounded, bytes, duration, name, positiveDuration } from '../fields.js';
+import { LIMITS } from '../limits.js';
 import { suggestion } from '../issues.js';
 import type { At, SystemPlugin } from './plugin.js';
 import type { ScenarioIssue } from '../issues.js';
@@ -74,8 +75,8 @@ const BrokerSystem = z.strictObject({
   type: z.literal('broker').meta({
     description: 'A routing broker with RabbitMQ semantics: exchanges, queues, prefetch, dead letters.',
   }),
-  exchanges: z.array(Exchange).default([]),
-  queues: z.array(Queue).min(1),
+  exchanges: bounded(Exchange, LIMITS.entities).default([]),
+  queues: bounded(Queue, LIMITS.entities).min(1),
   consumerTimeout: positiveDuration(
     'consumer_timeout: an unacked delivery older than this closes its channel (checked once a minute).',
   ).default(1_800_000),

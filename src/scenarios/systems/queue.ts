@@ -13,7 +13,8 @@ import { SqsQueue, DEFAULT_IN_FLIGHT_LIMIT, MAX_VISIBILITY_MS, type QueueOptions
 import { SqsConsumer } from '../../models/queue/poller.js';
 import { SqsService, type Route } from '../../models/queue/service.js';
 import { PRICE_FIFO, PRICE_STANDARD, type CostMeter } from '../../models/queue/cost.js';
-import { count, duration, name, positiveDuration } from '../fields.js';
+import { bounded, count, duration, name, positiveDuration } from '../fields.js';
+import { LIMITS } from '../limits.js';
 import type { At, SystemPlugin } from './plugin.js';
 import type { ScenarioIssue } from '../issues.js';
 import type { Scenario } from '../load.js';
@@ -44,7 +45,7 @@ const Queue = z.strictObject({
     description: 'Standard: probability that a delete misses a server, so the message comes back (at-least-once copies).',
   }),
   inFlightLimit: count('Messages in flight at most; short polls beyond it get OverLimit, long polls nothing.').default(DEFAULT_IN_FLIGHT_LIMIT),
-  shortPollServers: count('Virtual servers a queue\'s messages are spread over.').default(4),
+  shortPollServers: count('Virtual servers a queue\'s messages are spread over.', LIMITS.servers).default(4),
   shortPollSampled: count('Servers a short poll queries; fewer than shortPollServers gives false empty receives.').default(2),
   pricePerMillion: z.number().min(0).optional().meta({ description: 'Dollars per million requests; default 0.40 standard, 0.50 FIFO.' }),
 });
@@ -79,7 +80,7 @@ export const queue: SystemPlugin = {
   type: 'queue',
   schema: z.strictObject({
     type: z.literal('queue').meta({ description: 'A managed queue with Amazon SQS semantics (standard and FIFO).' }),
-    queues: z.array(Queue).min(1).meta({ description: 'The queues (dead-letter queues included).' }),
+    queues: bounded(Queue, LIMITS.entities).min(1).meta({ description: 'The queues (dead-letter queues included).' }),
     topics: z.array(Topic).default([]).meta({ description: 'SNS-style topics fanning out to queues.' }),
   }),
   consumerFields: {
