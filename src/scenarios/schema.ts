@@ -254,7 +254,8 @@ const SlowdownFault = z.strictObject({
   instance: instanceRef.default('all'),
   at: duration('When the slowdown starts.'),
   for: positiveDuration('How long it lasts.'),
-  factor: z.number().positive().meta({ description: 'Service times are multiplied by this.' }),
+  factor: z.number().positive().max(1e6, 'at most 1,000,000 (a bound of queuesim)')
+    .meta({ description: 'Service times are multiplied by this (at most 10^6).' }),
 });
 
 const PoisonFault = z

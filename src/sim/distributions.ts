@@ -9,12 +9,15 @@
  * inverting the CDF of the truncated distribution: one uniform per sample, no rejection loop, and
  * the reported mean is the mean of the truncated distribution.
  *
+ * Every draw is finite and at most 1000 years (MAX_DURATION_MS): parameters whose 99th
+ * percentile lies beyond that are refused, and the rare draw of a long tail past it is clamped.
+ *
  * `empirical(file=...)` reads a CSV file (through csv.ts, the one place src/sim touches the file
  * system); it happens here so that a distribution is always built from its text in one call.
  */
 import { CsvError, readCsv as readCsvFile } from './csv.js';
 import type { Random } from './rng.js';
-import { formatBytes, formatDuration, parseBytes, parseDuration, ParseError } from './units.js';
+import { formatBytes, formatDuration, MAX_DURATION_MS, parseBytes, parseDuration, ParseError } from './units.js';
 import { editDistance } from './suggest.js';
 
 export type DistributionKind =
@@ -62,8 +65,24 @@ const Z99 = 2.326347874040841;
 export function parseDistribution(text: string, opts: DistributionOptions = {}): Distribution {
   const call = parseCall(text);
   const context = new Context(text, call, opts);
-  return BUILDERS[call.name as DistributionKind](context);
+  const distribution = BUILDERS[call.name as DistributionKind](context);
+  // Parameters that put the bulk of the draws past the cap (lognormal(mu=1000, …), a pareto
+  // with shape 0.0001) describe no real system: refuse them rather than clamp most draws.
+  const p99 = distribution.quantile?.(0.99) ?? distribution.mean;
+  if (context.unit === 'duration' && !(p99 <= MAX_DURATION_MS)) {
+    throw context.error(
+      `its 99th percentile is ${Number.isFinite(p99) ? `${p99.toExponential(2)} ms` : 'infinite'}, ` +
+        'longer than 1000 years; choose parameters with a shorter tail',
+    );
+  }
+  return distribution;
 }
+
+/**
+ * Every draw is at most this (1000 years in ms): the far tails of exp, normal, lognormal and
+ * pareto would otherwise reach Infinity, which no clock can schedule.
+ */
+const CAP = MAX_DURATION_MS;
 
 // ---------------------------------------------------------------------------------------------
 // Syntax: name(arg, arg, key=value)
@@ -452,7 +471,7 @@ class ExpDistribution implements Distribution {
 
   sample(random: Random): number {
     // 1 − U is in (0, 1], so the logarithm is finite.
-    return -this.mean * Math.log(1 - random());
+    return Math.min(-this.mean * Math.log(1 - random()), CAP);
   }
 
   quantile(p: number): number {
@@ -506,7 +525,7 @@ class TruncatedNormalDistribution implements Distribution {
   }
 
   sample(random: Random): number {
-    return this.at(this.lower + this.span * random());
+    return Math.min(this.at(this.lower + this.span * random()), CAP);
   }
 
   quantile(p: number): number {
@@ -534,7 +553,7 @@ class LognormalDistribution implements Distribution {
   }
 
   sample(random: Random): number {
-    return Math.exp(this.mu + this.sigma * normalQuantile(random()));
+    return Math.min(Math.exp(this.mu + this.sigma * normalQuantile(random())), CAP);
   }
 
   quantile(p: number): number {
@@ -559,7 +578,7 @@ class ParetoDistribution implements Distribution {
   }
 
   sample(random: Random): number {
-    return this.scale * Math.pow(1 - random(), this.exponent);
+    return Math.min(this.scale * Math.pow(1 - random(), this.exponent), CAP);
   }
 
   quantile(p: number): number {

@@ -70,3 +70,40 @@ describe('reserved and oversized values', () => {
     expect(errorsOf('# nothing\n')[0]).toMatch(/^bad\.yaml:1:1: \(top level\): expected a mapping/);
   });
 });
+
+describe('times stay finite: every delay is below 1000 years', () => {
+  it.each([
+    ['lognormal(mu=1000, sigma=1)', /consumers\[0\]\.service: "lognormal\(mu=1000, sigma=1\)": its 99th percentile is infinite, longer than 1000 years/],
+    ['pareto(scale=10ms, shape=0.0001)', /consumers\[0\]\.service: "pareto\(scale=10ms, shape=0.0001\)": its 99th percentile is infinite/],
+    ['lognormal(mu=30, sigma=2)', /consumers\[0\]\.service: .*its 99th percentile is 1\.12e\+15 ms, longer than 1000 years/],
+  ])('refuses %s', (service, message) => {
+    expect(errorsOf(VALID.replace('exp(5ms)', `"${service}"`))[0]).toMatch(new RegExp(`^bad\\.yaml:11:14: ${message.source}`));
+  });
+
+  it('refuses a slowdown factor of 1e308', () => {
+    const yaml = `${VALID}faults:\n  - { kind: slowdown, group: g, at: 1m, for: 1m, factor: 1e308 }\n`;
+    expect(errorsOf(yaml)[0]).toMatch(/^bad\.yaml:13:\d+: faults\[0\]\.factor: at most 1,000,000/);
+  });
+
+  it.each(['drain', 'restartAfter', 'every'])('refuses a 400-digit %s', (field) => {
+    const digits = `${'9'.repeat(400)}ms`;
+    const yaml = field === 'drain'
+      ? VALID.replace('duration: 10m', `duration: 10m\ndrain: ${digits}`)
+      : `${VALID}faults:\n  - { kind: crash, group: g, at: 1m, ${field}: ${digits} }\n`;
+    expect(errorsOf(yaml)[0]).toMatch(new RegExp(`${field}: "9{36}…" is not a duration: it is longer than 1000 years`));
+  });
+
+  it('refuses a rate above 10^9/s', () => {
+    expect(errorsOf(VALID.replace('100/s', `${'9'.repeat(400)}/s`))[0]).toMatch(/producers\[0\]\.rate: .* is not a rate: it is above 10\^9\/s/);
+  });
+
+  it('clamps the rare far-tail draw at 1000 years', async () => {
+    const { parseDistribution } = await import('../../src/sim/distributions.js');
+    const { MAX_DURATION_MS } = await import('../../src/sim/units.js');
+    // pareto shape 0.5: p99 = 10ms·0.01^-2 = 100 s, but u → 1 gives 10ms·(1−u)^-2 → Infinity.
+    const pareto = parseDistribution('pareto(scale=10ms, shape=0.5)');
+    expect(pareto.quantile!(0.99)).toBeCloseTo(100_000, 6);
+    expect(pareto.sample(() => 1 - 2 ** -53)).toBe(MAX_DURATION_MS);
+    expect(MAX_DURATION_MS).toBe(31_536_000_000_000);
+  });
+});
