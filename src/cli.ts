@@ -13,6 +13,7 @@ import { InputError } from './scenarios/issues.js';
 import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';
 import { parseDuration } from './sim/units.js';
+import { describeCost } from './scenarios/cost.js';
 import type { CompareFlags, SweepFlags } from './experiments/commands.js';
 
 type MergeFlags = { out?: string; json?: boolean; quiet?: boolean; charts: boolean; html: boolean };
@@ -63,7 +64,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--quiet', 'print no summary')
     .option('--no-charts', 'skip the PNG charts')
     .option('--no-html', 'skip the HTML report')
-    .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .option('--allow-huge', 'allow runs estimated at more than 3·10^9 events')
     .option('--warmup <duration>', 'leave the first part of the run out of latency and max-lag figures', parseWarmup)
     .action(async (file: string, flags: RunFlags) => setExit(await run(file, flags, io)));
 
@@ -91,7 +92,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .argument('<file>', 'scenario file or built-in scenario name')
     .option('--vary <path=v1,v2>', 'a field and its values; twice for the cross product', collect, [])
     .option('--set <path=value>', 'override one field in every variant', collect, [])
-    .option('--seeds <n>', 'replications per variant (seeds: seed, seed+1, …)', countOption('--seeds'), 5)
+    .option('--seeds <n>', 'replications per variant (seeds: seed, seed+1, …)', countOption('--seeds', MAX_SEEDS), 5)
     .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
     .option('--jobs <n>', 'worker threads (default: the number of cores)', countOption('--jobs'))
     .option('--out <dir>', 'output directory (default: reports/<scenario-name>-compare/)')
@@ -99,7 +100,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--quiet', 'print no table')
     .option('--no-charts', 'skip the PNG charts')
     .option('--no-html', 'skip the HTML report')
-    .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .option('--allow-huge', 'allow runs estimated at more than 3·10^9 events')
     .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
     .action(async (file: string, flags: CompareFlags) => {
       const { compareCommand } = await import('./experiments/commands.js');
@@ -113,7 +114,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .argument('<file>', 'scenario file or built-in scenario name')
     .option('--param <path=values>', 'a swept field: 1..32, 1..32:4 or 6,12,24; several give a grid', collect, [])
     .option('--set <path=value>', 'override one field at every point', collect, [])
-    .option('--seeds <n>', 'replications per point (seeds: seed, seed+1, …)', countOption('--seeds'), 3)
+    .option('--seeds <n>', 'replications per point (seeds: seed, seed+1, …)', countOption('--seeds', MAX_SEEDS), 3)
     .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
     .option('--quantile <q>', 'a point passes when the SLO holds on this fraction of seeds (default 1: all)')
     .option('--jobs <n>', 'worker threads (default: the number of cores)', countOption('--jobs'))
@@ -124,7 +125,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--quiet', 'print no table')
     .option('--no-charts', 'skip the PNG charts')
     .option('--no-html', 'skip the HTML report')
-    .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .option('--allow-huge', 'allow runs estimated at more than 3·10^9 events')
     .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
     .action(async (file: string, flags: SweepFlags) => {
       const { sweepCommand } = await import('./experiments/commands.js');
@@ -175,10 +176,15 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function countOption(flag: string): (text: string) => number {
+/** Replications per point at most: every replication keeps its figures in memory. */
+const MAX_SEEDS = 10_000;
+
+function countOption(flag: string, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
   return (text) => {
     const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag}: expected a whole number ≥ 1.`);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`${flag}: expected a whole number from 1 to ${max.toLocaleString('en-US')}.`);
+    }
     return n;
   };
 }
@@ -218,7 +224,7 @@ function validate(files: string[], io: Io): number {
   for (const file of files) {
     try {
       const scenario = loadScenario(resolveScenarioFile(file));
-      io.out(`${file}: ok (${scenario.spec.name}, about ${Math.round(scenario.plannedMessages)} messages)\n`);
+      io.out(`${file}: ok (${scenario.spec.name}, about ${Math.round(scenario.plannedMessages)} messages, ${describeCost(scenario.cost)})\n`);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       io.err(`${error.message}\n`);

@@ -44,7 +44,7 @@ export async function compareCommand(fileOrName: string, flags: CompareFlags, io
     seed: flags.seed,
     vary,
     sets,
-    jobs: flags.jobs ?? defaultJobs(),
+    jobs: jobsFor(flags.jobs, io),
     warmupMs: flags.warmup,
     onDone: progress?.update,
     onNotice: io.err,
@@ -85,6 +85,14 @@ export async function compareFiles(
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
+}
+
+/** `--jobs`, or one per core; more than the cores only slows each run down, so say so. */
+function jobsFor(jobs: number | undefined, io: CommandIo): number {
+  if (jobs !== undefined && jobs > defaultJobs()) {
+    io.err(`note: --jobs ${jobs} is more than the ${defaultJobs()} core(s) here; runs will share them\n`);
+  }
+  return jobs ?? defaultJobs();
 }
 
 /** A scenario name made safe as a folder name. */
@@ -149,7 +157,7 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
     seeds: flags.seeds,
     seed: flags.seed,
     quantile,
-    jobs: flags.jobs ?? defaultJobs(),
+    jobs: jobsFor(flags.jobs, io),
     warmupMs: flags.warmup,
     shard,
     outDir,

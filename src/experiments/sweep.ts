@@ -19,6 +19,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { formatPath, InputError } from '../scenarios/issues.js';
+import { checkGridCost } from '../scenarios/cost.js';
 import { applyVariant, crossProduct, type Assignment, type Axis, type BaseDocument } from './variants.js';
 import { runTasks } from './pool.js';
 import { seedFigures, type RunDigest, type Task } from './runner.js';
@@ -103,6 +104,7 @@ export async function sweep(base: BaseDocument, options: SweepOptions): Promise<
   const first = applyVariant(base, options.sets);
   const scenarios = grid.map((v) => applyVariant(base, [...options.sets, ...v.assignments], v.label));
   const baseSeed = options.seed ?? first.spec.seed;
+  checkGridCost(scenarios.map((s) => s.cost), options.seeds, base.options.allowHuge);
   const seeds = Array.from({ length: options.seeds }, (_, k) => baseSeed + k);
   const fingerprint = fingerprintOf(base, options, seeds);
   const mine = grid.map((_, i) => i).filter((i) => inShard(i, options.shard));

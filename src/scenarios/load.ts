@@ -5,6 +5,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { LIMITS } from './limits.js';
+import { approx, describeCost, estimateCost, HUGE_RUN, MAX_SAMPLES, MAX_SERIES_POINTS, type RunCost } from './cost.js';
+import { defaultSampleEvery } from '../observe/sampler.js';
+import { formatDuration } from '../sim/units.js';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, type Document, type LineCounter } from 'yaml';
@@ -28,8 +31,7 @@ import { schemaKeysAt } from './schema-walk.js';
 import { SYSTEMS, findSystem, systemPlugin } from './systems/index.js';
 import type { At, SystemPlugin } from './systems/plugin.js';
 
-/** Runs above this many planned messages need `allowHuge` (`--allow-huge`). */
-export const HUGE_RUN = 1e9;
+export { HUGE_RUN } from './cost.js';
 
 export interface Scenario {
   spec: ScenarioSpec;
@@ -44,7 +46,10 @@ export interface Scenario {
   /** Service-time distribution per consumer group, in `spec.consumers` order. */
   services: Distribution[];
   expectations: Expectation[];
+  /** Messages the producers send, the backlog included. */
   plannedMessages: number;
+  /** What the run will cost, estimated up front. */
+  cost: RunCost;
 }
 
 export interface LoadOptions {
@@ -93,7 +98,8 @@ export function parseScenario(
   const services = checkConsumers(spec, at, issues, baseDir);
   checkFaults(spec, at, issues);
   const expectations = checkExpectations(spec, at, issues);
-  const plannedMessages = plans.reduce((sum, p) => sum + p.expected, 0);
+  const plannedMessages =
+    plans.reduce((sum, p) => sum + p.expected, 0) + spec.producers.reduce((sum, p) => sum + (p.backlog ?? 0), 0);
   checkSystemFields(spec, at, issues);
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   systemPlugin(spec.system.type).check?.(
@@ -101,16 +107,39 @@ export function parseScenario(
     at,
     issues,
   );
-  if (plannedMessages > HUGE_RUN && !options.allowHuge) {
-    issues.push(
-      at(['producers'], `the producers plan about ${Math.round(plannedMessages).toExponential(2)} messages, ` +
-        `more than ${HUGE_RUN.toExponential(0)}; pass --allow-huge if you mean it`),
-    );
-  }
   if (issues.length > 0) throw new ScenarioError(issues);
-  return { spec, file, source, hash, plans, keys, services, expectations, plannedMessages };
+  const cost = checkCost(spec, plans, keys, plannedMessages, options, at);
+  return { spec, file, source, hash, plans, keys, services, expectations, plannedMessages, cost };
 }
 
+/** Refuses a run too big to hold in memory, and one too long to run without `allowHuge`. */
+function checkCost(
+  spec: ScenarioSpec,
+  plans: ProducerPlan[],
+  keys: (KeySpace | null)[],
+  plannedMessages: number,
+  options: LoadOptions,
+  at: At,
+): RunCost {
+  const endMs = spec.duration + spec.drain;
+  const sampleEveryMs = spec.report.sampleEvery ?? defaultSampleEvery(endMs);
+  const systemParts = systemPlugin(spec.system.type).costs?.(spec, endMs, plannedMessages) ?? [];
+  const cost = estimateCost({ spec, plans, keys, plannedMessages, systemParts, sampleEveryMs });
+  if (cost.samples > MAX_SAMPLES || cost.seriesPoints > MAX_SERIES_POINTS) {
+    throw new ScenarioError([at(['report', 'sampleEvery'],
+      `sampling every ${formatDuration(sampleEveryMs)} over ${formatDuration(endMs)} gives ${approx(cost.samples)} ` +
+        `samples per series (${approx(cost.seriesPoints)} points in all), more than ${MAX_SAMPLES.toLocaleString('en-US')} ` +
+        `(${MAX_SERIES_POINTS.toLocaleString('en-US')} in all) fit in memory; sample every ` +
+        `${formatDuration(Math.ceil(Math.max(endMs / MAX_SAMPLES, (endMs * cost.seriesPoints) / cost.samples / MAX_SERIES_POINTS)))} or more`)]);
+  }
+  if (cost.events > HUGE_RUN && !options.allowHuge) {
+    const biggest = cost.parts.reduce((a, b) => (b.events > a.events ? b : a));
+    throw new ScenarioError([at(biggest.path,
+      `the run would process ${describeCost(cost)}, more than ${HUGE_RUN.toExponential(0)} ` +
+        '(tens of minutes or more); pass --allow-huge if you mean it')]);
+  }
+  return cost;
+}
 
 function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): ProducerPlan[] {
   const plans: ProducerPlan[] = [];

@@ -180,6 +180,24 @@ export const log: SystemPlugin = {
     }),
     rebalanceTime: duration('log: JoinGroup/SyncGroup time once all members rejoined (queuesim; default 1s).').optional(),
   },
+  costs(spec, endMs, messages) {
+    const system = spec.system as unknown as SystemSpec;
+    const partitions = system.topics.reduce((sum, t) => sum + t.partitions * t.replicationFactor, 0);
+    const replicated = system.topics.some((t) => t.replicationFactor > 1);
+    const consumers = spec.consumers as unknown as LogConsumerSpec[];
+    return [
+      { what: 'retention checks (per partition)', path: ['system', 'retentionCheckInterval'],
+        events: (endMs / system.retentionCheckInterval) * partitions },
+      { what: 'offset expiry checks', path: ['system', 'offsetsRetentionCheckInterval'],
+        events: (endMs / system.offsetsRetentionCheckInterval) * consumers.length },
+      { what: 'follower fetches', path: ['system', 'replicationDelay'],
+        events: replicated ? Math.min(messages, (endMs / Math.max(system.replicationDelay, 1e-3)) * partitions) : 0 },
+      ...consumers.map((c, i) => ({
+        what: `commits and poll checks of consumers[${i}]`, path: ['consumers', i],
+        events: c.instances * endMs * ((c.enableAutoCommit ? 1 / (c.autoCommitInterval ?? 5000) : 0) + 1 / (c.maxPollInterval ?? 300_000)),
+      })),
+    ];
+  },
   check(scenario, at, issues) {
     const spec = scenario.spec;
     const system = spec.system as unknown as SystemSpec;

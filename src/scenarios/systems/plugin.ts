@@ -14,6 +14,8 @@ import type { FaultTarget } from '../../models/faults.js';
 import type { InstanceOptions } from '../../models/consumer.js';
 import type { PathKey, ScenarioIssue } from '../issues.js';
 import type { Scenario } from '../load.js';
+import type { ScenarioSpec } from '../schema.js';
+import type { CostPart } from '../cost.js';
 
 /** Everything a system needs to build itself for one run. */
 export interface WiringContext {
@@ -54,6 +56,11 @@ export interface SystemPlugin {
   /** Optional fields this system adds to each `producers[]` entry. */
   producerFields: Record<string, z.ZodType>;
   /** Cross-field checks that need the whole scenario; push issues via `at`. */
-  check?(scenario: Omit<Scenario, 'services'>, at: At, issues: ScenarioIssue[]): void;
+  check?(scenario: Omit<Scenario, 'services' | 'cost'>, at: At, issues: ScenarioIssue[]): void;
+  /**
+   * The system's own periodic work over a run of `endMs` (idle polls, heartbeats, commits,
+   * retention checks), for the up-front cost estimate (cost.ts). Omit when it has none.
+   */
+  costs?(spec: ScenarioSpec, endMs: number, messages: number): CostPart[];
   wire(ctx: WiringContext): Wired;
 }

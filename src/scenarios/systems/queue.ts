@@ -111,6 +111,16 @@ export const queue: SystemPlugin = {
       .optional()
       .meta({ description: 'queue: producer retries of the same message (FIFO deduplicates them within 5 minutes).' }),
   },
+  costs(spec, endMs) {
+    return (spec.consumers as unknown as (ConsumerFields & { instances: number; concurrency: number })[]).map((c, i) => ({
+      what: `polls and heartbeats of consumers[${i}]`,
+      path: ['consumers', i],
+      // An idle instance receives once per pollInterval (+ its long-poll wait); a busy one
+      // extends visibility once per heartbeat.every per handler.
+      events: c.instances * endMs * (1 / ((c.pollInterval ?? SECOND) + (c.waitTime ?? 0)) +
+        (c.heartbeat === undefined ? 0 : c.concurrency / c.heartbeat.every)),
+    }));
+  },
   check({ spec }, at, issues) {
     const system = spec.system as unknown as SystemFields;
     checkQueues(system, at, issues);
