@@ -12,8 +12,8 @@ import { scenarioJsonSchema } from './scenarios/schema.js';
 import { InputError } from './scenarios/issues.js';
 import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';
-import { parseDuration } from './sim/units.js';
 import { describeCost } from './scenarios/cost.js';
+import { parseDuration } from './scenarios/units.js';
 import type { CompareFlags, SweepFlags } from './experiments/commands.js';
 
 type MergeFlags = { out?: string; json?: boolean; quiet?: boolean; charts: boolean; html: boolean };
@@ -118,7 +118,8 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
     .option('--quantile <q>', 'a point passes when the SLO holds on this fraction of seeds (default 1: all)')
     .option('--jobs <n>', 'worker threads (default: the number of cores)', countOption('--jobs'))
-    .option('--shard <i/n>', 'run only the i-th of n slices of the grid (merge them with queuesim merge)')
+    .option('--shard <i/n|auto>', 'run only the i-th of n slices of the grid (merge them with queuesim merge); auto: from a Kubernetes Indexed Job, AWS Batch or Slurm array')
+    .option('--shards <n>', 'with --shard auto: how many shards (a Kubernetes Indexed Job\'s completions)', countOption('--shards'))
     .option('--out <dir>', 'output directory (default: reports/<scenario-name>-sweep/)')
     .option('--resume', 'skip the replications already saved in the output directory')
     .option('--json', 'print the sweep JSON to stdout and nothing else')
@@ -236,7 +237,7 @@ function validate(files: string[], io: Io): number {
 
 async function progressBar(io: Io): Promise<{ update(now: number, end: number): void; stop(): void }> {
   const { SingleBar, Presets } = (await import('cli-progress')).default;
-  const { formatDuration } = await import('./sim/units.js');
+  const { formatDuration } = await import('./scenarios/units.js');
   const bar = new SingleBar(
     { format: 'simulating [{bar}] {percentage}% | {sim} simulated | eta {eta_formatted}', stream: process.stderr },
     Presets.shades_classic,

@@ -129,6 +129,7 @@ export interface SweepFlags {
   quantile?: string;
   jobs?: number;
   shard?: string;
+  shards?: number;
   out?: string;
   resume?: boolean;
   json?: boolean;
@@ -146,7 +147,13 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
   const params = flags.param.map(parseParam);
   const sets = flags.set.map(parseSet);
   const quantile = flags.quantile === undefined ? 1 : parseQuantile(flags.quantile);
-  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  const shard =
+    flags.shard === undefined
+      ? undefined
+      : flags.shard === 'auto'
+        ? (await import('./shard-env.js')).shardFromEnv(process.env, flags.shards)
+        : parseShard(flags.shard);
+  if (flags.shards !== undefined && flags.shard !== 'auto') throw new InputError('--shards goes with --shard auto');
   const name = safeDirName(readName(base.source) ?? 'scenario');
   const outDir = flags.out ?? (flags.json ? undefined : `reports/${name}-sweep${shard === undefined ? '' : `-${shard.index}of${shard.count}`}`);
   if (flags.resume && outDir === undefined) throw new InputError('--resume needs --out <dir> (where the sweep saved its points)');

@@ -60,11 +60,18 @@ export interface CompareResult {
   variants: VariantOutcome[];
 }
 
-/** The variants a compare runs: `--vary` axes, else the file's `variants:`, else an error. */
+/**
+ * The variants a compare runs: `--vary` axes, else the file's `variants:`, else an error. A
+ * `variants:` block of one changed variant runs the scenario as written first, as `baseline`:
+ * a comparison needs something to compare with.
+ */
 export function compareVariants(base: BaseDocument, vary: Axis[]): Variant[] {
   const variants = vary.length > 0 ? crossProduct(vary) : fileVariants(base);
   if (variants.length === 0) {
     throw new InputError('nothing to compare: give --vary path=v1,v2 or a variants: block in the scenario');
+  }
+  if (vary.length === 0 && variants.length === 1 && variants[0].assignments.length > 0) {
+    return [{ label: 'baseline', assignments: [] }, ...variants];
   }
   return variants;
 }

@@ -10,6 +10,7 @@ import { runScenario } from '../scenarios/run.js';
 import type { ExpectationResult, PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
 import { applyVariant, type Assignment, type BaseDocument } from './variants.js';
 import { estimate, type Estimate } from './stats.js';
+import { GROUP_FIGURES, SYSTEM_FIGURES, groupFigure, systemFigure } from '../observe/figures.js';
 
 export interface Task {
   base: BaseDocument;
@@ -58,38 +59,24 @@ export function runTask(task: Task): RunDigest {
 }
 
 /**
- * The figures a comparison shows, flat: system-wide ones by name (`rejected`,
- * `rejected.timeout`, `cost`), per group as `<group>.<figure>` (`fulfilment.duplicates`,
- * `fulfilment.losses.crash-after-ack`). Causes appear only when they occurred.
+ * The figures of one run, flat, in the vocabulary of `expect:` (observe/figures.ts): system-wide
+ * ones by name (`rejected`, `rejected.timeout`, `rejectedRatio`, `cost`), per group as
+ * `<group>.<figure>` (`fulfilment.duplicates`, `fulfilment.losses.crash-after-ack`). Causes
+ * appear only when they occurred; `cost` only where the system bills.
  */
 export function figuresOf(result: Result): Figures {
   const s = result.summary;
-  const f: Figures = { produced: s.produced, accepted: s.accepted, rejected: s.rejected };
-  for (const [cause, n] of Object.entries(s.rejectedByCause)) f[`rejected.${cause}`] = n;
-  const cost = (result as { cost?: { dollars?: unknown } }).cost?.dollars;
-  if (typeof cost === 'number') f.cost = cost;
-  if (result.direct !== undefined) f.utilisation = result.direct.meanUtilisation;
-  for (const [name, g] of Object.entries(s.groups)) {
-    const put = (figure: string, value: number | null): void => {
-      f[`${name}.${figure}`] = value;
-    };
-    put('processed', g.processed);
-    put('duplicates', g.duplicates);
-    put('duplicatesSuppressed', g.duplicatesSuppressed);
-    put('losses', g.losses.total);
-    for (const [cause, n] of Object.entries(g.losses.byCause)) put(`losses.${cause}`, n);
-    put('orderingViolations', g.orderingViolations);
-    put('redeliveries', g.redeliveries);
-    put('deadLettered', g.deadLettered);
-    put('backlogAtEnd', g.backlogAtEnd);
-    put('p50LatencyMs', g.latencyMs.count === 0 ? null : g.latencyMs.p50);
-    put('p99LatencyMs', g.latencyMs.count === 0 ? null : g.latencyMs.p99);
-    put('meanLatencyMs', g.latencyMs.count === 0 ? null : g.latencyMs.mean);
-    put('meanQueueWaitMs', g.queueWaitMs.count === 0 ? null : g.queueWaitMs.mean);
-    put('maxLag', g.maxLag);
-    const recoveries = Object.values(g.recoveryMs);
-    if (recoveries.length > 0) {
-      put('recoveryMs', recoveries.some((v) => v === null) ? null : Math.max(...(recoveries as number[])));
+  const f: Figures = {};
+  for (const name of Object.keys(SYSTEM_FIGURES)) {
+    const value = systemFigure(name, result);
+    if (name === 'cost' && value === null) continue;
+    f[name] = value;
+    if (name === 'rejected') for (const [cause, n] of Object.entries(s.rejectedByCause)) f[`rejected.${cause}`] = n;
+  }
+  for (const [group, g] of Object.entries(s.groups)) {
+    for (const name of Object.keys(GROUP_FIGURES)) {
+      f[`${group}.${name}`] = groupFigure(name, group, result);
+      if (name === 'losses') for (const [cause, n] of Object.entries(g.losses.byCause)) f[`${group}.losses.${cause}`] = n;
     }
   }
   return f;

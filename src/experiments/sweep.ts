@@ -25,6 +25,8 @@ import { runTasks } from './pool.js';
 import { seedFigures, type RunDigest, type Task } from './runner.js';
 import type { Estimate } from './stats.js';
 import { mmcPrediction, type MmcPrediction } from './theory.js';
+import { GROUP_FIGURES, SYSTEM_FIGURES } from '../observe/figures.js';
+import type { ExpectationResult } from '../observe/result.js';
 
 export interface Shard {
   /** 1-based. */
@@ -153,7 +155,7 @@ export async function sweep(base: BaseDocument, options: SweepOptions): Promise<
     quantile: options.quantile,
     gridSize: grid.length,
     ...(options.shard === undefined ? {} : { shard: options.shard }),
-    slo: sloLines(points, figureNames),
+    slo: sloLines(digests[0]?.expectations ?? [], figureNames),
     figureNames,
     points,
     recommendation: null,
@@ -193,15 +195,14 @@ function point(
   };
 }
 
-/** The SLO lines with the figure each reads: `g.p99LatencyMs < 2000` reads `g.p99LatencyMs`. */
-function sloLines(points: SweepPoint[], figureNames: string[]): SloLine[] {
-  const exprs = points.length === 0 ? [] : points[0].slo.map((s) => s.expr);
-  return exprs.map((expr) => {
-    const m = /^(.*) (<=|>=|==|!=|<|>) (.*)$/.exec(expr);
-    const name = m?.[1] ?? expr;
-    const figure = figureNames.includes(name) ? name : null;
-    return { expr, figure, op: m?.[2] ?? '==', value: Number(m?.[3] ?? Number.NaN) };
-  });
+/** The SLO lines with the figure each reads: `g.p99LatencyMs < 10m` reads `g.p99LatencyMs`. */
+function sloLines(expectations: ExpectationResult[], figureNames: string[]): SloLine[] {
+  return expectations.map((e) => ({
+    expr: e.expr,
+    figure: figureNames.includes(e.figure) ? e.figure : null,
+    op: e.op,
+    value: e.threshold,
+  }));
 }
 
 /** Fills in the recommendation once every point of the grid is present. */
@@ -236,14 +237,12 @@ export function mergeSweeps(parts: SweepResult[]): SweepResult {
   const points = [...byIndex.values()].sort((a, b) => a.index - b.index);
   const figureNames = canonicalOrder(parts.flatMap((p) => p.figureNames));
   const { shard: _shard, ...rest } = first;
-  return assemble({ ...rest, figureNames, slo: sloLines(points, figureNames), points, recommendation: null });
+  const slo = parts.find((p) => p.slo.length > 0)?.slo ?? first.slo;
+  return assemble({ ...rest, figureNames, slo, points, recommendation: null });
 }
 
-const SYSTEM_FIGURES = ['produced', 'accepted', 'rejected', 'cost', 'utilisation'];
-const GROUP_FIGURES = [
-  'processed', 'duplicates', 'duplicatesSuppressed', 'losses', 'orderingViolations', 'redeliveries', 'deadLettered', 'backlogAtEnd',
-  'p50LatencyMs', 'p99LatencyMs', 'meanLatencyMs', 'meanQueueWaitMs', 'maxLag', 'recoveryMs',
-];
+const SYSTEM_ORDER = Object.keys(SYSTEM_FIGURES);
+const GROUP_ORDER = Object.keys(GROUP_FIGURES);
 
 /**
  * Figure names in an order that does not depend on which points or shards produced them:
@@ -253,11 +252,11 @@ const GROUP_FIGURES = [
 export function canonicalOrder(names: string[]): string[] {
   const key = (name: string): [number, string, number, string] => {
     const [head, ...causes] = name.split('.');
-    const system = SYSTEM_FIGURES.indexOf(head);
+    const system = SYSTEM_ORDER.indexOf(head);
     if (system !== -1) return [0, '', system, causes.join('.')];
-    const m = new RegExp(`^(.*)\\.(${GROUP_FIGURES.join('|')})(?:\\.(.*))?$`).exec(name);
+    const m = new RegExp(`^(.*)\\.(${GROUP_ORDER.join('|')})(?:\\.(.*))?$`).exec(name);
     if (m === null) return [2, name, 0, ''];
-    return [1, m[1], GROUP_FIGURES.indexOf(m[2]), m[3] ?? ''];
+    return [1, m[1], GROUP_ORDER.indexOf(m[2]), m[3] ?? ''];
   };
   const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
   return [...new Set(names)].sort((a, b) => {

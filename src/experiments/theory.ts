@@ -34,7 +34,10 @@ export function mmcPrediction(scenario: Scenario): MmcPrediction | null {
   const { spec } = scenario;
   if (spec.producers.length !== 1 || spec.consumers.length !== 1 || spec.faults.length > 0) return null;
   const producer = spec.producers[0];
+  // A stationary Poisson stream only: no phases, no daily cycle, no trace.
+  const lambdaPerMs = producer.rate;
   if (producer.arrivals !== 'poisson' || producer.phases.length > 0) return null;
+  if (lambdaPerMs === undefined || producer.diurnal !== undefined) return null;
   const service = scenario.services[0];
   if (service.kind !== 'exp') return null;
   const system = spec.system as Record<string, unknown>;
@@ -44,7 +47,6 @@ export function mmcPrediction(scenario: Scenario): MmcPrediction | null {
   if (!unboundedQueue) return null;
   const consumer = spec.consumers[0];
   const c = consumer.instances * consumer.concurrency;
-  const lambdaPerMs = producer.rate;
   const offered = lambdaPerMs * service.mean;
   if (offered >= c) return { c, offered, meanQueueWaitMs: null, meanLatencyMs: null };
   const wait = erlangC(c, offered) / (c / service.mean - lambdaPerMs);

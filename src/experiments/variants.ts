@@ -11,7 +11,7 @@
  */
 import { dirname } from 'node:path';
 import { isMap, parse as parseYaml, parseDocument, type Document } from 'yaml';
-import { closest } from '../sim/suggest.js';
+import { closest } from '../scenarios/suggest.js';
 import { ScenarioSchema } from '../scenarios/schema.js';
 import { schemaKeysAt } from '../scenarios/schema-walk.js';
 import { formatPath, InputError, type PathKey } from '../scenarios/issues.js';

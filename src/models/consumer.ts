@@ -186,6 +186,7 @@ export class ConsumerInstance {
 
   private startProcessing(delivery: Delivery): void {
     const serviceMs = this.options.service.sample(this.options.random) * this.slowdown;
+    this.ledger.serve(this.options.group, this.armed === 'mid-process' ? serviceMs / 2 : serviceMs);
     if (this.armed === 'mid-process') {
       this.kernel.schedule(serviceMs / 2, crashMidProcess, delivery);
     } else {

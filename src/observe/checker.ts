@@ -5,10 +5,15 @@
 import type { GroupState, Ledger } from './ledger.js';
 import type { Anomaly, GroupSummary, Summary } from './result.js';
 
-export function summarize(ledger: Ledger, simulatedMs: number, events: number): Summary {
+/**
+ * `handlers[g]`: the handlers group g was configured with (instances × concurrency), the
+ * available handler time per millisecond that utilisation divides by.
+ */
+export function summarize(ledger: Ledger, simulatedMs: number, events: number, handlers: readonly number[]): Summary {
   const groups: Record<string, GroupSummary> = {};
   ledger.groups.forEach((group, g) => {
-    groups[group.name] = summarizeGroup(ledger, group, g);
+    const available = (handlers[g] ?? 0) * simulatedMs;
+    groups[group.name] = summarizeGroup(ledger, group, g, available > 0 ? group.busyMs / available : null);
   });
   return {
     produced: ledger.produced,
@@ -22,7 +27,7 @@ export function summarize(ledger: Ledger, simulatedMs: number, events: number): 
   };
 }
 
-function summarizeGroup(ledger: Ledger, group: GroupState, g: number): GroupSummary {
+function summarizeGroup(ledger: Ledger, group: GroupState, g: number, utilisation: number | null): GroupSummary {
   const lossesByCause = sorted(group.losses);
   const deadLetteredByReason = sorted(group.deadLetters);
   // The oldest message still waiting at the end may be the oldest ever seen.
@@ -44,6 +49,8 @@ function summarizeGroup(ledger: Ledger, group: GroupState, g: number): GroupSumm
     maxOldestAgeMs,
     latencyMs: group.latency.summary(),
     queueWaitMs: group.queueWait.summary(),
+    waited: group.waited,
+    utilisation,
     recoveryMs: recovery(group),
   };
 }

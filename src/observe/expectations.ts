@@ -1,13 +1,17 @@
 /**
- * Expectations: k6-style thresholds on the summary (`p99LatencyMs: "< 2000"`, `losses: 0`,
- * `recoveryMs: "< 15m"`). A small grammar, never `eval`: an optional comparison operator and a
- * number, with a duration unit allowed for metrics measured in ms. A bare value means `==`.
+ * Expectations: k6-style thresholds on the figures of a run (`p99LatencyMs: "< 2s"`,
+ * `losses: 0`, `rejectedRatio: "< 1%"`, `cost: "< $5"`). A small grammar, never `eval`: an
+ * optional comparison operator and a threshold in the figure's unit (a duration for figures in
+ * ms, a percentage for ratios, dollars for cost; a plain number always works). A bare value
+ * means `==`.
  *
  * An expectation names a metric, optionally scoped to a group (`billing.losses`); unscoped
  * group metrics hold for every group and give one line per group.
  */
-import { parseDuration } from '../sim/units.js';
-import type { ExpectationResult, GroupSummary, Summary } from './result.js';
+import { parseDuration } from '../scenarios/units.js';
+import type { ExpectationResult } from './result.js';
+import { FIGURE_NAMES, SYSTEM_FIGURES, GROUP_FIGURES, groupFigure, systemFigure, type FigureSource, type FigureUnit } from './figures.js';
+import { formatThreshold } from './units.js';
 
 export type Op = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -18,46 +22,8 @@ export interface Expectation {
   value: number;
 }
 
-type GroupMetric = (g: GroupSummary) => number | null;
-
-const GROUP_METRICS: Record<string, GroupMetric> = {
-  deliveries: (g) => g.deliveries,
-  processed: (g) => g.processed,
-  duplicates: (g) => g.duplicates,
-  duplicatesSuppressed: (g) => g.duplicatesSuppressed,
-  redeliveries: (g) => g.redeliveries,
-  losses: (g) => g.losses.total,
-  deadLettered: (g) => g.deadLettered,
-  backlogAtEnd: (g) => g.backlogAtEnd,
-  orderingViolations: (g) => g.orderingViolations,
-  maxLag: (g) => g.maxLag,
-  maxOldestAgeMs: (g) => g.maxOldestAgeMs,
-  p50LatencyMs: (g) => g.latencyMs.p50,
-  p90LatencyMs: (g) => g.latencyMs.p90,
-  p99LatencyMs: (g) => g.latencyMs.p99,
-  p999LatencyMs: (g) => g.latencyMs.p999,
-  maxLatencyMs: (g) => g.latencyMs.max,
-  meanLatencyMs: (g) => g.latencyMs.mean,
-  p99QueueWaitMs: (g) => g.queueWaitMs.p99,
-  /** The slowest recovery over all phases; null (fails) if any phase never recovered. */
-  recoveryMs: (g) => {
-    const values = Object.values(g.recoveryMs);
-    if (values.some((v) => v === null)) return null;
-    return values.length === 0 ? 0 : Math.max(...(values as number[]));
-  },
-};
-
-const SYSTEM_METRICS: Record<string, (s: Summary) => number> = {
-  produced: (s) => s.produced,
-  accepted: (s) => s.accepted,
-  rejected: (s) => s.rejected,
-  duplicateAppends: (s) => s.duplicateAppends,
-};
-
-export const EXPECT_METRICS: readonly string[] = [
-  ...Object.keys(SYSTEM_METRICS),
-  ...Object.keys(GROUP_METRICS),
-];
+/** Every metric name `expect:` accepts (the figures of `figures.ts`). */
+export const EXPECT_METRICS: readonly string[] = FIGURE_NAMES;
 
 const CONDITION = /^\s*(<=|>=|==|!=|<|>|=)?\s*(.+?)\s*$/;
 
@@ -72,48 +38,67 @@ export function parseExpectation(name: string, condition: string | number): Expe
   if (!EXPECT_METRICS.includes(metric)) {
     throw new Error(`unknown metric "${metric}"; expected one of ${EXPECT_METRICS.join(', ')}`);
   }
-  if (group !== null && metric in SYSTEM_METRICS) {
+  if (group !== null && metric in SYSTEM_FIGURES) {
     throw new Error(`"${metric}" is a system-wide metric and cannot be scoped to a group`);
   }
   if (typeof condition === 'number') return { metric, group, op: '==', value: condition };
   const match = CONDITION.exec(condition);
   if (match === null) throw new Error(`"${condition}" is not a condition, like "< 2000"`);
   const op = (match[1] === '=' ? '==' : (match[1] ?? '==')) as Op;
-  return { metric, group, op, value: parseValue(metric, match[2]) };
+  return { metric, group, op, value: parseThreshold(unitOf(metric), match[2]) };
 }
 
-function parseValue(metric: string, text: string): number {
+function unitOf(metric: string): FigureUnit {
+  return (SYSTEM_FIGURES[metric] ?? GROUP_FIGURES[metric]).unit;
+}
+
+const EXAMPLES: Record<FigureUnit, string> = {
+  count: '"< 100"',
+  ms: '"< 10m" or "< 250ms"',
+  ratio: '"< 1%" or "< 0.01"',
+  dollars: '"< $5" or "< 5"',
+};
+
+/** A threshold in the figure's own unit: `10m` for durations, `1%` for ratios, `$5` for money. */
+function parseThreshold(unit: FigureUnit, text: string): number {
   const number = Number(text);
   if (text !== '' && Number.isFinite(number)) return number;
-  if (metric.endsWith('Ms')) return parseDuration(text);
-  throw new Error(`"${text}" is not a number; expected a condition like "< 2000"`);
+  if (unit === 'ms') return parseDuration(text);
+  const percent = /^(-?\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (unit === 'ratio' && percent !== null) return Number(percent[1]) / 100;
+  const dollars = /^\$\s*(\d+(?:\.\d+)?)$/.exec(text);
+  if (unit === 'dollars' && dollars !== null) return Number(dollars[1]);
+  throw new Error(`"${text}" is not a threshold for this figure; expected a condition like ${EXAMPLES[unit]}`);
 }
 
 export function formatExpectation(e: Expectation, group: string | null): string {
   const name = group === null ? e.metric : `${group}.${e.metric}`;
-  return `${name} ${e.op} ${e.value}`;
+  return `${name} ${e.op} ${formatThreshold(unitOf(e.metric), e.value)}`;
 }
 
 /** Evaluates every expectation; an unknown group name counts as failed with actual null. */
-export function evaluate(expectations: Expectation[], summary: Summary): ExpectationResult[] {
+export function evaluate(expectations: Expectation[], source: FigureSource): ExpectationResult[] {
   const results: ExpectationResult[] = [];
   for (const e of expectations) {
-    const system = SYSTEM_METRICS[e.metric];
-    if (system !== undefined) {
-      results.push(judge(e, null, system(summary)));
+    if (e.metric in SYSTEM_FIGURES) {
+      results.push(judge(e, null, systemFigure(e.metric, source)));
       continue;
     }
-    const names = e.group === null ? Object.keys(summary.groups) : [e.group];
-    for (const name of names) {
-      const group = summary.groups[name];
-      results.push(judge(e, name, group === undefined ? null : GROUP_METRICS[e.metric](group)));
-    }
+    const names = e.group === null ? Object.keys(source.summary.groups) : [e.group];
+    for (const name of names) results.push(judge(e, name, groupFigure(e.metric, name, source)));
   }
   return results;
 }
 
 function judge(e: Expectation, group: string | null, actual: number | null): ExpectationResult {
-  return { expr: formatExpectation(e, group), actual, pass: actual !== null && holds(actual, e) };
+  return {
+    expr: formatExpectation(e, group),
+    figure: group === null ? e.metric : `${group}.${e.metric}`,
+    op: e.op,
+    threshold: e.value,
+    actual,
+    pass: actual !== null && holds(actual, e),
+  };
 }
 
 function holds(actual: number, { op, value }: Expectation): boolean {

@@ -52,6 +52,10 @@ export class GroupState {
   replayed = 0;
   /** Handler attempts that failed (poison messages). */
   failures = 0;
+  /** First deliveries (after the warm-up) that found no free handler: Erlang C's P(wait). */
+  waited = 0;
+  /** Handler time spent serving deliveries (service times drawn, slowdowns included). */
+  busyMs = 0;
   orderingViolations = 0;
   /** Processings in the current sample interval (duplicates included): throughput. */
   processedInInterval = 0;
@@ -245,8 +249,17 @@ export class Ledger {
     if ((flags & DELIVERED) === 0) {
       group.flags.set(id, flags | DELIVERED);
       const now = this.clock();
-      if (now >= this.warmupEndMs) group.queueWait.record(now - this.produceTime.get(id));
+      if (now >= this.warmupEndMs) {
+        const wait = now - this.produceTime.get(id);
+        group.queueWait.record(wait);
+        if (wait > 0) group.waited++;
+      }
     }
+  }
+
+  /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
+  serve(g: number, ms: number): void {
+    this.groups[g].busyMs += ms;
   }
 
   /**

@@ -50,6 +50,13 @@ export interface GroupSummary {
   latencyMs: LatencySummary;
   /** First delivery time − produce time. */
   queueWaitMs: LatencySummary;
+  /** Messages among `queueWaitMs.count` that waited for a handler (queue wait > 0). */
+  waited: number;
+  /**
+   * Busy handler time over available handler time (instances × concurrency × the run);
+   * null when the group has no handlers.
+   */
+  utilisation: number | null;
   /** Load phase name → drain time in ms after the phase ended, or null if never within the run. */
   recoveryMs: Record<string, number | null>;
 }
@@ -135,7 +142,13 @@ export interface Anomaly {
 }
 
 export interface ExpectationResult {
+  /** As people read it: `orders.p99LatencyMs < 10m`, `rejectedRatio < 1%`. */
   expr: string;
+  /** The figure it judges, named as compare and sweep name figures (`orders.p99LatencyMs`). */
+  figure: string;
+  op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  /** In the figure's JSON unit: ms, a fraction, dollars or a count. */
+  threshold: number;
   actual: number | null;
   pass: boolean;
 }

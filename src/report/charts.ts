@@ -17,7 +17,7 @@ import type { ChartConfiguration, ChartDataset, Scale } from 'chart.js';
 import type {} from 'chartjs-plugin-annotation';
 import type { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import type { ChartDeclaration, PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
-import { formatClock } from '../sim/units.js';
+import { formatClock } from '../scenarios/units.js';
 
 export interface ChartSpec {
   /** File-name-safe id: `lag`, `throughput`, `latency`. */

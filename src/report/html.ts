@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { GroupSummary, Result } from '../observe/result.js';
-import { formatClock, formatDuration } from '../sim/units.js';
+import { formatClock, formatDuration } from '../scenarios/units.js';
 import { type ChartSpec, clockTicks } from './charts.js';
 import { awaitingAck, costLines, directLines, formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
 
@@ -223,7 +223,7 @@ function expectationsSection(result: Result): string {
   const rows = result.expectations.map((e): Cell[] => [
     e.pass ? { text: 'PASS', className: 'pass' } : { text: 'FAIL', className: 'fail' },
     { text: e.expr, className: 'expr' },
-    num(formatActual(e.actual)),
+    num(formatActual(e.actual, e.figure)),
   ]);
   return `<section>
 <h2>Expectations</h2>
@@ -344,7 +344,7 @@ const PAGE_SCRIPT = `
 (function () {
   'use strict';
   // Tooltips only (axis labels come from the precomputed xTicks): the same text as
-  // formatClock in src/sim/units.ts, +m:ss or +h:mm:ss in whole seconds.
+  // formatClock in src/scenarios/units.ts, +m:ss or +h:mm:ss in whole seconds.
   function clock(ms) {
     var pad = function (n) { return (n < 10 ? '0' : '') + n; };
     var s = Math.floor(Math.abs(ms) / 1000);

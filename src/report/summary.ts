@@ -8,7 +8,11 @@
  */
 import Table from 'cli-table3';
 import type { BrokerFigures, CostSummary, DirectFigures, GroupSummary, Result, Summary } from '../observe/result.js';
-import { formatDuration } from '../sim/units.js';
+import { formatDuration } from '../scenarios/units.js';
+import { figureUnit } from '../observe/figures.js';
+import { formatFigure, formatSpan } from '../observe/units.js';
+
+export { formatSpan };
 
 export interface SummaryOptions {
   color: boolean;
@@ -82,14 +86,6 @@ export function summaryRows(group: GroupSummary): SummaryRow[] {
   return rows;
 }
 
-/** A duration rounded to what a reader can use: 3 significant figures, whole seconds past a minute. */
-export function formatSpan(ms: number): string {
-  if (ms >= 60_000) return formatDuration(Math.round(ms / 1000) * 1000);
-  if (ms === 0) return formatDuration(0);
-  const step = 10 ** (Math.floor(Math.log10(ms)) - 2);
-  return formatDuration(Math.round(ms / step) * step);
-}
-
 /** Integers with thousands separators (fixed, not locale-dependent); others to 2 decimals. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return String(n);
@@ -98,9 +94,13 @@ export function formatCount(n: number): string {
   return sign + String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
-/** An expectation's measured value as shown to users; `null` means nothing was measured. */
-export function formatActual(actual: number | null): string {
+/**
+ * An expectation's measured value as shown to users, in its figure's unit (`2m29s`, `0.4%`);
+ * `null` means nothing was measured.
+ */
+export function formatActual(actual: number | null, figure?: string): string {
   if (actual === null) return 'n/a';
+  if (figure !== undefined) return formatFigure(figureUnit(figure), actual);
   return Number.isInteger(actual) ? String(actual) : String(Math.round(actual * 1000) / 1000);
 }
 
@@ -226,7 +226,7 @@ function expectationLines(result: Result, paint: Paint): string[] {
   const lines = ['expectations'];
   for (const e of result.expectations) {
     const verdict = e.pass ? paint('PASS', 'green', 'bold') : paint('FAIL', 'red', 'bold');
-    lines.push(`  ${verdict}  ${e.expr}  (actual ${formatActual(e.actual)})`);
+    lines.push(`  ${verdict}  ${e.expr}  (actual ${formatActual(e.actual, e.figure)})`);
   }
   const failed = result.expectations.filter((e) => !e.pass).length;
   const total = result.expectations.length;

@@ -4,8 +4,8 @@
  * ParseError becomes a schema issue at the field's path.
  */
 import { z } from 'zod';
-import { parseBytes, parseDuration, parseMultiplier, parseRate } from '../sim/units.js';
 import { LIMITS } from './limits.js';
+import { parseBytes, parseDuration, parseMultiplier, parseRate, parseTimeOfDay } from './units.js';
 
 /** A field parsed by one of the kernel's parsers. */
 export function parsed<T>(parse: (text: string | number) => T, description: string) {
@@ -28,6 +28,10 @@ export const duration = (description: string) =>
 
 export const positiveDuration = (description: string) =>
   duration(description).refine((ms) => ms > 0, { message: 'must be longer than 0' });
+
+/** Ms after midnight, from a time of day like `20:00`. */
+export const clockTime = (description: string) =>
+  parsed(parseTimeOfDay, `${description} A time of day on a 24-hour clock: 20:00, 07:30.`);
 
 /** Events per ms, from `5000/s`, `300/min`, `2/h`. */
 export const rate = (description: string) =>

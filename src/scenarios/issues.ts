@@ -3,7 +3,7 @@
  * (`consumers[0].service`), its line:column when known, and what was expected. Everything is
  * collected first and reported at once; the run does not start.
  */
-import { closest } from '../sim/suggest.js';
+import { closest } from './suggest.js';
 
 export type PathKey = string | number;
 

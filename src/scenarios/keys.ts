@@ -6,7 +6,7 @@
  */
 import { keyChooser, listChooser, sequenceChooser, type KeyChooser } from '../models/keys.js';
 import { NO_KEY, type Ledger } from '../observe/ledger.js';
-import { CsvError, readCsv } from '../sim/csv.js';
+import { readCsvField } from './csv.js';
 import { suggestion, type PathKey } from './issues.js';
 import type { KeysSpec } from './schema.js';
 
@@ -21,13 +21,8 @@ export interface KeysProblem {
 
 export function resolveKeys(keys: KeysSpec, baseDir: string): KeySpace | KeysProblem {
   if (keys.kind !== 'csv') return keys;
-  let rows: string[][];
-  try {
-    rows = readCsv(keys.file, baseDir);
-  } catch (error) {
-    if (error instanceof CsvError) return { path: ['csv'], message: error.message };
-    throw error;
-  }
+  const rows = readCsvField(keys.file, baseDir);
+  if (!Array.isArray(rows)) return rows;
   const header = rows[0] ?? [];
   if (header.length === 0) return { path: ['csv'], message: `${keys.file} is empty; it needs a header row` };
   const columns = header.map((name) => JSON.stringify(name)).join(', ');

@@ -7,18 +7,20 @@ import { readFileSync, statSync } from 'node:fs';
 import { LIMITS } from './limits.js';
 import { approx, describeCost, estimateCost, HUGE_RUN, MAX_SAMPLES, MAX_SERIES_POINTS, type RunCost } from './cost.js';
 import { defaultSampleEvery } from '../observe/sampler.js';
-import { formatDuration } from '../sim/units.js';
+import { formatDuration } from './units.js';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, type Document, type LineCounter } from 'yaml';
 import { parseYaml } from './document.js';
 import type { z } from 'zod';
-import { parseDistribution, type Distribution } from '../sim/distributions.js';
-import { unreadable } from '../sim/csv.js';
+import type { Distribution } from '../sim/distributions.js';
+import { parseDistribution } from './distribution-text.js';
+import { unreadable } from './csv.js';
 import { crashPointOccurs } from '../models/consumer.js';
 import { parseExpectation, EXPECT_METRICS, type Expectation } from '../observe/expectations.js';
 import { ScenarioSchema, type ScenarioSpec } from './schema.js';
 import { planProducer, type ProducerPlan } from './profile.js';
+import { readRateTrace, type BaselineShape, type ShapeProblem } from './traffic-shape.js';
 import { resolveKeys, type KeySpace } from './keys.js';
 import {
   InputError,
@@ -93,7 +95,7 @@ export function parseScenario(
   const spec = parsed.data;
   const issues: ScenarioIssue[] = [];
   const baseDir = options.baseDir ?? '.';
-  const plans = checkProducers(spec, at, issues);
+  const plans = checkProducers(spec, at, issues, baseDir);
   const keys = checkKeys(spec, at, issues, baseDir);
   const services = checkConsumers(spec, at, issues, baseDir);
   checkFaults(spec, at, issues);
@@ -141,15 +143,36 @@ function checkCost(
   return cost;
 }
 
-function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): ProducerPlan[] {
+function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): ProducerPlan[] {
   const plans: ProducerPlan[] = [];
   duplicateNames(spec.producers.map((p) => p.name), 'producer', ['producers'], at, issues);
   spec.producers.forEach((producer, i) => {
-    const plan = planProducer(producer, spec.duration);
+    const shape = baselineShape(producer, baseDir);
+    if ('message' in shape) {
+      issues.push(at(['producers', i, 'rateTrace', ...shape.path], shape.message));
+      return;
+    }
+    const plan = planProducer(producer, shape, spec.duration);
     if ('message' in plan) issues.push(at(['producers', i, ...plan.path], plan.message));
     else plans.push(plan);
   });
   return plans;
+}
+
+/** A producer's baseline before its phases; a trace file is read here, once. */
+function baselineShape(producer: ScenarioSpec['producers'][number], baseDir: string): BaselineShape | ShapeProblem {
+  if (producer.rateTrace !== undefined) return readRateTrace(producer.rateTrace, baseDir);
+  const rate = producer.rate ?? 0;
+  const diurnal = producer.diurnal;
+  if (diurnal === undefined) return { kind: 'constant', rate };
+  return {
+    kind: 'diurnal',
+    trough: rate,
+    peak: diurnal.peak,
+    peakAtMs: diurnal.peakAt,
+    startsAtMs: diurnal.startsAt,
+    periodMs: diurnal.period,
+  };
 }
 
 function checkKeys(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): (KeySpace | null)[] {

@@ -7,11 +7,11 @@
  * `lognormal(mean=20ms, p99=200ms)`) and parsed here by the kernel's strict parsers.
  */
 import { z } from 'zod';
-import { parseBytes } from '../sim/units.js';
+import { parseBytes, parseMultiplier } from './units.js';
 import { SYSTEMS, aliasesOf } from './systems/index.js';
 import type { SystemPlugin } from './systems/plugin.js';
-import { bounded, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
 import { LIMITS } from './limits.js';
+import { bounded, clockTime, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
 export type { RateOrMultiple } from './fields.js';
 import { CRASH_POINTS, GUARANTEES, ON_ERROR } from '../models/consumer.js';
 import type { KeySkew } from '../models/keys.js';
@@ -157,9 +157,55 @@ function toKeysSpec(keys: {
   return { kind: 'prefix', prefix: keys.prefix ?? 'key-', count: keys.count ?? 1, skew };
 }
 
+const RateTrace = z
+  .strictObject({
+    csv: z.string().min(1).meta({
+      description:
+        'A CSV time series with a header row (a Prometheus, CloudWatch or Datadog export), ' +
+        'relative to the scenario file.',
+    }),
+    time: z.string().min(1).optional().meta({
+      description:
+        'The time column (default the first): ISO 8601 timestamps, durations like 90s, or ' +
+        'numbers in timeUnit. Times count from the first row.',
+    }),
+    rate: z.string().min(1).optional().meta({
+      description: 'The rate column (default the second): messages per second, or rates like 300/min.',
+    }),
+    timeUnit: z.enum(['s', 'ms']).default('s').meta({
+      description: 'The unit of plain-number times: s (epoch seconds, the default) or ms.',
+    }),
+    interpolate: z.enum(['step', 'linear']).default('step').meta({
+      description: 'step: each row holds until the next; linear: straight lines between rows.',
+    }),
+    scale: parsed(parseMultiplier, 'Multiplies every rate of the trace: 1.5x.').default(1),
+  })
+  .meta({
+    description:
+      "The baseline rate replayed from a CSV time series, instead of `rate`. The last row's " +
+      'rate holds until the end of the run.',
+  });
+
+const Diurnal = z
+  .strictObject({
+    peak: parsed(parseMultiplier, 'The daily peak as a multiple of `rate`: 3x.'),
+    peakAt: clockTime('The time of day of the peak, like 20:00.'),
+    startsAt: clockTime('The time of day at the start of the run (default 00:00).').default(0),
+    period: positiveDuration('The length of one cycle (default 24h; 7d for a weekly one).').default(
+      24 * 3_600_000,
+    ),
+  })
+  .meta({
+    description:
+      'A daily cycle: `rate` is the quietest moment (12 hours from the peak), `peak` × `rate` ' +
+      'the busiest, along a cosine.',
+  });
+
 const Producer = z.strictObject({
   name: name('The producer (used in series and on charts).'),
-  rate: rate('The baseline rate, outside phases.'),
+  rate: rate('The baseline rate, outside phases (with `diurnal`, the quietest rate of the day).').optional(),
+  rateTrace: RateTrace.optional(),
+  diurnal: Diurnal.optional(),
   arrivals: z
     .enum(['poisson', 'uniform'])
     .default('poisson')
@@ -173,6 +219,19 @@ const Producer = z.strictObject({
       '`recoveryMs.backlog` is the time to catch up.',
   ).optional(),
   ...systemProducerFields,
+}).superRefine((producer, ctx) => {
+  if ((producer.rate === undefined) === (producer.rateTrace === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        producer.rate === undefined
+          ? 'a producer needs a baseline: `rate` (like 100/s) or `rateTrace`'
+          : 'a producer takes `rate` or `rateTrace`, not both',
+    });
+  }
+  if (producer.diurnal !== undefined && producer.rate === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['diurnal'], message: '`diurnal` shapes `rate`; give `rate` (the quietest rate of the day)' });
+  }
 });
 
 /**
@@ -296,13 +355,17 @@ export const ScenarioSchema = z
     expect: z
       .record(z.string(), z.union([z.string(), z.number()]))
       .default({})
-      .meta({ description: 'Assertions: `losses: 0`, `p99LatencyMs: "< 2000"`, `billing.maxLag: "< 5000"`.' }),
+      .meta({
+        description:
+          'SLO assertions, a threshold in the figure\'s unit: `lossRatio: 0`, `p99LatencyMs: "< 2s"`, ' +
+          '`rejectedRatio: "< 1%"`, `cost: "< $5"`, `billing.maxLag: "< 5000"`.',
+      }),
     variants: z
       .array(
         z.strictObject({
           name: name('The variant, as `compare` shows it.'),
-          set: z.record(z.string(), z.unknown()).meta({
-            description: 'Field path → value, like `consumers[0].delivery: at-most-once`.',
+          set: z.record(z.string(), z.unknown()).optional().meta({
+            description: 'Field path → value, like `consumers[0].delivery: at-most-once`; none: the scenario as written.',
           }),
         }),
       )

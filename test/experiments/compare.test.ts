@@ -122,28 +122,34 @@ describe('compare on the command line', () => {
     expect(code).toBe(0);
     const result = JSON.parse(io.text.out);
     expect(result.kind).toBe('compare');
-    expect(result.variants.map((v: { seedsPassing: number }) => v.seedsPassing)).toEqual([0, 1, 1]);
+    expect(result.variants.map((v: { seedsPassing: number }) => v.seedsPassing)).toEqual([0, 0, 1]);
   });
 });
 
 describe('built-in comparison scenarios', () => {
   // The determinism list: every built-in scenario this issue adds.
   for (const name of ['compare-guarantees', 'should-i-add-a-queue']) {
-    it(`${name} is deterministic and its expectations pass`, () => {
+    it(`${name} is deterministic`, () => {
       const scenario = loadScenario(resolveScenarioFile(name));
       const a = JSON.stringify(runScenario(scenario));
       const b = JSON.stringify(runScenario(loadScenario(resolveScenarioFile(name))));
       expect(a).toBe(b);
-      const failed = JSON.parse(a).expectations.filter((e: { pass: boolean }) => !e.pass);
-      expect(failed).toEqual([]);
     });
   }
 
-  it('compare-guarantees shows the three guarantees doing what they promise', async () => {
+  /** Per variant, the expectations that failed on some seed. */
+  const failing = (v: { expectations: { expr: string; passing: number }[] }, seeds: number): string[] =>
+    v.expectations.filter((e) => e.passing < seeds).map((e) => e.expr);
+
+  it('compare-guarantees: at-most-once loses, at-least-once duplicates, effectively-once does neither', async () => {
     const file = resolveScenarioFile('compare-guarantees');
     const { readFileSync } = await import('node:fs');
     const r = await compare({ source: readFileSync(file, 'utf8'), file, options: {} }, { seeds: 2, vary: [], sets: [], jobs: 1 });
     const [amo, alo, eo] = r.variants;
+    // Each breaks exactly its own promise; drain and recovery hold for all three.
+    expect(failing(amo, 2)).toEqual(['orders.lossRatio == 0%']);
+    expect(failing(alo, 2)).toEqual(['orders.duplicateRatio == 0%']);
+    expect(failing(eo, 2)).toEqual([]);
     expect(amo.figures['orders.losses'].mean).toBeGreaterThan(0);
     expect(amo.figures['orders.duplicates'].mean).toBe(0);
     expect(alo.figures['orders.duplicates'].mean).toBeGreaterThan(0);
@@ -157,6 +163,10 @@ describe('built-in comparison scenarios', () => {
     const { readFileSync } = await import('node:fs');
     const r = await compare({ source: readFileSync(file, 'utf8'), file, options: {} }, { seeds: 1, vary: [], sets: [], jobs: 1 });
     const [direct, queue] = r.variants;
+    // The caller's SLO: the direct call fails it (a third of the orders refused), the queue meets it.
+    expect(failing(direct, 1)).toEqual(['database.failedRatio < 1%']);
+    expect(failing(queue, 1)).toEqual([]);
+    expect(direct.figures['database.failedRatio'].mean).toBeGreaterThan(0.2);
     expect(direct.figures.rejected.mean).toBeGreaterThan(0.2 * (direct.figures.produced.mean ?? 0));
     expect(queue.figures.rejected.mean).toBe(0);
     expect(queue.figures['database.p99LatencyMs'].mean).toBeGreaterThan(60_000);

@@ -7,7 +7,7 @@ import {
   renderCharts,
   withTickFormatters,
 } from '../../src/report/charts.js';
-import { formatClock } from '../../src/sim/units.js';
+import { formatClock } from '../../src/scenarios/units.js';
 import { CRASH_MS, PHASE, RESTART_MS, sampleResult } from './fixture.js';
 import { pixelStats, pngHeader } from './png.js';
 

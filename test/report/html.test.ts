@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { chartConfigs } from '../../src/report/charts.js';
 import { escapeHtml, jsonForHtml, renderHtml } from '../../src/report/html.js';
 import type { Result } from '../../src/observe/result.js';
-import { formatClock } from '../../src/sim/units.js';
+import { formatClock } from '../../src/scenarios/units.js';
 import { sampleResult } from './fixture.js';
 
 const EVIL = '<script>alert(1)</script>';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatActual, formatCount, formatSpan, renderSummary, summaryRows } from '../../src/report/summary.js';
-import { formatDuration } from '../../src/sim/units.js';
+import { formatDuration } from '../../src/scenarios/units.js';
 import { sampleResult } from './fixture.js';
 
 const ESC = '\u001b';
@@ -55,7 +55,7 @@ describe('renderSummary', () => {
     const tail = plain.trimEnd().split('\n').slice(-4);
     expect(tail).toEqual([
       'expectations',
-      '  PASS  billing.recovery[flash-sale] < 2m  (actual 95000)',
+      '  PASS  billing.recoveryMs < 2m  (actual 1m35s)',
       '  FAIL  email.losses == 0  (actual 3)',
       '  1 of 2 failed',
     ]);

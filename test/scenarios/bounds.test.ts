@@ -98,8 +98,8 @@ describe('times stay finite: every delay is below 1000 years', () => {
   });
 
   it('clamps the rare far-tail draw at 1000 years', async () => {
-    const { parseDistribution } = await import('../../src/sim/distributions.js');
-    const { MAX_DURATION_MS } = await import('../../src/sim/units.js');
+    const { parseDistribution } = await import('../../src/scenarios/distribution-text.js');
+    const { MAX_DURATION_MS } = await import('../../src/scenarios/units.js');
     // pareto shape 0.5: p99 = 10ms·0.01^-2 = 100 s, but u → 1 gives 10ms·(1−u)^-2 → Infinity.
     const pareto = parseDistribution('pareto(scale=10ms, shape=0.5)');
     expect(pareto.quantile!(0.99)).toBeCloseTo(100_000, 6);

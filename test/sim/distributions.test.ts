@@ -11,9 +11,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDistribution, type Distribution } from '../../src/sim/distributions.js';
+import type { Distribution } from '../../src/sim/distributions.js';
+import { parseDistribution } from '../../src/scenarios/distribution-text.js';
 import { Rng } from '../../src/sim/rng.js';
-import { ParseError } from '../../src/sim/units.js';
+import { ParseError } from '../../src/scenarios/units.js';
 
 const N = 200_000;
 const rng = new Rng(2024);

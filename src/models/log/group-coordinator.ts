@@ -1,5 +1,5 @@
 /**
- * A consumer group and its coordinator (SEMANTICS.md §1.5–1.7): members, generations, the
+ * A consumer group and its coordinator (docs/semantics.md, log): members, generations, the
  * assignment, committed offsets, and rebalances under the classic protocol.
  *
  * - The run starts with every group stable: members joined, partitions assigned, offsets
@@ -7,8 +7,9 @@
  * - Triggers: a member joins (a restarted or kicked-out instance comes back with a new member
  *   id), a subscribed topic gets more partitions (autoOffsetReset decides where the group
  *   starts on them, so `latest` skips what was written before they were assigned), a member
- *   leaves cleanly (LeaveGroup, at once), a crashed member is removed once `sessionTimeout`
- *   has passed without heartbeats, a member whose processing exceeded `maxPollInterval` leaves.
+ *   leaves cleanly (LeaveGroup, at once), a crashed member is removed `sessionTimeout` after
+ *   its last heartbeat, a member whose processing exceeded `maxPollInterval` leaves.
+ * - The first member of an empty group waits `initialRebalanceDelayMs` for others.
  * - A rebalance completes once every member has rejoined (a member rejoins at its next poll,
  *   after the batch it is processing; a dead member never does, so it blocks the rebalance until
  *   its session expires) and `rebalanceMs` (the JoinGroup/SyncGroup round trips) has passed.
@@ -49,7 +50,11 @@ export interface LogGroupConfig {
   topics: string[];
   strategy: AssignmentStrategy;
   sessionTimeoutMs: number;
+  /** heartbeat.interval.ms: a live member heartbeats this often; the session counts from the last. */
+  heartbeatIntervalMs: number;
   maxPollIntervalMs: number;
+  /** group.initial.rebalance.delay.ms: how long an empty group's first rebalance waits for more members. */
+  initialRebalanceDelayMs: number;
   /** Time the JoinGroup/SyncGroup exchange takes once every member has rejoined. */
   rebalanceMs: number;
   autoOffsetReset: OffsetReset;
@@ -67,6 +72,8 @@ export class Member {
   inGroup = true;
   dead = false;
   rejoined = true;
+  /** When the member joined: its heartbeats come every heartbeat interval from then. */
+  joinedMs = 0;
 
   constructor(
     readonly id: string,
@@ -99,6 +106,8 @@ export class LogGroup {
   private startedMs = 0;
   /** Bumped whenever a member joins, so an expiry scheduled while empty knows it is stale. */
   private joins = 0;
+  /** The initial delayed join of an empty group, while it waits for more members; else null. */
+  private initialJoin: InitialJoin | null = null;
   private readonly cooperative: boolean;
   private readonly partitionsPerTopic: Map<string, number>;
 
@@ -129,6 +138,7 @@ export class LogGroup {
 
   /** Stable start: the given members, assigned at once, generation 1, no rebalance. */
   start(members: Member[]): void {
+    for (const m of members) m.joinedMs = this.kernel.now;
     this.members.push(...members);
     this.applyAssignment(assign(this.config.strategy, this.subscriptions(), this.partitionsPerTopic));
   }
@@ -139,12 +149,47 @@ export class LogGroup {
   }
 
   join(instance: LogConsumer, id: string): Member {
+    const empty = this.members.length === 0;
     const member = new Member(id, instance);
+    member.joinedMs = this.kernel.now;
     this.members.push(member);
     this.joins++;
     instance.member = member;
-    this.startRebalance(`${id} joined`);
+    if (empty && this.config.initialRebalanceDelayMs > 0) this.startInitialJoin(`${id} joined`);
+    else {
+      if (this.initialJoin !== null) this.initialJoin.added = true;
+      this.startRebalance(`${id} joined`);
+    }
     return member;
+  }
+
+  /**
+   * The first member of an empty group: the coordinator waits group.initial.rebalance.delay.ms
+   * for others, and again (up to the rebalance timeout, max.poll.interval.ms) while new members
+   * keep arriving, as Kafka's GroupMetadataManager.tryCompleteInitialRebalanceElseSchedule does.
+   */
+  private startInitialJoin(reason: string): void {
+    this.ledger.mark('rebalance', this.config.name, `${reason}; empty group waits ${this.config.initialRebalanceDelayMs} ms for more members`);
+    if (!this.rebalancing) this.rebalances++;
+    this.rebalancing = true;
+    this.startedMs = this.kernel.now;
+    this.readyAtMs = Infinity;
+    const delayMs = this.config.initialRebalanceDelayMs;
+    this.initialJoin = { delayMs, remainingMs: Math.max(this.config.maxPollIntervalMs - delayMs, 0), added: false };
+    this.kernel.schedule(delayMs, initialDelayDone, this);
+  }
+
+  initialDelayDone(): void {
+    const join = this.initialJoin;
+    if (join === null) return;
+    if (join.added && join.remainingMs !== 0) {
+      const delayMs = Math.min(this.config.initialRebalanceDelayMs, join.remainingMs);
+      this.initialJoin = { delayMs, remainingMs: Math.max(join.remainingMs - join.delayMs, 0), added: false };
+      this.kernel.schedule(delayMs, initialDelayDone, this);
+      return;
+    }
+    this.initialJoin = null;
+    this.beginRound();
   }
 
   /** The member has called poll() since the rebalance began: it has sent its JoinGroup. */
@@ -153,10 +198,22 @@ export class LogGroup {
     this.tryComplete();
   }
 
-  /** The instance died without leaving: the coordinator notices after the session timeout. */
+  /**
+   * The instance died without leaving. Its heartbeats went out every heartbeat interval from its
+   * join (a heartbeat due at the very instant of the crash is not sent); the coordinator expires
+   * it `sessionTimeout` after the last one, so between session − heartbeat and session after
+   * the crash.
+   */
   crashed(member: Member): void {
     member.dead = true;
-    this.kernel.schedule(this.config.sessionTimeoutMs, sessionExpired, { group: this, member });
+    this.kernel.at(this.lastHeartbeatMs(member) + this.config.sessionTimeoutMs, sessionExpired, { group: this, member });
+  }
+
+  /** The last heartbeat a member crashing now has sent: its join counts as the first. */
+  private lastHeartbeatMs(member: Member): number {
+    const interval = this.config.heartbeatIntervalMs;
+    const beats = Math.max(0, Math.ceil((this.kernel.now - member.joinedMs) / interval) - 1);
+    return member.joinedMs + beats * interval;
   }
 
   remove(member: Member, reason: string): void {
@@ -365,6 +422,16 @@ export class LogGroup {
   }
 }
 
+/** The state of an empty group's initial delayed join (Kafka's InitialDelayedJoin). */
+interface InitialJoin {
+  /** The delay now running. */
+  delayMs: number;
+  /** What is left of the rebalance timeout for further extensions. */
+  remainingMs: number;
+  /** Whether a member joined during the delay now running. */
+  added: boolean;
+}
+
 interface Expiry {
   group: LogGroup;
   member: Member;
@@ -376,6 +443,10 @@ function sessionExpired({ group, member }: Expiry): void {
 
 function expireOffsets({ group, joins }: { group: LogGroup; joins: number }): void {
   group.expireOffsets(joins);
+}
+
+function initialDelayDone(group: LogGroup): void {
+  group.initialDelayDone();
 }
 
 function readyToComplete(group: LogGroup): void {

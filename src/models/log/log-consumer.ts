@@ -225,6 +225,7 @@ export class LogConsumer implements FaultTarget {
         continue;
       }
       const serviceMs = service.sample(random) * this.slowdown;
+      this.ledger.serve(group, this.armed === 'mid-process' ? serviceMs / 2 : serviceMs);
       if (this.armed === 'mid-process') this.kernel.schedule(serviceMs / 2, crashMidProcess, this.batch!);
       else this.kernel.schedule(serviceMs, processingDone, this.batch!);
       return;

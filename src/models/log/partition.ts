@@ -1,6 +1,6 @@
 /**
  * One partition of a topic: an append-only log of message ids at increasing offsets, in
- * segments, with retention deleting whole closed segments from the front (SEMANTICS.md §1.8).
+ * segments, with retention deleting whole segments from the front (docs/semantics.md, log).
  *
  * Records are stored as 12 bytes each (a message id and an append timestamp) in pages of
  * 16,384 offsets; pages wholly below the log-start offset are freed, so memory is bounded by
@@ -142,17 +142,24 @@ export class Partition {
   }
 
   /**
-   * The retention check: deletes closed segments from the front while the oldest is past
-   * retention.ms (its largest timestamp) or the partition would still hold at least
-   * retention.bytes without it. The active segment is never deleted. Returns the new
+   * The retention check, as Kafka's UnifiedLog.deletableSegments: from the oldest segment on,
+   * delete while its newest record is past retention.ms or the partition would still hold at
+   * least retention.bytes without it, and while the high watermark has reached its end (the
+   * next segment's base offset, or the log end for the active one). So the active segment of a
+   * quiet partition goes too, once every replica has it: the log start moves to the log end and
+   * the next append opens a new segment. An empty active segment is kept. Returns the new
    * log-start offset; `beforeDelete(from, to)` sees the doomed offsets while they still exist.
    */
   enforceRetention(nowMs: number, beforeDelete: (from: number, to: number) => void): number {
     const { retentionMs, retentionBytes } = this.config;
+    const segments = this.segments;
     let drop = 0;
     let bytes = this.bytes;
-    while (drop < this.segments.length - 1) {
-      const segment = this.segments[drop];
+    while (drop < segments.length) {
+      const segment = segments[drop];
+      const last = drop === segments.length - 1;
+      const end = last ? this.logEndOffset : segments[drop + 1].baseOffset;
+      if (this.highWatermark < end || (last && end === segment.baseOffset)) break;
       const expired = nowMs - segment.maxMs > retentionMs;
       const oversize = bytes - segment.bytes >= retentionBytes;
       if (!expired && !oversize) break;
@@ -160,7 +167,7 @@ export class Partition {
       drop++;
     }
     if (drop === 0) return this.logStartOffset;
-    const newStart = this.segments[drop].baseOffset;
+    const newStart = drop < segments.length ? segments[drop].baseOffset : this.logEndOffset;
     beforeDelete(this.logStartOffset, newStart);
     this.segments.splice(0, drop);
     this.bytes = bytes;

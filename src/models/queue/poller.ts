@@ -181,6 +181,7 @@ class PollLoop implements Receiver {
         continue;
       }
       const serviceMs = service.sample(random) * this.consumer.slowdown;
+      ledger.serve(group, this.consumer.armed === 'mid-process' ? serviceMs / 2 : serviceMs);
       this.waited = true;
       if (this.consumer.armed === 'mid-process') kernel.schedule(serviceMs / 2, crashMidProcess, this);
       else kernel.schedule(serviceMs, done, this);

@@ -68,6 +68,9 @@ const SYSTEM = z.strictObject({
   topics: bounded(Topic, LIMITS.entities).min(1),
   retentionCheckInterval: positiveDuration('log.retention.check.interval.ms (Kafka 5m).').default(300_000),
   offsetsRetention: positiveDuration('offsets.retention.minutes: committed offsets of a group with no member expire after this (Kafka 7d).').default(7 * DAY_MS),
+  groupMinSessionTimeout: positiveDuration('group.min.session.timeout.ms: the shortest sessionTimeout the broker accepts (Kafka 6s).').default(6000),
+  groupMaxSessionTimeout: positiveDuration('group.max.session.timeout.ms: the longest sessionTimeout the broker accepts (Kafka 30m).').default(1_800_000),
+  groupInitialRebalanceDelay: duration('group.initial.rebalance.delay.ms: an empty group\'s first rebalance waits this long for more members (Kafka 3s).').default(3000),
   offsetsRetentionCheckInterval: positiveDuration('offsets.retention.check.interval.ms (Kafka 10m).').default(600_000),
   partitionIncreases: z.array(z.strictObject({
     topic: z.string().meta({ description: 'The topic that grows.' }),
@@ -118,6 +121,9 @@ interface LogProducerSpec {
 }
 
 const RETRIES_MAX = 2_147_483_647;
+/** session.timeout.ms and heartbeat.interval.ms defaults of the Kafka consumer (3.0+). */
+const SESSION_TIMEOUT_MS = 45_000;
+const HEARTBEAT_INTERVAL_MS = 3000;
 
 interface LogConsumerSpec {
   group: string;
@@ -130,6 +136,7 @@ interface LogConsumerSpec {
   autoCommitInterval?: number;
   commitEvery?: CommitEvery;
   sessionTimeout?: number;
+  heartbeatInterval?: number;
   maxPollInterval?: number;
   autoOffsetReset?: OffsetReset;
   partitionAssignmentStrategy?: AssignmentStrategy;
@@ -171,6 +178,7 @@ export const log: SystemPlugin = {
       description: 'log: manual commits after processing, per poll batch (default) or per record.',
     }),
     sessionTimeout: positiveDuration('log: session.timeout.ms, how long a crash goes unnoticed (Kafka 45s).').optional(),
+    heartbeatInterval: positiveDuration('log: heartbeat.interval.ms, how often a live member heartbeats (Kafka 3s).').optional(),
     maxPollInterval: positiveDuration('log: max.poll.interval.ms, longest batch before the member leaves (Kafka 5m).').optional(),
     autoOffsetReset: z.enum(OFFSET_RESETS).optional().meta({
       description: 'log: auto.offset.reset, where a group below the log start resumes (Kafka latest).',
@@ -242,6 +250,18 @@ export const log: SystemPlugin = {
       if (own.enableAutoCommit === true && c.delivery === 'at-most-once') {
         issues.push(at(['consumers', i, 'enableAutoCommit'],
           'at-most-once commits before processing; turn enableAutoCommit off (auto-commit is at-least-once)'));
+      }
+      const session = own.sessionTimeout ?? SESSION_TIMEOUT_MS;
+      if (session < system.groupMinSessionTimeout || session > system.groupMaxSessionTimeout) {
+        // The broker answers INVALID_SESSION_TIMEOUT to the JoinGroup.
+        issues.push(at(own.sessionTimeout === undefined ? ['consumers', i] : ['consumers', i, 'sessionTimeout'],
+          `sessionTimeout ${session} ms is outside the range the broker allows, ${system.groupMinSessionTimeout} … ` +
+          `${system.groupMaxSessionTimeout} ms (group.min.session.timeout.ms … group.max.session.timeout.ms): ` +
+          'the JoinGroup fails with INVALID_SESSION_TIMEOUT'));
+      }
+      if ((own.heartbeatInterval ?? HEARTBEAT_INTERVAL_MS) >= session) {
+        issues.push(at(['consumers', i, own.heartbeatInterval === undefined ? 'sessionTimeout' : 'heartbeatInterval'],
+          `heartbeatInterval must be lower than sessionTimeout (${session} ms), as the Kafka client requires`));
       }
       if (own.commitEvery !== undefined && (own.enableAutoCommit === true || c.delivery === 'at-most-once')) {
         issues.push(at(['consumers', i, 'commitEvery'],
@@ -326,8 +346,10 @@ export const log: SystemPlugin = {
         ledgerGroup: groups[ci],
         topics: own.topics ?? system.topics.map((t) => t.name),
         strategy: own.partitionAssignmentStrategy ?? 'range',
-        sessionTimeoutMs: own.sessionTimeout ?? 45_000,
+        sessionTimeoutMs: own.sessionTimeout ?? SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: own.heartbeatInterval ?? HEARTBEAT_INTERVAL_MS,
         maxPollIntervalMs: own.maxPollInterval ?? 300_000,
+        initialRebalanceDelayMs: system.groupInitialRebalanceDelay,
         rebalanceMs: own.rebalanceTime ?? 1000,
         autoOffsetReset: own.autoOffsetReset ?? 'latest',
         offsetsRetentionMs: system.offsetsRetention,

@@ -23,17 +23,19 @@ faults: [{ kind: crash, group: g, at: 60020ms, restartAfter: 7140s }]
 }
 
 describe('committed offsets of an empty group', () => {
-  // The dead member leaves at its session timeout, 105.02 s: the group is empty. With a 1 h
-  // retention the offsets go at the first 10-minute check after 3705.02 s: 4200 s.
+  // The dead member leaves at its session timeout, 45 s after its last heartbeat (60 s): at
+  // 105 s the group is empty. With a 1 h retention the offsets go at the first 10-minute check
+  // after 3705 s: 4200 s.
   const system = 'offsetsRetention: 1h';
 
   it('expire, and latest then skips everything written while the group was away', () => {
     const r = run(scenario(system));
     expect(r.timeline.find((e) => e.kind === 'offsets-expired')).toMatchObject({ tMs: 4_200_000, subject: 'g' });
-    // The instance rejoins at 7200.02 s; the rebalance ends 1 s later, when the log end is
-    // 72010 (records up to 7201.0 s): offsets 600 … 72009 are skipped.
-    expect(r.timeline.find((e) => e.kind === 'offset-reset')).toMatchObject({ tMs: 7_201_020, detail: 'latest: no committed offset → 72010' });
-    expect(group(r).losses).toEqual({ total: 71_410, byCause: { 'offset-reset': 71_410 } });
+    // The instance rejoins the empty group at 7200.02 s; it waits the initial rebalance delay
+    // (3 s), the rebalance takes 1 s more, and at 7204.02 s the log end is 72040 (records up to
+    // 7204.0 s): offsets 600 … 72039 are skipped.
+    expect(r.timeline.find((e) => e.kind === 'offset-reset')).toMatchObject({ tMs: 7_204_020, detail: 'latest: no committed offset → 72040' });
+    expect(group(r).losses).toEqual({ total: 71_440, byCause: { 'offset-reset': 71_440 } });
   });
 
   it('expire, and earliest then processes the whole log again', () => {

@@ -20,11 +20,41 @@ describe('partition storage', () => {
     // segments whose newest record is more than 60 s old: up to the one ending at 139.999 s.
     const p = partition(100 * 1000);
     for (let i = 0; i < 200_000; i++) p.append(i, 100, i);
+    p.highWatermark = p.logEndOffset;
     expect(p.enforceRetention(200_000, () => {})).toBe(140_000);
     // Pages wholly below offset 140,000 (8 of 13) are freed; 5 remain.
     expect(p.storageBytes()).toBe(5 * PAGE * 12);
     expect(p.idAt(140_000)).toBe(140_000);
     expect(() => p.idAt(139_999)).toThrow(RangeError);
+  });
+
+  it('deletes the active segment of a quiet partition once the high watermark has reached the log end', () => {
+    // 10 records at 0 … 9 s in one segment (UnifiedLog.deletableSegments: the active segment
+    // is deletable when its newest record is past retention.ms and the high watermark is at the
+    // log end). At 69 s the newest (9 s) is exactly 60 s old: kept; at 69.001 s: all deleted.
+    const p = partition(1024 ** 3);
+    for (let i = 0; i < 10; i++) p.append(i, 100, i * 1000);
+    p.highWatermark = 10;
+    const deleted: [number, number][] = [];
+    expect(p.enforceRetention(69_000, (from, to) => deleted.push([from, to]))).toBe(0);
+    expect(p.enforceRetention(69_001, (from, to) => deleted.push([from, to]))).toBe(10);
+    expect(deleted).toEqual([[0, 10]]);
+    expect([p.logStartOffset, p.logEndOffset, p.bytes]).toEqual([10, 10, 0]);
+    // The next record opens a new segment at offset 10; an empty log deletes nothing more.
+    expect(p.enforceRetention(200_000, () => {})).toBe(10);
+    expect(p.append(10, 100, 200_000)).toBe(10);
+    expect(p.idAt(10)).toBe(10);
+  });
+
+  it('never deletes past the high watermark: a segment goes only once every replica has it', () => {
+    // 5 records per segment (500 B): segments [0, 5), [5, 10), [10, 12). High watermark 7: the
+    // first segment ends at 5 ≤ 7 and goes; the second ends at 10 > 7 and stays.
+    const p = partition(500);
+    for (let i = 0; i < 12; i++) p.append(i, 100, i);
+    p.highWatermark = 7;
+    expect(p.enforceRetention(1_000_000, () => {})).toBe(5);
+    p.highWatermark = 12;
+    expect(p.enforceRetention(1_000_000, () => {})).toBe(12);
   });
 
   it('a copy stored by a retry keeps its message id and says it is a copy', () => {

@@ -36,6 +36,19 @@ describe('log scenario checks', () => {
       'consumers[0].enableAutoCommit: at-most-once commits before processing');
   });
 
+  it('refuses a sessionTimeout outside the broker\'s group.min/max.session.timeout.ms', () => {
+    expect(errors(base('', ', sessionTimeout: 5s'))).toContain(
+      'consumers[0].sessionTimeout: sessionTimeout 5000 ms is outside the range the broker allows, 6000 … 1800000 ms');
+    expect(errors(base('', ', sessionTimeout: 31m'))).toContain('INVALID_SESSION_TIMEOUT');
+    expect(errors(base('', ', sessionTimeout: 30m'))).toBe('');
+    expect(errors(base('', ', sessionTimeout: 6s'))).toBe('');
+    expect(errors(base('', ', sessionTimeout: 5s', 'groupMinSessionTimeout: 1s'))).toBe('');
+    expect(errors(base('', '', 'groupMaxSessionTimeout: 30s'))).toContain(
+      'consumers[0]: sessionTimeout 45000 ms is outside the range the broker allows, 6000 … 30000 ms');
+    expect(errors(base('', ', sessionTimeout: 10s, heartbeatInterval: 10s'))).toContain(
+      'consumers[0].heartbeatInterval: heartbeatInterval must be lower than sessionTimeout (10000 ms)');
+  });
+
   it('checks replays and enum values', () => {
     expect(errors(base('', '', 'replays: [{ group: x, at: 10s, to: beginning }]'))).toContain(
       'system.replays[0].group: no consumer group "x"');

@@ -10,7 +10,6 @@ import { applyVariant, fileVariants, readBase } from '../../../src/experiments/v
 import { BUILT_IN_DIR } from '../../../src/scenarios/built-in.js';
 
 const SCENARIOS = [
-  'queue-visibility-too-short',
   'queue-poison-to-dlq',
   'queue-fifo-hot-group',
   'queue-polling-cost',
@@ -34,13 +33,16 @@ describe('built-in queue scenarios', () => {
     });
   }
 
-  it('queue-visibility-too-short: the heartbeat variant has no duplicates on the same traffic', () => {
+  it('queue-visibility-too-short: the baseline fails "no duplicates", the heartbeat variant meets it', () => {
     const base = readBase(file('queue-visibility-too-short'));
-    const [heartbeat] = fileVariants(base);
+    const [baseline, heartbeat] = fileVariants(base);
+    expect([baseline.label, baseline.assignments]).toEqual(['visibility-30s', []]);
     expect(heartbeat.label).toBe('heartbeat');
     const plain = runScenario(loadScenario(file('queue-visibility-too-short')));
     const result = runScenario(applyVariant(base, heartbeat.assignments, heartbeat.label));
     expect(plain.summary.groups.workers.duplicates).toBeGreaterThan(0);
+    expect(plain.expectations.filter((e) => !e.pass).map((e) => e.expr)).toEqual(['workers.duplicates == 0']);
+    expect(result.expectations.filter((e) => !e.pass)).toEqual([]);
     expect(result.summary.produced).toBe(plain.summary.produced);
     expect(result.summary.groups.workers).toMatchObject({ duplicates: 0, redeliveries: 0, backlogAtEnd: 0 });
     expect(result.cost!.requestsByAction.ChangeMessageVisibilityBatch).toBeGreaterThan(0);

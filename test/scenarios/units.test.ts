@@ -11,7 +11,7 @@ import {
   parseMultiplier,
   parseRate,
   ParseError,
-} from '../../src/sim/units.js';
+} from '../../src/scenarios/units.js';
 
 // Escapes a message so toThrow() matches it literally and completely.
 function exactly(message: string): RegExp {

@@ -37,3 +37,13 @@ export function readCsv(file: string, baseDir: string): string[][] {
     throw new CsvError(`${file} is not valid CSV: ${(error as Error).message}`);
   }
 }
+
+/** readCsv for a scenario's `csv:` field: an unreadable file is a problem at that field. */
+export function readCsvField(file: string, baseDir: string): string[][] | { path: ['csv']; message: string } {
+  try {
+    return readCsv(file, baseDir);
+  } catch (error) {
+    if (error instanceof CsvError) return { path: ['csv'], message: error.message };
+    throw error;
+  }
+}

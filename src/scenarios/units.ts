@@ -10,13 +10,14 @@
  * Decimal inputs are converted with a single rounding (digits × unit ÷ 10^decimals), so that
  * "1.1s" is exactly 1100 and not 1100.0000000000002.
  */
+import { MAX_DRAW_MS } from '../sim/distributions.js';
 
 /**
  * The longest duration anything may last or be delayed by: 1,000 years (of 365 days). Far
  * beyond any run, and far below where float milliseconds stop being exact, so that every
  * time the kernel computes stays finite.
  */
-export const MAX_DURATION_MS = 1000 * 365 * 86_400_000;
+export const MAX_DURATION_MS = MAX_DRAW_MS;
 
 /** Invalid input text. The message names the input, what was expected and an example. */
 export class ParseError extends Error {
@@ -193,6 +194,16 @@ export function parseMultiplier(text: string | number): number {
     throw new ParseError(`${shown} is not a multiplier: it must be a finite number above 0`);
   }
   return value;
+}
+
+/** A time of day, `20:00`, `7:30` or `23:59:30` (24-hour clock), as ms after midnight. */
+export function parseTimeOfDay(text: string | number): number {
+  const match = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(String(text));
+  const [h, m, s] = match === null ? [NaN, NaN, NaN] : match.slice(1).map((x) => Number(x ?? 0));
+  if (!(h < 24 && m < 60 && s < 60)) {
+    throw new ParseError(`${show(text)} is not a time of day: expected HH:MM on a 24-hour clock, like 20:00`);
+  }
+  return ((h * 60 + m) * 60 + s) * 1000;
 }
 
 /** Compact duration text that parseDuration reads back: 250ms, 1.5ms, 1m30s, 1h30m, 500us. */
