@@ -193,6 +193,9 @@ function countOption(flag: string, max = Number.MAX_SAFE_INTEGER): (text: string
 async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number> {
   const scenario = loadScenario(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
   const seed = flags.seed ?? scenario.spec.seed;
+  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(scenario.spec.name)}`);
+  const report = await import('./report/index.js');
+  if (outDir !== null) report.checkOutputDir(outDir);
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar(io);
   if (!flags.json && !flags.quiet) {
     io.err(`queuesim ${VERSION}: ${scenario.spec.name}, seed ${seed}\n`);
@@ -203,8 +206,6 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
     onProgress: progress === null ? undefined : (now, end) => progress.update(now, end),
   });
   progress?.stop();
-  const report = await import('./report/index.js');
-  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(result.scenario)}`);
   const written =
     outDir === null ? [] : await report.writeReport(outDir, result, { charts: flags.charts, html: flags.html });
   if (flags.json) {

@@ -38,6 +38,10 @@ export async function compareCommand(fileOrName: string, flags: CompareFlags, io
   const base = readBase(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
   const vary = flags.vary.map(parseVary);
   const sets = flags.set.map(parseSet);
+  const { checkOutputDir, exitOnInterrupt } = await import('../report/write.js');
+  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(readName(base.source) ?? 'scenario')}-compare`);
+  if (outDir !== null) checkOutputDir(outDir);
+  exitOnInterrupt();
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar('runs');
   const result = await compare(base, {
     seeds: flags.seeds,
@@ -51,7 +55,6 @@ export async function compareCommand(fileOrName: string, flags: CompareFlags, io
   });
   progress?.stop();
   const report = await import('../report/compare.js');
-  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(result.scenario)}-compare`);
   let written = 0;
   if (outDir !== null) {
     const files = await compareFiles(result, flags);
@@ -157,6 +160,9 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
   const name = safeDirName(readName(base.source) ?? 'scenario');
   const outDir = flags.out ?? (flags.json ? undefined : `reports/${name}-sweep${shard === undefined ? '' : `-${shard.index}of${shard.count}`}`);
   if (flags.resume && outDir === undefined) throw new InputError('--resume needs --out <dir> (where the sweep saved its points)');
+  const { checkOutputDir, exitOnInterrupt } = await import('../report/write.js');
+  if (outDir !== undefined) checkOutputDir(outDir);
+  exitOnInterrupt();
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar('runs');
   const result = await sweep(base, {
     params,

@@ -294,7 +294,11 @@ function openJournal(dir: string, fingerprint: string, resume: boolean): Journal
   const file = join(dir, JOURNAL);
   const done = new Map<number, RunDigest>();
   if (resume && existsSync(file)) {
-    const lines = readFileSync(file, 'utf8').split('\n');
+    const text = readFileSync(file, 'utf8');
+    // A kill in mid-append leaves a partial last line: it is skipped, and the next entry
+    // starts on a line of its own.
+    if (!text.endsWith('\n')) appendFileSync(file, '\n');
+    const lines = text.split('\n');
     const header = parseLine(lines[0]) as { fingerprint?: string } | null;
     if (header?.fingerprint !== fingerprint) {
       throw new InputError(`--resume: ${file} belongs to a different sweep (scenario, parameters, seeds or ` +

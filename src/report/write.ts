@@ -133,12 +133,14 @@ export async function writeFiles(
  * is exit 2 at once, not after the run.
  */
 export function checkOutputDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new InputError(`cannot write to ${dir}/: it is a file, not a folder`);
+  }
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
     throw cannotWrite(dir, error);
   }
-  if (!statSync(dir).isDirectory()) throw new InputError(`cannot write to ${dir}/: it is a file, not a folder`);
   const probe = join(dir, `.queuesim-probe.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     writeFileSync(probe, '');
