@@ -67,8 +67,8 @@ export function readScenarioFile(file: string): string {
   try {
     const bytes = statSync(file).size;
     if (bytes > LIMITS.sourceBytes) {
-      throw new InputError(`${file}: the file has ${bytes.toLocaleString('en-US')} bytes, more than the ` +
-        `${LIMITS.sourceBytes.toLocaleString('en-US')} a scenario may have`);
+      throw new ScenarioError([{ file, path: [], line: 1, column: 1, message: `the file has ${bytes.toLocaleString('en-US')} ` +
+        `bytes, more than the ${LIMITS.sourceBytes.toLocaleString('en-US')} a scenario may have` }]);
     }
     return readFileSync(file, 'utf8');
   } catch (error) {
