@@ -13,6 +13,7 @@ import { InputError } from './scenarios/issues.js';
 import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';
 import { describeCost } from './scenarios/cost.js';
+import { printable, useColour } from './report/terminal.js';
 import { parseDuration } from './scenarios/units.js';
 import type { CompareFlags, SweepFlags } from './experiments/commands.js';
 
@@ -39,11 +40,13 @@ export interface Io {
   outIsTty: boolean;
 }
 
+/** The real streams: control characters from scenario strings never reach the terminal raw. */
 const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: (text) => process.stdout.write(printable(text, true)),
+  err: (text) => process.stderr.write(printable(text)),
   errIsTty: Boolean(process.stderr.isTTY),
-  outIsTty: Boolean(process.stdout.isTTY),
+  // Decides colour: a terminal, unless NO_COLOR; FORCE_COLOR colours a pipe too.
+  outIsTty: useColour(Boolean(process.stdout.isTTY), process.env),
 };
 
 export function createProgram(io: Io, setExit: (code: number) => void): Command {
