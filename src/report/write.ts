@@ -94,6 +94,13 @@ export async function writeFiles(
   files: OutputFile[],
   beforeRename?: () => void | Promise<void>,
 ): Promise<string[]> {
+  // Names come from results, which `report` reads from disk: a crafted chart name like
+  // ../../x must not write outside the folder.
+  for (const file of files) {
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(file.name)) {
+      throw new InputError(`cannot write "${file.name}" into ${dir}/: not a plain file name (letters, digits, ".", "_", "-")`);
+    }
+  }
   checkOutputDir(dir);
   sweepTemporaries(dir);
   const suffix = `${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

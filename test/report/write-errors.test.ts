@@ -95,3 +95,13 @@ describe('writeFiles', () => {
     expect(existsSync(join(dir, 'a.csv'))).toBe(false);
   });
 });
+
+describe('names of output files', () => {
+  it('refuses a crafted chart name that would leave the folder, writing nothing', async () => {
+    const dir = fresh();
+    await expect(writeFiles(dir, [{ name: 'result.json', data: '{}' }, { name: '../../x.png', data: 'png' }]))
+      .rejects.toThrow(`cannot write "../../x.png" into ${dir}/: not a plain file name`);
+    expect(existsSync(dir)).toBe(false);
+    expect(existsSync(join(root, 'x.png'))).toBe(false);
+  });
+});
