@@ -8,7 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadScenario } from './scenarios/load.js';
 import { runScenario } from './scenarios/run.js';
-import { scenarioJsonSchema } from './scenarios/schema.js';
+import { scenarioJsonSchema } from './scenarios/scenario-schema.js';
 import { InputError } from './scenarios/issues.js';
 import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';

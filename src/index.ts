@@ -8,7 +8,7 @@
  */
 export { loadScenario, parseScenario, type Scenario, type LoadOptions } from './scenarios/load.js';
 export { runScenario, type RunOptions } from './scenarios/run.js';
-export { scenarioJsonSchema, ScenarioSchema } from './scenarios/schema.js';
+export { scenarioJsonSchema, ScenarioSchema } from './scenarios/scenario-schema.js';
 export { InputError, ScenarioError, type ScenarioIssue } from './scenarios/issues.js';
 export { builtInScenarios, resolveScenarioFile, type BuiltIn } from './scenarios/built-in.js';
 export type * from './observe/result.js';

@@ -1,7 +1,8 @@
 /**
  * `queuesim compare`: one scenario as several variants, each replicated over `seeds` seeds
  * (base seed + k). Every variant runs seed k with the same arrival streams (common random
- * numbers, DESIGN.md rule 2), so a difference between variants comes from the variant.
+ * numbers; README, "Common random numbers"), so a difference between variants comes from the
+ * variant.
  *
  * Variants come from `--vary` (several: the cross product) or, without it, from the scenario's
  * `variants:` block; `--set` applies to every variant. Each figure is reported as the mean over

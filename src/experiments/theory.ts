@@ -4,7 +4,8 @@
  * no faults, nothing rejected), Erlang C predicts the mean wait and the mean end-to-end
  * latency at each point, and the sweep chart draws the prediction beside the simulation.
  */
-import type { Scenario } from '../scenarios/load.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import { systemPlugin } from '../scenarios/systems/index.js';
 
 export interface MmcPrediction {
   /** Handlers: instances × concurrency. */
@@ -40,11 +41,7 @@ export function mmcPrediction(scenario: Scenario): MmcPrediction | null {
   if (lambdaPerMs === undefined || producer.diurnal !== undefined) return null;
   const service = scenario.services[0];
   if (service.kind !== 'exp') return null;
-  const system = spec.system as Record<string, unknown>;
-  const unboundedQueue =
-    (system.type === 'workqueue' && system.maxLength === undefined) ||
-    (system.type === 'direct' && system.maxQueue === undefined && system.timeout === undefined);
-  if (!unboundedQueue) return null;
+  if (!systemPlugin(spec.system.type).singleUnboundedQueue(spec.system)) return null;
   const consumer = spec.consumers[0];
   const c = consumer.instances * consumer.concurrency;
   const offered = lambdaPerMs * service.mean;

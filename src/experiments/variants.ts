@@ -12,7 +12,7 @@
 import { dirname } from 'node:path';
 import { isMap, parse as parseYaml, parseDocument, type Document } from 'yaml';
 import { closest } from '../scenarios/suggest.js';
-import { ScenarioSchema } from '../scenarios/schema.js';
+import { ScenarioSchema } from '../scenarios/scenario-schema.js';
 import { schemaKeysAt } from '../scenarios/schema-walk.js';
 import { formatPath, InputError, type PathKey } from '../scenarios/issues.js';
 import { parseScenario, readScenarioFile, type LoadOptions, type Scenario } from '../scenarios/load.js';

@@ -22,7 +22,8 @@
  */
 import type { Kernel } from '../sim/kernel.js';
 import type { Random } from '../sim/rng.js';
-import type { Ledger, MessageId } from '../observe/ledger.js';
+import { Fifo } from '../sim/ring.js';
+import type { Facts, MessageId } from './facts.js';
 import { Delivery, type ConsumerInstance } from './consumer.js';
 import type { Gauge, System } from './system.js';
 import { RoundRobin } from './round-robin.js';
@@ -62,8 +63,9 @@ class Call {
 export class Direct implements System {
   readonly type = 'direct';
   private readonly pool = new RoundRobin<ConsumerInstance>();
-  private readonly waiting: Call[] = [];
-  private waitingHead = 0;
+  /** Callers in arrival order; ones that gave up stay until they reach the head. */
+  private readonly waiting = new Fifo<Call>();
+  /** Callers still waiting (those that gave up not counted). */
   private waitingCount = 0;
   private readonly inService = new Map<Delivery, Call>();
   private dispatching = false;
@@ -74,7 +76,7 @@ export class Direct implements System {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly group: number,
     readonly options: DirectOptions,
     private readonly backoffRandom: Random,
@@ -197,25 +199,16 @@ export class Direct implements System {
     if (this.dispatching) return;
     this.dispatching = true;
     while (this.waitingCount > 0) {
-      const call = this.waiting[this.waitingHead];
+      const call = this.waiting.peek();
       if (call.over) {
-        this.shiftWaiting();
+        this.waiting.shift();
         continue;
       }
       if (!this.serve(call)) break;
-      this.shiftWaiting();
+      this.waiting.shift();
       this.waitingCount--;
     }
     this.dispatching = false;
-  }
-
-  private shiftWaiting(): void {
-    this.waitingHead++;
-    // Compact now and then so the array does not grow with every call ever made.
-    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
-      this.waiting.splice(0, this.waitingHead);
-      this.waitingHead = 0;
-    }
   }
 }
 

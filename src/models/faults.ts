@@ -9,11 +9,16 @@
  * - leave at a time: a clean shutdown (a rolling deploy): the instance takes no new work,
  *   finishes and acknowledges what it holds, then goes (a log consumer sends LeaveGroup);
  * - all three repeat `times` times, `everyMs` apart, and restart after `restartAfterMs`;
- * - slowdown: service times × `factor` from `atMs` for `forMs`.
+ * - slowdown: service times × `factor` from `atMs` for `forMs`;
+ * - random crash: each instance on its own stream stays up for an `mtbf` draw, crashes (at a
+ *   point drawn by weight), and restarts after an `mttr` draw, over and over: an alternating
+ *   renewal process whose long-run availability is E[mtbf] / (E[mtbf] + E[mttr]).
  */
 import type { Kernel } from '../sim/kernel.js';
 import type { CrashPoint } from './consumer.js';
-import type { Ledger } from '../observe/ledger.js';
+import type { Facts } from './facts.js';
+import type { Distribution } from '../sim/distributions.js';
+import type { Random } from '../sim/rng.js';
 
 /** What a fault acts on: a consumer instance of any system. */
 export interface FaultTarget {
@@ -53,11 +58,31 @@ export interface SlowdownFault {
   factor: number;
 }
 
-export type Fault = CrashFault | SlowdownFault;
+/** Where a random crash strikes: `at-time` kills the instance wherever it is. */
+export type RandomCrashPoint = CrashPoint | 'at-time';
 
-export function scheduleFaults(kernel: Kernel, ledger: Ledger, faults: Fault[]): void {
+export interface RandomCrashFault {
+  kind: 'random-crash';
+  instances: FaultTarget[];
+  /** One stream per instance, so instances fail independently and reproducibly. */
+  randoms: Random[];
+  /** Up time before each crash. */
+  mtbf: Distribution;
+  /** Down time before each restart. */
+  mttr: Distribution;
+  /** The points a crash may strike at, with weights (any positive numbers). */
+  points: { point: RandomCrashPoint; weight: number }[];
+  /** No crash strikes outside [fromMs, untilMs]; restarts still happen. */
+  fromMs: number;
+  untilMs: number;
+}
+
+export type Fault = CrashFault | SlowdownFault | RandomCrashFault;
+
+export function scheduleFaults(kernel: Kernel, ledger: Facts, faults: Fault[]): void {
   for (const fault of faults) {
     if (fault.kind === 'slowdown') scheduleSlowdown(kernel, ledger, fault);
+    else if (fault.kind === 'random-crash') scheduleRandomCrashes(kernel, fault);
     else scheduleCrash(kernel, fault);
   }
 }
@@ -99,13 +124,13 @@ function restart(instance: FaultTarget): void {
   instance.restart();
 }
 
-function scheduleSlowdown(kernel: Kernel, ledger: Ledger, fault: SlowdownFault): void {
+function scheduleSlowdown(kernel: Kernel, ledger: Facts, fault: SlowdownFault): void {
   kernel.at(fault.atMs, setSlowdown, { ledger, fault, factor: fault.factor });
   kernel.at(fault.atMs + fault.forMs, setSlowdown, { ledger, fault, factor: 1 });
 }
 
 interface SlowdownChange {
-  ledger: Ledger;
+  ledger: Facts;
   fault: SlowdownFault;
   factor: number;
 }
@@ -114,4 +139,51 @@ function setSlowdown({ ledger, fault, factor }: SlowdownChange): void {
   for (const instance of fault.instances) instance.slowdown = factor;
   const names = fault.instances.map((i) => i.name).join(',');
   ledger.mark(factor === 1 ? 'slowdown-end' : 'slowdown-start', names, `x${fault.factor}`);
+}
+
+/** One instance's life under a random-crash fault. */
+interface Life {
+  kernel: Kernel;
+  fault: RandomCrashFault;
+  instance: FaultTarget;
+  random: Random;
+}
+
+function scheduleRandomCrashes(kernel: Kernel, fault: RandomCrashFault): void {
+  fault.instances.forEach((instance, i) => {
+    const life: Life = { kernel, fault, instance, random: fault.randoms[i] };
+    nextFailure(life, fault.fromMs);
+  });
+}
+
+function nextFailure(life: Life, upSinceMs: number): void {
+  const atMs = upSinceMs + life.fault.mtbf.sample(life.random);
+  if (atMs <= life.fault.untilMs) life.kernel.at(atMs, fail, life);
+}
+
+function fail(life: Life): void {
+  const { kernel, fault, instance, random } = life;
+  const point = pickPoint(fault.points, random);
+  // Down already (another fault, or a leave): this failure has nothing to strike; the next
+  // one is an up time away.
+  if (!instance.alive) return nextFailure(life, kernel.now);
+  instance.onCrash = () => kernel.schedule(fault.mttr.sample(random), recover, life);
+  if (point === 'at-time') instance.crash('random');
+  else instance.armed = point;
+}
+
+function recover(life: Life): void {
+  life.instance.restart();
+  nextFailure(life, life.kernel.now);
+}
+
+function pickPoint(points: RandomCrashFault['points'], random: Random): RandomCrashPoint {
+  if (points.length === 1) return points[0].point;
+  const total = points.reduce((sum, p) => sum + p.weight, 0);
+  let u = random() * total;
+  for (const p of points) {
+    u -= p.weight;
+    if (u < 0) return p.point;
+  }
+  return points[points.length - 1].point;
 }

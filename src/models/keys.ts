@@ -4,7 +4,7 @@
  * replayed from a recorded sequence.
  */
 import type { Random } from '../sim/rng.js';
-import type { KeyId } from '../observe/ledger.js';
+import type { KeyId } from './facts.js';
 
 export type KeySkew = { kind: 'uniform' } | { kind: 'zipf'; s: number };
 

@@ -5,7 +5,7 @@
  * they are consumed. A poison message fails on every attempt, or only on its first `failures`
  * attempts (a transient fault).
  */
-import type { MessageId } from '../observe/ledger.js';
+import type { MessageId } from './facts.js';
 
 export interface PoisonRule {
   /** Every n-th message (ids n-1, 2n-1, …), or 0 for none. */

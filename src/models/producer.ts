@@ -10,7 +10,7 @@
 import type { Kernel } from '../sim/kernel.js';
 import type { RateProfile } from '../sim/rate-profile.js';
 import type { Random } from '../sim/rng.js';
-import { NO_KEY, type Ledger } from '../observe/ledger.js';
+import { NO_KEY, type Facts } from './facts.js';
 import type { KeyChooser } from './keys.js';
 import type { System } from './system.js';
 
@@ -39,7 +39,7 @@ export interface ProducerOptions {
 export class Producer {
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly system: System,
     private readonly options: ProducerOptions,
   ) {}
@@ -74,7 +74,7 @@ function arrive(producer: Producer): void {
 }
 
 interface PhaseEvent {
-  ledger: Ledger;
+  ledger: Facts;
   phase: PhaseWindow;
 }
 

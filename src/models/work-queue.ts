@@ -7,8 +7,8 @@
  * redelivered with the next attempt number. This is the ideal queue the spine's queueing
  * theory checks run against; the log, broker and managed queue add their real semantics.
  */
-import { IntPairDeque } from '../sim/deque.js';
-import type { Ledger, MessageId } from '../observe/ledger.js';
+import { IntPairDeque } from '../sim/ring.js';
+import type { Facts, MessageId } from './facts.js';
 import { Delivery, type ConsumerInstance } from './consumer.js';
 import type { Gauge, System } from './system.js';
 import { RoundRobin } from './round-robin.js';
@@ -55,7 +55,7 @@ export class WorkQueue implements System {
   private readonly queues: GroupQueue[] = [];
 
   constructor(
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly options: WorkQueueOptions,
   ) {}
 

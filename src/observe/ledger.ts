@@ -3,7 +3,7 @@
  *
  * Models report facts here (produced, accepted, delivered, processed, acked, abandoned, …) and
  * never count duplicates, losses or lag themselves: this file is the single source of truth
- * for the numbers users see (DESIGN.md, "Message lifecycle and the numbers"). The ledger is a
+ * for the numbers users see (docs/metrics.md). The ledger is a
  * stream, not a stored list: per message it keeps a few bytes in paged typed arrays, per key a
  * sequence counter and, per group, the highest sequence processed, so memory does not grow
  * with an object per message.
@@ -13,12 +13,10 @@
  */
 import { LatencyHistogram } from './histogram.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
-import type { Anomaly, AnomalyKind, TimelineEntry } from './result.js';
+import type { Anomaly, AnomalyKind, DeadLetterRecord, TimelineEntry } from './result.js';
+import { NO_KEY, type Facts, type GroupCounts, type KeyId, type MessageId } from '../models/facts.js';
 
-export type MessageId = number;
-/** Key index from `addKeys` or `addKeyNames`, or NO_KEY. */
-export type KeyId = number;
-export const NO_KEY = -1;
+export { NO_KEY, type KeyId, type MessageId } from '../models/facts.js';
 
 // System-level flags per message.
 const ACCEPTED = 1;
@@ -88,9 +86,11 @@ export class GroupState {
   }
 }
 
-export class Ledger {
+export class Ledger implements Facts {
   readonly groups: GroupState[] = [];
   readonly timeline: TimelineEntry[] = [];
+  /** Dead-letter records (x-death), in time order; see deathRecord. */
+  readonly deaths: DeadLetterRecord[] = [];
   produced = 0;
   accepted = 0;
   rejected = 0;
@@ -191,6 +191,10 @@ export class Ledger {
   /** Whether the producer got the message's acknowledgement. */
   isAccepted(id: MessageId): boolean {
     return (this.status.get(id) & ACCEPTED) !== 0;
+  }
+
+  countsOf(g: number): GroupCounts {
+    return this.groups[g];
   }
 
   produceTimeOf(id: MessageId): number {
@@ -328,6 +332,15 @@ export class Ledger {
     const group = this.groups[g];
     const flags = group.flags.get(id);
     if ((flags & ACKED) !== 0 && (flags & PROCESSED) === 0) this.lose(group, id, cause);
+  }
+
+  /**
+   * The dead-letter record of a dead-lettering (RabbitMQ's x-death: queue, reason, count), kept
+   * per message for the per-message history and the result. One entry per dead-lettering, so
+   * memory grows with dead letters, not with traffic.
+   */
+  deathRecord(id: MessageId, queue: string, reason: string, count: number): void {
+    this.deaths.push({ tMs: this.clock(), messageId: id, queue, reason, count });
   }
 
   deadLetter(g: number, id: MessageId, reason: string): void {

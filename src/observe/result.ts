@@ -1,7 +1,7 @@
 /**
  * The result contract: the plain JSON that `run --json` prints and `result.json` holds.
  *
- * Field names here are a public interface (DESIGN.md, "Result contract"): fields may be added,
+ * Field names here are a public interface (README, "The result"; docs/metrics.md): fields may be added,
  * never renamed. Everything is plain data so that `src/report` can render a saved result
  * without any simulation state.
  */
@@ -244,9 +244,25 @@ export interface QueueFigures {
 }
 
 /** A broker's own figures: the prefetch imbalance shows in the per-consumer counts. */
+/**
+ * One dead-lettering of one message, as RabbitMQ's `x-death` header records it: the queue it
+ * left, why, and how many times it has now died in that queue for that reason.
+ */
+export interface DeadLetterRecord {
+  tMs: number;
+  messageId: number;
+  queue: string;
+  reason: string;
+  count: number;
+}
+
 export interface BrokerFigures {
   /** Per consumer instance (`group/index`): the queue it reads, deliveries and redeliveries. */
   consumers: Record<string, { queue: string; deliveries: number; redeliveries: number }>;
   /** Publishes that reached no queue: returned to a mandatory publisher, or dropped silently. */
   unroutable: { returned: number; dropped: number };
+  /** Every dead-lettering with its x-death fields, in time order (the first 1,000). */
+  deadLetters: DeadLetterRecord[];
+  /** Dead-letterings beyond the first 1,000, left out of `deadLetters`. */
+  deadLettersOmitted: number;
 }

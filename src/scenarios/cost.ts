@@ -54,7 +54,8 @@ export function estimateCost(input: CostInput): RunCost {
     ...input.systemParts,
   ];
   spec.faults.forEach((fault, i) => {
-    if (fault.kind === 'poison' || fault.kind === 'slowdown') return;
+    // Random crashes are drawn up front (faultTimes, bounded where they are drawn).
+    if (fault.kind !== 'crash' && fault.kind !== 'leave') return;
     const consumer = spec.consumers.find((c) => c.group === fault.group);
     const instances = consumer?.instances ?? 1;
     const targets = fault.instance === 'all' ? instances : 1;

@@ -22,8 +22,17 @@ export function unreadable(error: unknown): string {
   return code ?? (error as Error).message;
 }
 
-/** Every record of `file`, header first, cells trimmed and blank lines skipped. */
-export function readCsv(file: string, baseDir: string): string[][] {
+/** A cell; null for an unquoted empty cell when the caller tells those from a quoted `""`. */
+export type CsvCell = string | null;
+
+/**
+ * Every record of `file`, header first, cells trimmed and blank lines skipped. With `blanks:
+ * 'null'` an unquoted empty cell reads as null, so that a quoted `""` (an empty string) is not
+ * taken for a missing value.
+ */
+export function readCsv(file: string, baseDir: string): string[][];
+export function readCsv(file: string, baseDir: string, blanks: 'null'): CsvCell[][];
+export function readCsv(file: string, baseDir: string, blanks?: 'null'): CsvCell[][] {
   const path = resolve(baseDir, file);
   let content: string;
   try {
@@ -31,17 +40,24 @@ export function readCsv(file: string, baseDir: string): string[][] {
   } catch (error) {
     throw new CsvError(`cannot read ${file} (${path}): ${unreadable(error)}`);
   }
+  const cast = blanks === 'null'
+    ? (value: string, context: { quoting: boolean }) => (value === '' && !context.quoting ? null : value)
+    : undefined;
   try {
-    return parse(content, { bom: true, skip_empty_lines: true, trim: true }) as string[][];
+    return parse(content, { bom: true, skip_empty_lines: true, trim: true, cast }) as CsvCell[][];
   } catch (error) {
     throw new CsvError(`${file} is not valid CSV: ${(error as Error).message}`);
   }
 }
 
+type FieldProblem = { path: ['csv']; message: string };
+
 /** readCsv for a scenario's `csv:` field: an unreadable file is a problem at that field. */
-export function readCsvField(file: string, baseDir: string): string[][] | { path: ['csv']; message: string } {
+export function readCsvField(file: string, baseDir: string): string[][] | FieldProblem;
+export function readCsvField(file: string, baseDir: string, blanks: 'null'): CsvCell[][] | FieldProblem;
+export function readCsvField(file: string, baseDir: string, blanks?: 'null'): CsvCell[][] | FieldProblem {
   try {
-    return readCsv(file, baseDir);
+    return blanks === 'null' ? readCsv(file, baseDir, blanks) : readCsv(file, baseDir);
   } catch (error) {
     if (error instanceof CsvError) return { path: ['csv'], message: error.message };
     throw error;

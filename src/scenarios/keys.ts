@@ -11,7 +11,7 @@ import { suggestion, type PathKey } from './issues.js';
 import type { KeysSpec } from './schema.js';
 
 /** A producer's keys, ready to register: a CSV file has become its column's cells, in order. */
-export type KeySpace = Exclude<KeysSpec, { kind: 'csv' }> | { kind: 'sequence'; names: string[] };
+export type KeySpace = Exclude<KeysSpec, { kind: 'csv' }> | { kind: 'sequence'; names: (string | null)[] };
 
 /** Why a `keys:` block cannot be used, at a path inside it. */
 export interface KeysProblem {
@@ -21,9 +21,9 @@ export interface KeysProblem {
 
 export function resolveKeys(keys: KeysSpec, baseDir: string): KeySpace | KeysProblem {
   if (keys.kind !== 'csv') return keys;
-  const rows = readCsvField(keys.file, baseDir);
+  const rows = readCsvField(keys.file, baseDir, 'null');
   if (!Array.isArray(rows)) return rows;
-  const header = rows[0] ?? [];
+  const header = (rows[0] ?? []).map((name) => name ?? '');
   if (header.length === 0) return { path: ['csv'], message: `${keys.file} is empty; it needs a header row` };
   const columns = header.map((name) => JSON.stringify(name)).join(', ');
   if (keys.column === undefined && header.length > 1) {
@@ -40,8 +40,9 @@ export function resolveKeys(keys: KeysSpec, baseDir: string): KeySpace | KeysPro
       message: `${keys.file} has no column "${column}"; its columns: ${columns}${suggestion(column, header)}`,
     };
   }
-  const names = rows.slice(1).map((row) => row[index]);
-  if (names.every((name) => name === '')) {
+  // An empty cell is a record without a key; a quoted "" is the empty key, hashed like any.
+  const names = rows.slice(1).map((row) => row[index] ?? null);
+  if (names.every((name) => name === null)) {
     return { path: ['column'], message: `column "${column}" of ${keys.file} has no values` };
   }
   return { kind: 'sequence', names };
@@ -76,9 +77,9 @@ export function addKeySpaces(
       return () => listChooser(ids, space.skew);
     }
     // An empty cell replays as a message without a key, as a record with a null key would.
-    const named = ledger.addKeyNames(space.names.filter((name) => name !== ''));
+    const named = ledger.addKeyNames(space.names.filter((name): name is string => name !== null));
     let next = 0;
-    const ids = space.names.map((name) => (name === '' ? NO_KEY : named[next++]));
+    const ids = space.names.map((name) => (name === null ? NO_KEY : named[next++]));
     return () => sequenceChooser(ids);
   });
 }

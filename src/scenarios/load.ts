@@ -16,9 +16,10 @@ import type { z } from 'zod';
 import type { Distribution } from '../sim/distributions.js';
 import { parseDistribution } from './distribution-text.js';
 import { unreadable } from './csv.js';
-import { crashPointOccurs } from '../models/consumer.js';
+import { crashPointOccurs, type CrashPoint, type Guarantee } from '../models/consumer.js';
 import { parseExpectation, EXPECT_METRICS, type Expectation } from '../observe/expectations.js';
-import { ScenarioSchema, type ScenarioSpec } from './schema.js';
+import type { ScenarioSpec } from './schema.js';
+import { ScenarioSchema } from './scenario-schema.js';
 import { planProducer, type ProducerPlan } from './profile.js';
 import { readRateTrace, type BaselineShape, type ShapeProblem } from './traffic-shape.js';
 import { resolveKeys, type KeySpace } from './keys.js';
@@ -31,28 +32,11 @@ import {
 } from './issues.js';
 import { schemaKeysAt } from './schema-walk.js';
 import { SYSTEMS, findSystem, systemPlugin } from './systems/index.js';
-import type { At, SystemPlugin } from './systems/plugin.js';
+import type { FaultTimes, Scenario } from './scenario.js';
+export type { Scenario } from './scenario.js';
+import type { At, AnySystemPlugin } from './systems/plugin.js';
 
 export { HUGE_RUN } from './cost.js';
-
-export interface Scenario {
-  spec: ScenarioSpec;
-  /** Where it came from (a path, or a label for built-ins and tests). */
-  file: string;
-  source: string;
-  /** sha256 of the source, first 16 hex digits. */
-  hash: string;
-  plans: ProducerPlan[];
-  /** Each producer's keys (null for none), in `spec.producers` order. */
-  keys: (KeySpace | null)[];
-  /** Service-time distribution per consumer group, in `spec.consumers` order. */
-  services: Distribution[];
-  expectations: Expectation[];
-  /** Messages the producers send, the backlog included. */
-  plannedMessages: number;
-  /** What the run will cost, estimated up front. */
-  cost: RunCost;
-}
 
 export interface LoadOptions {
   allowHuge?: boolean;
@@ -98,20 +82,21 @@ export function parseScenario(
   const plans = checkProducers(spec, at, issues, baseDir);
   const keys = checkKeys(spec, at, issues, baseDir);
   const services = checkConsumers(spec, at, issues, baseDir);
-  checkFaults(spec, at, issues);
+  const faultTimes = checkFaults(spec, at, issues, baseDir);
   const expectations = checkExpectations(spec, at, issues);
-  const plannedMessages =
-    plans.reduce((sum, p) => sum + p.expected, 0) + spec.producers.reduce((sum, p) => sum + (p.backlog ?? 0), 0);
+  // The backlogs are messages too: a scenario that only drains one plans that many.
+  const plannedMessages = plans.reduce((sum, p) => sum + p.expected, 0) +
+    spec.producers.reduce((sum, p) => sum + (p.backlog ?? 0), 0);
   checkSystemFields(spec, at, issues);
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   systemPlugin(spec.system.type).check?.(
-    { spec, file, source, hash, plans, keys, expectations, plannedMessages },
+    { spec, file, source, hash, plans, keys, faultTimes, expectations, plannedMessages },
     at,
     issues,
   );
   if (issues.length > 0) throw new ScenarioError(issues);
   const cost = checkCost(spec, plans, keys, plannedMessages, options, at);
-  return { spec, file, source, hash, plans, keys, services, expectations, plannedMessages, cost };
+  return { spec, file, source, hash, plans, keys, services, faultTimes, expectations, plannedMessages, cost };
 }
 
 /** Refuses a run too big to hold in memory, and one too long to run without `allowHuge`. */
@@ -197,21 +182,22 @@ function checkConsumers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], bas
   });
 }
 
-function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void {
+function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): (FaultTimes | null)[] {
   const groups = spec.consumers.map((c) => c.group);
-  spec.faults.forEach((fault, i) => {
-    if (fault.kind === 'poison' && fault.group === undefined) return;
+  return spec.faults.map((fault, i) => {
+    if (fault.kind === 'poison' && fault.group === undefined) return null;
     const consumer = spec.consumers.find((c) => c.group === fault.group);
     if (consumer === undefined || fault.group === undefined) {
       issues.push(at(['faults', i, 'group'],
         `no consumer group "${fault.group}"; groups are ${groups.join(', ')}${suggestion(fault.group ?? '', groups)}`));
-      return;
+      return null;
     }
-    if (fault.kind === 'poison') return;
+    if (fault.kind === 'poison') return null;
     if (typeof fault.instance === 'number' && fault.instance >= consumer.instances) {
       issues.push(at(['faults', i, 'instance'],
         `group "${fault.group}" has ${consumer.instances} instance(s), numbered from 0`));
     }
+    if (fault.kind === 'random-crash') return randomCrashTimes(fault, consumer.delivery, i, at, issues, baseDir);
     if (fault.at >= spec.duration + spec.drain) {
       issues.push(at(['faults', i, 'at'], 'the fault would happen after the run ends'));
     }
@@ -224,15 +210,47 @@ function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void 
     if (fault.kind !== 'slowdown' && fault.times !== undefined && fault.every === undefined && fault.times > 1) {
       issues.push(at(['faults', i, 'times'], `repeated ${fault.kind === 'crash' ? 'crashes' : 'leaves'} need \`every\``));
     }
+    return null;
   });
+}
+
+type RandomCrashSpec = Extract<ScenarioSpec['faults'][number], { kind: 'random-crash' }>;
+
+/** A random crash's up and down times, and points its group's guarantee can reach. */
+function randomCrashTimes(
+  fault: RandomCrashSpec,
+  guarantee: Guarantee,
+  i: number,
+  at: At,
+  issues: ScenarioIssue[],
+  baseDir: string,
+): FaultTimes | null {
+  const points = fault.points === undefined ? [fault.point ?? 'at-time'] : Object.keys(fault.points);
+  for (const point of points) {
+    if (point !== 'at-time' && !crashPointOccurs(point as CrashPoint, guarantee)) {
+      issues.push(at(['faults', i, fault.points === undefined ? 'point' : 'points'],
+        `"${point}" never happens under ${guarantee}; use at-time, mid-process or ` +
+          `${guarantee === 'at-most-once' ? 'after-ack-before-process' : 'after-process-before-ack'}`));
+    }
+  }
+  const times: Partial<FaultTimes> = {};
+  for (const field of ['mtbf', 'mttr'] as const) {
+    try {
+      times[field] = parseDistribution(fault[field], { baseDir });
+      if (!(times[field].mean > 0)) issues.push(at(['faults', i, field], `${fault[field]} has a mean of 0; the fault would never end`));
+    } catch (error) {
+      issues.push(at(['faults', i, field], (error as Error).message));
+    }
+  }
+  return times.mtbf !== undefined && times.mttr !== undefined ? { mtbf: times.mtbf, mttr: times.mttr } : null;
 }
 
 /** Settings of another system's producers or consumers do not apply here: say so. */
 function checkSystemFields(spec: ScenarioSpec, at: At, issues: ScenarioIssue[]): void {
   const own = systemPlugin(spec.system.type);
   const sections = [
-    ['producers', spec.producers, (p: SystemPlugin) => p.producerFields],
-    ['consumers', spec.consumers, (p: SystemPlugin) => p.consumerFields],
+    ['producers', spec.producers, (p: AnySystemPlugin) => p.producerFields],
+    ['consumers', spec.consumers, (p: AnySystemPlugin) => p.consumerFields],
   ] as const;
   for (const [section, entries, fieldsOf] of sections) {
     entries.forEach((entry, i) => {
@@ -319,7 +337,7 @@ function describe(issue: z.core.$ZodIssue, data: unknown, at: At): ScenarioIssue
 function ownFields(known: string[], path: PathKey[], data: unknown): string[] {
   const section = path[0];
   if (path.length !== 2 || (section !== 'producers' && section !== 'consumers')) return known;
-  const fieldsOf = (p: SystemPlugin) => Object.keys(section === 'producers' ? p.producerFields : p.consumerFields);
+  const fieldsOf = (p: AnySystemPlugin) => Object.keys(section === 'producers' ? p.producerFields : p.consumerFields);
   const type = valueAt(data, ['system', 'type']);
   const own = findSystem(type);
   const ownKeys = own === undefined ? [] : fieldsOf(own);

@@ -16,13 +16,13 @@ import { anomalies, summarize } from '../observe/checker.js';
 import { evaluate } from '../observe/expectations.js';
 import type { Result } from '../observe/result.js';
 import { Producer } from '../models/producer.js';
-import { scheduleFaults, type Fault, type FaultTarget } from '../models/faults.js';
+import { scheduleFaults, type Fault, type FaultTarget, type RandomCrashPoint } from '../models/faults.js';
 import { IdempotencyStore, type InstanceOptions } from '../models/consumer.js';
 import type { PoisonRule } from '../models/poison.js';
 import { systemPlugin } from './systems/index.js';
 import { VERSION } from '../version.js';
 import { InputError } from './issues.js';
-import type { Scenario } from './load.js';
+import type { Scenario } from './scenario.js';
 import { addKeySpaces, type KeyChooserFactory } from './keys.js';
 import type { FaultSpec, ScenarioSpec } from './schema.js';
 
@@ -99,8 +99,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const sampler = new Sampler(kernel, ledger, sampleEveryMs, endMs, spec.producers.map((p) => p.name), wired.gauges);
   sampler.start();
   for (const producer of producers) producer.start();
-  const timedFaults = spec.faults.filter((f) => f.kind !== 'poison');
-  scheduleFaults(kernel, ledger, timedFaults.map((f) => toFault(f, spec, instances, endMs)));
+  const faults = spec.faults.flatMap((f, i) =>
+    f.kind === 'poison' ? [] : [toFault(f, i, { scenario, instances, rng, endMs })],
+  );
+  scheduleFaults(kernel, ledger, faults);
 
   const onProgress = options.onProgress;
   kernel.run({ until: endMs, onProgress: onProgress && ((now) => onProgress(now, endMs)) });
@@ -186,16 +188,37 @@ function poisonRules(spec: ScenarioSpec, seed: number): Map<string, PoisonRule> 
   return rules;
 }
 
+interface FaultWiring {
+  scenario: Scenario;
+  instances: FaultTarget[][];
+  rng: Rng;
+  endMs: number;
+}
+
 function toFault(
   spec: Exclude<FaultSpec, { kind: 'poison' }>,
-  scenario: ScenarioSpec,
-  instances: FaultTarget[][],
-  endMs: number,
+  index: number,
+  { scenario, instances, rng, endMs }: FaultWiring,
 ): Fault {
-  const group = scenario.consumers.findIndex((c) => c.group === spec.group);
+  const group = scenario.spec.consumers.findIndex((c) => c.group === spec.group);
   const targets = spec.instance === 'all' ? instances[group] : [instances[group][spec.instance]];
   if (spec.kind === 'slowdown') {
     return { kind: 'slowdown', instances: targets, atMs: spec.at, forMs: spec.for, factor: spec.factor };
+  }
+  if (spec.kind === 'random-crash') {
+    const times = scenario.faultTimes[index]!;
+    const weights: Partial<Record<RandomCrashPoint, number>> = spec.points ?? { [spec.point ?? 'at-time']: 1 };
+    return {
+      kind: 'random-crash',
+      instances: targets,
+      // A stream per fault and instance: a new fault or instance never shifts another's draws.
+      randoms: targets.map((t) => rng.stream(`fault/${index}/${t.name}`)),
+      mtbf: times.mtbf,
+      mttr: times.mttr,
+      points: Object.entries(weights).map(([point, weight]) => ({ point: point as RandomCrashPoint, weight: weight! })),
+      fromMs: spec.from,
+      untilMs: spec.until ?? endMs,
+    };
   }
   const everyMs = spec.every ?? 0;
   const times = spec.times ?? (spec.every === undefined ? 1 : Math.floor((endMs - spec.at) / everyMs) + 1);

@@ -3,26 +3,19 @@
  * the TypeScript types and the published JSON Schema (`queuesim schema`) all come from it, so
  * they cannot drift apart.
  *
+ * This file holds what every system shares and names no system: scenario-schema.ts adds each
+ * plugin's `system:` block and settings, so the plugins can use the types here without a cycle.
+ *
  * Values with units are written as users write them (`250ms`, `5000/s`, `1KB`,
  * `lognormal(mean=20ms, p99=200ms)`) and parsed here by the kernel's strict parsers.
  */
 import { z } from 'zod';
 import { parseBytes, parseMultiplier } from './units.js';
-import { SYSTEMS, aliasesOf } from './systems/index.js';
-import type { SystemPlugin } from './systems/plugin.js';
-import { LIMITS } from './limits.js';
 import { bounded, clockTime, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
+import { LIMITS } from './limits.js';
 export type { RateOrMultiple } from './fields.js';
 import { CRASH_POINTS, GUARANTEES, ON_ERROR } from '../models/consumer.js';
 import type { KeySkew } from '../models/keys.js';
-
-/**
- * Each system's own producer and consumer settings, under the real system's names. Typed as
- * `{}` here: the common fields keep their inferred types, and each system reads its own
- * fields through its own types (the validator still checks them at run time).
- */
-const systemConsumerFields: {} = Object.assign({}, ...SYSTEMS.map((plugin) => plugin.consumerFields));
-const systemProducerFields: {} = Object.assign({}, ...SYSTEMS.map((plugin) => plugin.producerFields));
 
 const Phase = z
   .strictObject({
@@ -75,13 +68,13 @@ const Keys = z
     prefix: z.string().optional().meta({
       description: 'With count: key names are prefix0, prefix1, … (default key-).',
     }),
-    values: z.array(z.string().min(1)).min(1).optional().meta({
-      description: 'The key space as a list of names, used as given; drawn with `skew`.',
+    values: z.array(z.string()).min(1).optional().meta({
+      description: 'The key space as a list of names, used as given ("" is a key too, as in Kafka); drawn with `skew`.',
     }),
     csv: z.string().min(1).optional().meta({
       description:
         'A CSV file with a header row, relative to the scenario file: the column is replayed ' +
-        'in row order, message i carrying row i mod rows (an empty cell: no key).',
+        'in row order, message i carrying row i mod rows (an empty cell: no key; a quoted "": the empty key).',
     }),
     column: z.string().min(1).optional().meta({
       description: 'With csv: the column that holds the keys; optional if the file has one column.',
@@ -201,7 +194,7 @@ const Diurnal = z
       'the busiest, along a cosine.',
   });
 
-const Producer = z.strictObject({
+export const Producer = z.strictObject({
   name: name('The producer (used in series and on charts).'),
   rate: rate('The baseline rate, outside phases (with `diurnal`, the quietest rate of the day).').optional(),
   rateTrace: RateTrace.optional(),
@@ -218,8 +211,17 @@ const Producer = z.strictObject({
     'Messages already waiting at t = 0 (after an outage), keyed as this producer keys them; ' +
       '`recoveryMs.backlog` is the time to catch up.',
   ).optional(),
-  ...systemProducerFields,
-}).superRefine((producer, ctx) => {
+});
+
+/**
+ * A producer's baseline is `rate` or `rateTrace`, and a `diurnal` cycle shapes a `rate`. Applied
+ * after the systems' producer fields are added (scenario-schema.ts): zod cannot extend a
+ * refined object.
+ */
+export function checkBaseline(
+  producer: { rate?: number; rateTrace?: unknown; diurnal?: unknown },
+  ctx: z.RefinementCtx,
+): void {
   if ((producer.rate === undefined) === (producer.rateTrace === undefined)) {
     ctx.addIssue({
       code: 'custom',
@@ -232,32 +234,14 @@ const Producer = z.strictObject({
   if (producer.diurnal !== undefined && producer.rate === undefined) {
     ctx.addIssue({ code: 'custom', path: ['diurnal'], message: '`diurnal` shapes `rate`; give `rate` (the quietest rate of the day)' });
   }
-});
-
-/**
- * A system's schema whose `type` also takes the system's aliases (`kafka` for `log`) and
- * outputs the canonical type, so validation, wiring, compare and sweep all see one name.
- */
-function withAliases(plugin: SystemPlugin): z.ZodObject {
-  const aliases = aliasesOf(plugin.type);
-  if (aliases.length === 0) return plugin.schema;
-  const description = `${plugin.schema.shape.type.description ?? ''} Also written ${aliases.join(', ')}.`;
-  const type = z
-    .enum([plugin.type, ...aliases])
-    .transform(() => plugin.type)
-    .meta({ description: description.trim() });
-  return plugin.schema.extend({ type });
 }
 
-const [firstSystem, ...otherSystems] = SYSTEMS.map(withAliases);
 /** The `system:` block; each plugin reads its own fields through its own types. */
 export type SystemSpec = { type: string } & Record<string, unknown>;
-const System = z.discriminatedUnion('type', [firstSystem, ...otherSystems]) as unknown as z.ZodType<
-  SystemSpec,
-  SystemSpec
->;
+/** Stands for the `system:` block until scenario-schema.ts puts the plugins' union here. */
+const System = z.custom<SystemSpec>();
 
-const Consumer = z.strictObject({
+export const Consumer = z.strictObject({
   group: name('The consumer group.'),
   instances: count('Consumer instances (processes).', LIMITS.instances).default(1),
   concurrency: count('Parallel handlers per instance.', LIMITS.instances).default(1),
@@ -275,7 +259,6 @@ const Consumer = z.strictObject({
     .enum(ON_ERROR)
     .default('requeue')
     .meta({ description: 'When the handler fails: requeue (nack with requeue) or reject.' }),
-  ...systemConsumerFields,
 });
 
 const instanceRef = z.union([z.number().int().min(0), z.literal('all')]);
@@ -333,9 +316,38 @@ const PoisonFault = z
     message: 'a poison fault needs every, probability or ids',
   });
 
-const Fault = z.discriminatedUnion('kind', [CrashFault, LeaveFault, SlowdownFault, PoisonFault]);
+/** `at-time`: killed wherever it is; the others wait for the next message to reach the point. */
+export const RANDOM_CRASH_POINTS = ['at-time', ...CRASH_POINTS] as const;
 
-export const ScenarioSchema = z
+const RandomCrashFault = z
+  .strictObject({
+    kind: z.literal('random-crash').meta({
+      description:
+        'Crashes at random, over and over: each instance stays up for a time drawn from mtbf, ' +
+        'crashes, and comes back after a time drawn from mttr, from a seeded stream of its own.',
+    }),
+    group: z.string().meta({ description: 'The consumer group.' }),
+    instance: instanceRef.default('all').meta({ description: 'Instance index, or all (default).' }),
+    mtbf: z.string().meta({ description: 'Up time before each crash, a distribution: exp(6h), const(30m), lognormal(…).' }),
+    mttr: z.string().meta({ description: 'Down time before each restart, a distribution: exp(2m), const(45s).' }),
+    point: z.enum(RANDOM_CRASH_POINTS).optional().meta({
+      description: 'Where each crash strikes: at-time (killed wherever it is; the default) or a lifecycle point.',
+    }),
+    points: z
+      .partialRecord(z.enum(RANDOM_CRASH_POINTS), z.number().positive())
+      .optional()
+      .meta({ description: 'Instead of point: weights, one point drawn per crash, like { at-time: 3, mid-process: 1 }.' }),
+    from: duration('No crash before this time (default 0).').default(0),
+    until: duration('No crash after this time (default: the end of the run); restarts still happen.').optional(),
+  })
+  .refine((f) => f.point === undefined || f.points === undefined, {
+    message: 'a random crash takes point or points, not both',
+  });
+
+const Fault = z.discriminatedUnion('kind', [CrashFault, LeaveFault, SlowdownFault, PoisonFault, RandomCrashFault]);
+
+/** The scenario without the systems' own blocks and settings: see scenario-schema.ts. */
+export const CommonScenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
     name: name('The scenario; reports go to reports/<name>/.'),
@@ -345,7 +357,10 @@ export const ScenarioSchema = z
     drain: duration('Extra time after producers stop, for consumers to catch up.').default(0),
     system: System,
     producers: bounded(Producer, LIMITS.entities).min(1),
-    consumers: bounded(Consumer, LIMITS.entities).min(1),
+    consumers: bounded(Consumer, LIMITS.entities).default([]).meta({
+      description: 'Consumer groups. None is allowed where messages can still expire or wait and ' +
+        'be counted (log, broker, queue: each unconsumed queue is a group of its own).',
+    }),
     faults: bounded(Fault, LIMITS.events).default([]),
     report: z
       .strictObject({
@@ -371,17 +386,12 @@ export const ScenarioSchema = z
       )
       .optional()
       .meta({ description: 'Named variants for `queuesim compare` (ignored by `run`).' }),
-  })
-  .meta({ title: 'queuesim scenario' });
+  });
 
-export type ScenarioInput = z.input<typeof ScenarioSchema>;
-export type ScenarioSpec = z.output<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof CommonScenarioSchema>;
+export type ScenarioSpec = z.output<typeof CommonScenarioSchema>;
 export type PhaseSpec = z.output<typeof Phase>;
 export type ProducerSpec = z.output<typeof Producer>;
 export type ConsumerSpec = z.output<typeof Consumer>;
 export type FaultSpec = z.output<typeof Fault>;
 
-/** The JSON Schema for editors (`# yaml-language-server: $schema=…`). */
-export function scenarioJsonSchema(): object {
-  return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' });
-}

@@ -1,6 +1,6 @@
 /**
  * The ledger folds hand-written histories of a few facts; each test asserts the exact
- * numbers of DESIGN.md's definitions.
+ * numbers of docs/metrics.md's definitions.
  */
 import { describe, expect, it } from 'vitest';
 import { Ledger, NO_KEY } from '../../src/observe/ledger.js';

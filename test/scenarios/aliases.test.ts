@@ -1,5 +1,5 @@
 /**
- * system.type aliases (DESIGN.md): kafka = log, rabbitmq = broker, sqs = queue. An alias is
+ * system.type aliases (README, "Systems"): kafka = log, rabbitmq = broker, sqs = queue. An alias is
  * the canonical type under another name: the same validation, the same run (byte for byte,
  * but for the echoed source and its hash), in run, compare, sweep and variants.
  */

@@ -19,7 +19,7 @@ describe('the run-cost estimate', () => {
     const s = parseScenario(VALID.replace('rate: 100/s', 'rate: 100/s\n    backlog: 1000'), 'ok.yaml');
     // 10 min × 100/s + 1000 waiting = 61,000 messages; each arrives, is delivered and done: ×3.
     expect(s.plannedMessages).toBeCloseTo(61_000, 6);
-    expect(s.cost.parts.find((p) => p.what === 'messages')!.events).toBeCloseTo(183_000, 6);
+    expect(s.cost.parts.find((p: { what: string }) => p.what === 'messages')!.events).toBeCloseTo(183_000, 6);
     expect(errorsOf(VALID.replace('rate: 100/s', 'rate: 100/s\n    backlog: 1000000000'))[0])
       .toMatch(/producers: the run would process about 3\.00e\+9 events \(messages: 3\.00e\+9.*--allow-huge/);
   });

@@ -90,6 +90,15 @@ describe('keys from a list', () => {
     expect(nonEmptyPartitions(result.summary.partitions)).toEqual(recordsByPartition(keys));
   });
 
+  it('takes the empty string as a key, hashed as Kafka hashes it', () => {
+    // murmur2 of zero bytes: h = 0x9747b28c ^ 0 = 0x9747b28c, then the final mix gives
+    // 275646681; 275646681 % 10 = 1. Every record of the key "" goes to t-1.
+    const yaml = scenario('{ values: [""] }');
+    expect(firstKeys(yaml, '.', 3)).toEqual(['', '', '']);
+    const result = runScenario(parseScenario(yaml, 'keys.yaml'));
+    expect(nonEmptyPartitions(result.summary.partitions)).toEqual({ 't-1': 11 });
+  });
+
   it('shares a key between producers that name it, with prefixes and with other lists', () => {
     const yaml = `name: shared
 duration: 1s
@@ -127,7 +136,9 @@ consumers: [{ group: g, instances: 2, service: exp(30ms) }]
 });
 
 describe('keys from a CSV column', () => {
-  const dir = folder({ 'keys.csv': CSV, 'gaps.csv': 'k,v\nx,1\n,2\ny,3\n', 'one.csv': 'user\nu1\nu2\n' });
+  const dir = folder({
+    'keys.csv': CSV, 'gaps.csv': 'k,v\nx,1\n,2\ny,3\n', 'one.csv': 'user\nu1\nu2\n', 'quoted.csv': 'k,v\nx,1\n"",2\n,3\n',
+  });
 
   it('replays the column in row order: message i carries row i mod rows', () => {
     const yaml = scenario('{ csv: keys.csv, column: customer_id }');
@@ -149,6 +160,11 @@ describe('keys from a CSV column', () => {
     const choose = addKeySpaces(ledger, s.keys)[0]!();
     expect(Array.from({ length: 4 }, () => choose(() => 0))).toEqual([0, NO_KEY, 1, 0]);
     expect(ledger.keyCount).toBe(2);
+  });
+
+  it('reads a quoted "" as the empty key, and an empty cell as no key', () => {
+    // Rows: x, "" (quoted: the empty key), an empty cell (no key).
+    expect(firstKeys(scenario('{ csv: quoted.csv, column: k }'), dir, 4)).toEqual(['x', '', null, 'x']);
   });
 
   it('reads a one-column file without `column`', () => {

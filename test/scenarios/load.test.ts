@@ -13,6 +13,12 @@ describe('a valid scenario', () => {
     expect(s.spec.seed).toBe(1);
     expect(s.plannedMessages).toBeCloseTo(60_000, 6);
   });
+
+  it('counts the backlog among the planned messages', () => {
+    // 100/s for 10 minutes plus 5,000 waiting at t = 0; a backlog alone plans just itself.
+    expect(parseScenario(VALID.replace('rate: 100/s', 'rate: 100/s\n    backlog: 5000'), 'ok.yaml').plannedMessages).toBeCloseTo(65_000, 6);
+    expect(parseScenario(VALID.replace('rate: 100/s', 'rate: 0/s\n    backlog: 5000'), 'ok.yaml').plannedMessages).toBe(5000);
+  });
 });
 
 describe('JSON scenario files', () => {

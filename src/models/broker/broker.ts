@@ -19,7 +19,7 @@
  */
 import type { Kernel } from '../../sim/kernel.js';
 import { pagedUint8 } from '../../sim/paged.js';
-import { NO_KEY, type Ledger, type MessageId } from '../../observe/ledger.js';
+import { NO_KEY, type Facts, type MessageId } from '../facts.js';
 import type { ConsumerInstance, Delivery } from '../consumer.js';
 import type { Gauge, System } from '../system.js';
 import { Exchange, type ExchangeType, type Headers } from './exchange.js';
@@ -86,11 +86,20 @@ export class Broker implements System {
     routeDeadLetter: (id: MessageId, exchange: string, key: string | null) =>
       this.routeDeadLetter(id, exchange, key),
     queue: (index: number) => this.queues[index],
+    countDeath: (id: MessageId, queue: number, reason: DeadLetterReason) => {
+      // x-death keeps one entry per (queue, reason) on the message, counting its deaths there.
+      const key = `${id}/${queue}/${reason}`;
+      const count = (this.deathCounts.get(key) ?? 0) + 1;
+      this.deathCounts.set(key, count);
+      return count;
+    },
   };
+  /** Deaths per message, source queue and reason (x-death counts), only for dead letters. */
+  private readonly deathCounts = new Map<string, number>();
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly options: BrokerOptions,
   ) {}
 
@@ -248,7 +257,7 @@ export class Broker implements System {
   gauges(): Gauge[] {
     return this.queues.flatMap((queue) => {
       const name = queue.options.name;
-      const group = this.ledger.groups[queue.group];
+      const group = this.ledger.countsOf(queue.group);
       const reasons: DeadLetterReason[] = ['rejected', 'expired', 'maxlen', 'delivery_limit'];
       return [
         { metric: 'ready', subject: name, read: () => queue.ready.length },

@@ -8,14 +8,16 @@
  *   `rejected`, `delivery_limit`);
  * - a DLX that does not exist: a drop with cause `dlx-missing` (RabbitMQ drops it silently);
  * - a DLX that routes it to no queue: a drop with cause `dlx-unroutable`;
- * - otherwise `deadLettered` with the reason, and an `enqueue` in each target queue's group.
+ * - otherwise `deadLettered` with the reason, and an `enqueue` in each target queue's group;
+ *   plus the message's death record, as RabbitMQ's x-death header carries it: the source queue,
+ *   the reason and how many times the message has died there for that reason.
  *
  * The per-message expiration is removed from the dead-lettered copy (RabbitMQ does this so it
  * does not expire again at once); the target queue's own TTL applies. A copy that would come
  * back to the queue it left is dropped, unless the reason is `rejected` (RabbitMQ's cycle
  * rule; only direct cycles, one hop, are detected here).
  */
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import type { Facts, MessageId } from '../facts.js';
 import type { BrokerQueue, DeadLetterReason } from './queue.js';
 
 export interface DeadLetterTarget {
@@ -30,10 +32,12 @@ export interface DeadLetterRouter {
   /** Queues the message reaches through `exchange` with `routingKey` (null: its own key). */
   routeDeadLetter(id: MessageId, exchange: string, routingKey: string | null): readonly number[];
   queue(index: number): BrokerQueue;
+  /** Counts one more death of `id` in queue `queue` for `reason` (x-death's count); returns it. */
+  countDeath(id: MessageId, queue: number, reason: DeadLetterReason): number;
 }
 
 export function deadLetter(
-  ledger: Ledger,
+  ledger: Facts,
   router: DeadLetterRouter,
   source: BrokerQueue,
   target: DeadLetterTarget,
@@ -57,6 +61,7 @@ export function deadLetter(
   // copy's ack must not resolve it again.
   if (enqueued) source.firstResolution(id);
   ledger.deadLetter(g, id, reason);
+  ledger.deathRecord(id, source.options.name, reason, router.countDeath(id, source.index, reason));
   for (const q of queues) {
     const queue = router.queue(q);
     // At-most-once: a target that refuses it (reject-publish) just does not get it.

@@ -3,7 +3,8 @@
  *
  * - Push delivery, round-robin over the subscriptions that have free prefetch capacity.
  * - Requeue position: a classic queue puts a message back in its original place; a quorum
- *   queue puts it near the head while a delivery limit is set, at the back with the limit -1.
+ *   queue of RabbitMQ 4.x puts it near the head while a delivery limit is set, otherwise (no
+ *   limit, or 3.x) at the back (`returnsNearHead`).
  * - Quorum delivery limit (RabbitMQ up to 4.2: every return counts): a message returned more
  *   times than the limit is dead-lettered (`delivery_limit`) instead.
  * - TTL: the deadline is min(queue TTL, message TTL) from enqueue, kept on requeue, and
@@ -17,7 +18,7 @@
  * if it is still there.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import type { Facts, MessageId } from '../facts.js';
 import { pagedUint8, type Paged } from '../../sim/paged.js';
 import { ReadyList } from './ready-list.js';
 import { BrokerDelivery, type Subscription } from './subscription.js';
@@ -35,6 +36,8 @@ export interface QueueOptions {
   queueType: QueueType;
   /** Quorum only: -1 disables; Infinity for classic queues (no limit). */
   deliveryLimit: number;
+  /** Quorum, RabbitMQ 4.x, with a delivery limit: a returned message goes near the head. */
+  returnsNearHead: boolean;
   messageTtlMs: number;
   maxLength: number;
   maxLengthBytes: number;
@@ -90,7 +93,7 @@ export class BrokerQueue {
     readonly group: number,
     readonly options: QueueOptions,
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly host: QueueHost,
   ) {
     this.countsBytes = options.maxLengthBytes < Infinity;
@@ -207,7 +210,7 @@ export class BrokerQueue {
     if (this.countsBytes) for (const d of kept) this.readyBytes += this.host.sizeOf(d.id);
     if (queueType === 'classic') {
       for (const d of kept) this.ready.insertBySeq(d.id, d.attempt, d.seq, d.expiresAtMs);
-    } else if (deliveryLimit >= 0) {
+    } else if (this.options.returnsNearHead) {
       for (let i = kept.length - 1; i >= 0; i--) {
         const d = kept[i];
         this.ready.pushFront(d.id, d.attempt, d.seq, d.expiresAtMs);

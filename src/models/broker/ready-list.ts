@@ -1,34 +1,24 @@
 /**
- * The ready messages of one queue: a ring buffer of typed columns (message id, deliveries so
- * far, enqueue sequence number, expiry deadline), about 20 bytes per message and no object.
+ * The ready messages of one queue: a ring of typed columns (message id, deliveries so far,
+ * enqueue sequence number, expiry deadline), about 20 bytes per message and no object.
  *
  * The sequence number is the message's place in the queue's enqueue order, so a classic queue
  * can put a requeued message back in its original position (`insertBySeq`).
  */
+import { Ring } from '../../sim/ring.js';
 
-export class ReadyList {
-  private ids = new Int32Array(1024);
-  private attempts = new Int32Array(1024);
-  private seqs = new Float64Array(1024);
-  private deadlines = new Float64Array(1024);
-  private head = 0;
-  private count = 0;
-
-  get length(): number {
-    return this.count;
-  }
+export class ReadyList extends Ring {
+  private ids = new Int32Array(this.capacity);
+  private attempts = new Int32Array(this.capacity);
+  private seqs = new Float64Array(this.capacity);
+  private deadlines = new Float64Array(this.capacity);
 
   pushBack(id: number, attempts: number, seq: number, expiresAtMs: number): void {
-    if (this.count === this.ids.length) this.grow();
-    this.put((this.head + this.count) & (this.ids.length - 1), id, attempts, seq, expiresAtMs);
-    this.count++;
+    this.put(this.backSlot(), id, attempts, seq, expiresAtMs);
   }
 
   pushFront(id: number, attempts: number, seq: number, expiresAtMs: number): void {
-    if (this.count === this.ids.length) this.grow();
-    this.head = (this.head - 1) & (this.ids.length - 1);
-    this.put(this.head, id, attempts, seq, expiresAtMs);
-    this.count++;
+    this.put(this.frontSlot(), id, attempts, seq, expiresAtMs);
   }
 
   /**
@@ -38,15 +28,7 @@ export class ReadyList {
   insertBySeq(id: number, attempts: number, seq: number, expiresAtMs: number): void {
     let k = 0;
     while (k < this.count && this.seqs[this.slot(k)] < seq) k++;
-    if (k === 0) return this.pushFront(id, attempts, seq, expiresAtMs);
-    if (k === this.count) return this.pushBack(id, attempts, seq, expiresAtMs);
-    if (this.count === this.ids.length) this.grow();
-    // Move the k entries in front of the gap one slot towards a new head.
-    const mask = this.ids.length - 1;
-    this.head = (this.head - 1) & mask;
-    for (let j = 0; j < k; j++) this.copy((this.head + j + 1) & mask, (this.head + j) & mask);
-    this.put((this.head + k) & mask, id, attempts, seq, expiresAtMs);
-    this.count++;
+    this.put(this.insertSlot(k), id, attempts, seq, expiresAtMs);
   }
 
   /** Head fields; call only when length > 0. */
@@ -66,19 +48,9 @@ export class ReadyList {
     return this.deadlines[this.head];
   }
 
-  /** Drops the head; call only when length > 0. */
-  shift(): void {
-    this.head = (this.head + 1) & (this.ids.length - 1);
-    this.count--;
-  }
-
   /** Ids in queue order (tests). */
   toArray(): number[] {
     return Array.from({ length: this.count }, (_, k) => this.ids[this.slot(k)]);
-  }
-
-  private slot(k: number): number {
-    return (this.head + k) & (this.ids.length - 1);
   }
 
   private put(i: number, id: number, attempts: number, seq: number, expiresAtMs: number): void {
@@ -88,30 +60,14 @@ export class ReadyList {
     this.deadlines[i] = expiresAtMs;
   }
 
-  private copy(from: number, to: number): void {
-    this.ids[to] = this.ids[from];
-    this.attempts[to] = this.attempts[from];
-    this.seqs[to] = this.seqs[from];
-    this.deadlines[to] = this.deadlines[from];
+  protected move(from: number, to: number): void {
+    this.put(to, this.ids[from], this.attempts[from], this.seqs[from], this.deadlines[from]);
   }
 
-  private grow(): void {
-    const size = this.ids.length;
-    const ids = new Int32Array(size * 2);
-    const attempts = new Int32Array(size * 2);
-    const seqs = new Float64Array(size * 2);
-    const deadlines = new Float64Array(size * 2);
-    for (let k = 0; k < this.count; k++) {
-      const i = (this.head + k) & (size - 1);
-      ids[k] = this.ids[i];
-      attempts[k] = this.attempts[i];
-      seqs[k] = this.seqs[i];
-      deadlines[k] = this.deadlines[i];
-    }
-    this.ids = ids;
-    this.attempts = attempts;
-    this.seqs = seqs;
-    this.deadlines = deadlines;
-    this.head = 0;
+  protected regrow(capacity: number): void {
+    this.ids = this.reordered(this.ids, capacity);
+    this.attempts = this.reordered(this.attempts, capacity);
+    this.seqs = this.reordered(this.seqs, capacity);
+    this.deadlines = this.reordered(this.deadlines, capacity);
   }
 }

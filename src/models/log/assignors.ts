@@ -1,5 +1,5 @@
 /**
- * Kafka's partition assignors, as pure functions (SEMANTICS.md §1.5): `range` (the default),
+ * Kafka's partition assignors, as pure functions (docs/semantics.md, log): `range` (the default),
  * `roundrobin`, `sticky` and `cooperative-sticky`. They know nothing about time or records:
  * members and their subscriptions in, partitions per member out.
  *

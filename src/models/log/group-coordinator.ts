@@ -21,14 +21,14 @@
  *
  * Committed offsets expire once the group has had no member for `offsetsRetentionMs`, at the
  * next check (every `offsetsRetentionCheckMs`): the group is then brand new, and
- * autoOffsetReset decides where its next member starts (SEMANTICS.md §1.7).
+ * autoOffsetReset decides where its next member starts (docs/semantics.md, log).
  *
  * The ledger hears an ack for every offset a valid commit moves past, and a drop (cause
  * `retention` or `offset-reset`) for every offset the group can no longer read. `resolvedTo`
  * keeps the two from ever covering one offset twice.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger } from '../../observe/ledger.js';
+import type { Facts } from '../facts.js';
 import {
   assign,
   cooperativeFirstRound,
@@ -113,7 +113,7 @@ export class LogGroup {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     readonly config: LogGroupConfig,
     private readonly partitions: Partition[],
     topicSizes: Map<string, number>,

@@ -1,5 +1,5 @@
 /**
- * A log consumer instance: Kafka's poll loop on one thread (SEMANTICS.md §1.6–1.7).
+ * A log consumer instance: Kafka's poll loop on one thread (docs/semantics.md, log).
  *
  * poll() returns up to `maxPollRecords` records from the assigned partitions, in offset order
  * per partition, starting from a partition that rotates from poll to poll. The records are

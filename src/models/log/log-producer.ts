@@ -1,5 +1,5 @@
 /**
- * The Kafka producer client (SEMANTICS.md §1.3): acks, retries with exponential backoff,
+ * The Kafka producer client (docs/semantics.md, log): acks, retries with exponential backoff,
  * delivery.timeout.ms, max.in.flight.requests.per.connection and idempotence. Each record is
  * its own batch (queuesim does not model linger or batch.size for throughput).
  *
@@ -19,11 +19,15 @@
  *   Without idempotence and with more in flight, a write that fails alone is retried while the
  *   records behind it land first: reordering.
  *
+ * - Size: a record larger than max.request.size is refused by the producer itself, one larger
+ *   than the broker's message.max.bytes by the broker; neither is retried (rejected, cause
+ *   `record-too-large`; under acks=0 the producer never hears of the broker's refusal: lost).
+ *
  * Records travel without any per-record object until something delays them.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
-import { Fifo } from '../../sim/fifo.js';
+import type { Facts, MessageId } from '../facts.js';
+import { Fifo } from '../../sim/ring.js';
 import type { Partitioner } from './partitioner.js';
 
 export type Acks = 0 | 1 | 'all';
@@ -44,7 +48,14 @@ export interface LogProducerConfig {
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
   deliveryTimeoutMs: number;
+  /** max.request.size: the producer refuses a larger record (RecordTooLargeException). */
+  maxRequestSizeBytes: number;
+  /** The broker's message.max.bytes: it refuses a larger record batch (MESSAGE_TOO_LARGE). */
+  messageMaxBytes: number;
 }
+
+/** The cause of a rejection (or, under acks=0, a loss) for a record over a size limit. */
+export const RECORD_TOO_LARGE = 'record-too-large';
 
 /** The partition has no leader or too few in-sync replicas: nothing was stored. */
 export const UNAVAILABLE = -1;
@@ -102,20 +113,31 @@ export class LogProducerClient {
   private readonly lanes: (Lane | undefined)[] = [];
   /** Whether any failed write must hold back the records behind it. */
   private readonly ordered: boolean;
+  /** Who refuses every record for its size: the producer, the broker, or nobody. */
+  private readonly tooLarge: 'producer' | 'broker' | null;
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly log: LogWriter,
     readonly config: LogProducerConfig,
   ) {
     this.ordered = config.idempotent || config.maxInFlight === 1;
+    this.tooLarge = config.sizeBytes > config.maxRequestSizeBytes ? 'producer'
+      : config.sizeBytes > config.messageMaxBytes ? 'broker' : null;
   }
 
   publish(id: MessageId): void {
     const { firstPartition, partitioner, sizeBytes, acks } = this.config;
+    // KafkaProducer checks the size before a record without a key gets its sticky partition.
+    if (this.tooLarge === 'producer') return this.ledger.reject(id, RECORD_TOO_LARGE);
     const p = firstPartition + partitioner.choose(this.ledger.keyOfMessage(id), sizeBytes);
     if (acks === 0) this.ledger.accept(id);
+    if (this.tooLarge === 'broker') {
+      if (acks === 0) this.log.lost(id, p, RECORD_TOO_LARGE);
+      else this.ledger.reject(id, RECORD_TOO_LARGE);
+      return;
+    }
     const lane = this.lanes[p];
     if (lane !== undefined && lane.head !== null) lane.hold(this.track(id, p));
     else this.send(null, id, p);

@@ -8,15 +8,15 @@
  * fetched yet count: consumers read only below the high watermark); producers report accepts
  * and rejects (log-producer.ts), groups report deliveries, processing, commits and drops.
  *
- * Broker faults (SEMANTICS.md §1.3): inside a flaky window each write fails with probability
+ * Broker faults (docs/semantics.md, log): inside a flaky window each write fails with probability
  * `failedWrites`, and the answer to each write that landed is lost with probability `lostAcks`
  * (draws from the `log/broker/faults` stream, only inside a window). Broker crashes and leader
  * elections are replication.ts's.
  */
 import type { Kernel } from '../../sim/kernel.js';
 import type { Random } from '../../sim/rng.js';
-import { Fifo } from '../../sim/fifo.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import { Fifo } from '../../sim/ring.js';
+import type { Facts, MessageId } from '../facts.js';
 import type { Gauge, System } from '../system.js';
 import type { Delivery, ConsumerInstance } from '../consumer.js';
 import { Partition, type RetentionConfig } from './partition.js';
@@ -79,7 +79,7 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     topics: TopicConfig[],
     cluster: ClusterConfig,
   ) {

@@ -1,5 +1,5 @@
 /**
- * The producer's partition choice (SEMANTICS.md §1.2): a keyed record goes where Kafka's
+ * The producer's partition choice (docs/semantics.md, log): a keyed record goes where Kafka's
  * built-in partitioner puts it (murmur2 of the UTF-8 key); a record without a key goes to the
  * uniform sticky partition (KIP-794), which switches after `batch.size` bytes to a partition
  * drawn from the producer's own seeded stream, or round-robin per record as an option.

@@ -1,5 +1,5 @@
 /**
- * Replication (SEMANTICS.md §1.4): brokers that crash and come back, and per partition a
+ * Replication (docs/semantics.md, log): brokers that crash and come back, and per partition a
  * leader, followers, the in-sync replicas (ISR), each replica's log end and the high watermark.
  *
  * - Followers fetch continuously: a record appended at t is on every live follower at
@@ -25,7 +25,7 @@
  * that comes back before it is noticed simply leads again.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger } from '../../observe/ledger.js';
+import type { Facts } from '../facts.js';
 import type { Partition } from './partition.js';
 
 export interface ClusterConfig {
@@ -105,7 +105,7 @@ export class Cluster {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     private readonly partitions: Partition[],
     readonly replicas: ReplicaSet[],
     private readonly config: ClusterConfig,

@@ -3,7 +3,7 @@
  *
  * AWS bills every request, empty receives included, and every 64 KB chunk of a request's
  * payload as one more request (a 256 KB send is 4 requests). A batch is billed on its total
- * payload (SEMANTICS.md 3.8, unconfirmed). The free tier is not modelled: figures are the
+ * payload (third-party pricing summaries; docs/semantics.md, SQS). The free tier is not modelled: figures are the
  * marginal cost of the traffic.
  */
 
@@ -26,7 +26,7 @@ export const ACTIONS: readonly Action[] = [
 
 export const CHUNK_BYTES = 64 * 1024;
 
-/** Default prices per million requests (us-east-1, third-party summaries; SEMANTICS.md 3.8). */
+/** Default prices per million requests (us-east-1, third-party summaries; docs/semantics.md, SQS). */
 export const PRICE_STANDARD = 0.4;
 export const PRICE_FIFO = 0.5;
 

@@ -1,5 +1,5 @@
 /**
- * FIFO message groups (SEMANTICS.md 3.4): strict order within a MessageGroupId, and while any
+ * FIFO message groups (docs/semantics.md, SQS): strict order within a MessageGroupId, and while any
  * message of a group is in flight no later message of that group is returned (head-of-line
  * blocking). A receive takes as many messages as it can from one group, then fills the rest of
  * its batch from the next available groups, oldest-available first.
@@ -8,7 +8,7 @@
  * Groups whose head is visible and that have nothing in flight wait in the `available` deque.
  * Slots that left the queue meanwhile (retention, redrive) are skipped lazily at group heads.
  */
-import { IntPairDeque } from '../../sim/deque.js';
+import { IntPairDeque } from '../../sim/ring.js';
 import { pagedInt32, type Paged } from '../../sim/paged.js';
 
 /** Deduplication interval: a retry with the same MessageDeduplicationId within it is swallowed. */

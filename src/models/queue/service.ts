@@ -4,8 +4,14 @@
  * A producer sends each message to one queue (SendMessage) or publishes it to a topic, which
  * delivers a copy to every subscribed queue (SNS-style fan-out; each queue has its own
  * consumers, and each delivery is one SendMessage on that queue). On a FIFO queue the
- * MessageGroupId is the message's key. A message counts as accepted when the producer sends it;
- * a throttled send is retried after a backoff, so the throttling shows in its latency.
+ * MessageGroupId is the message's key.
+ *
+ * A SendMessage to a queue follows the AWS SDK's standard retry mode: a throttled call is
+ * retried after a jittered backoff (sdk-retry.ts) up to 3 attempts in all; the message counts
+ * as accepted when an attempt is admitted, and as rejected (cause `throttled`) when the third
+ * fails. A topic accepts a publish at once and keeps retrying its deliveries to the queues, as
+ * SNS does. A message larger than a target queue's MaximumMessageSize is refused (rejected,
+ * cause `message-too-large`); no retry helps it.
  *
  * Producer retries model a send whose response was lost: the same message (same id, so the
  * same MessageDeduplicationId) is sent again `after` later. On FIFO a retry within 5 minutes of
@@ -14,16 +20,22 @@
  * Consumers do not ack through this object: they call DeleteMessage on their queue (poller.ts).
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import type { Facts, MessageId } from '../facts.js';
 import type { Delivery } from '../consumer.js';
 import type { Gauge, System } from '../system.js';
 import type { SqsQueue } from './sqs-queue.js';
+import type { Random } from '../../sim/rng.js';
 import { throttleBackoffMs } from './throttle.js';
+import { SDK_MAX_ATTEMPTS, sdkBackoffMs } from './sdk-retry.js';
 
 export interface Route {
   /** The queues a message lands in: one, or a topic's subscriptions. */
   queues: SqsQueue[];
+  /** True when the producer publishes to a topic (SNS retries its deliveries itself). */
+  viaTopic: boolean;
   bytes: number;
+  /** The SDK's jitter draws for this producer's retries. */
+  jitter: Random;
   /** Per-message timer (DelaySeconds on the send; standard queues only). */
   delayMs: number | null;
   /** Every n-th message of the producer is sent again `retryAfterMs` later; 0 for none. */
@@ -37,8 +49,12 @@ interface Send {
   route: Route;
   id: MessageId;
   copy: boolean;
+  /** Attempts made so far. */
   attempt: number;
 }
+
+/** The cause of a rejection for a message larger than a target queue's MaximumMessageSize. */
+export const MESSAGE_TOO_LARGE = 'message-too-large';
 
 export class SqsService implements System {
   readonly type = 'queue';
@@ -47,7 +63,7 @@ export class SqsService implements System {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     readonly queues: SqsQueue[],
     private readonly routes: Route[],
   ) {
@@ -56,7 +72,8 @@ export class SqsService implements System {
 
   publish(producer: number, id: MessageId): void {
     const route = this.routes[producer];
-    this.ledger.accept(id);
+    if (route.queues.some((q) => route.bytes > q.options.maximumMessageSizeBytes)) return this.ledger.reject(id, MESSAGE_TOO_LARGE);
+    if (route.viaTopic) this.ledger.accept(id);
     for (const queue of route.queues) this.send({ service: this, queue, route, id, copy: false, attempt: 0 });
     const n = ++this.sent[producer];
     if (route.retryEvery > 0 && n % route.retryEvery === 0) {
@@ -69,14 +86,18 @@ export class SqsService implements System {
     for (const queue of route.queues) this.send({ service: this, queue, route, id, copy: true, attempt: 0 });
   }
 
-  /** One SendMessage, retried after a backoff while the queue throttles it. */
+  /** One SendMessage: retried as the SDK does (or, from a topic, as SNS does) while throttled. */
   send(s: Send): void {
     const { queue, route, id, copy } = s;
+    s.attempt++;
     if (!queue.admit('SendMessage')) {
-      s.attempt++;
-      this.kernel.schedule(throttleBackoffMs(s.attempt - 1), resend, s);
+      if (route.viaTopic) return this.kernel.schedule(throttleBackoffMs(s.attempt - 1), resend, s);
+      if (s.attempt < SDK_MAX_ATTEMPTS) return this.kernel.schedule(sdkBackoffMs(s.attempt, route.jitter), resend, s);
+      // A retry's copy that never gets through stores nothing; the first send is what counts.
+      if (!copy) this.ledger.reject(id, 'throttled');
       return;
     }
+    if (!route.viaTopic && !copy) this.ledger.accept(id);
     const delayMs = route.delayMs ?? queue.options.delayMs;
     const key = this.ledger.keyOfMessage(id);
     const stored = queue.send(id, route.bytes, key, delayMs, copy);

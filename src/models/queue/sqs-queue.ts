@@ -1,7 +1,7 @@
 /**
  * One SQS queue, standard or FIFO: stored messages are delayed, visible or in flight; a receive
  * hides them for the visibility timeout and does not remove them; only a DeleteMessage with the
- * latest receipt handle does (SEMANTICS.md 3.2).
+ * latest receipt handle does (docs/semantics.md, SQS).
  *
  * Every stored copy of a message is a slot: a few typed-array entries (message id, size,
  * enqueue time, visible-at time, receive count, state), never an object. The receive count is
@@ -19,7 +19,7 @@
  *   message to the dead-letter queue instead (cause `maxReceiveCount`).
  * - Retention: a message older than messageRetentionPeriod is deleted, in whatever state
  *   (a loss with cause `retention`). A standard DLQ keeps the original enqueue time; a FIFO DLQ
- *   resets it (SEMANTICS.md 3.6).
+ *   resets it (docs/semantics.md, SQS).
  * - Long polling: a receive with a wait parks until a message is visible and answers at that
  *   instant, or answers empty when the wait runs out. Short polling samples `sampled` of
  *   `servers` virtual servers and sees only the visible messages placed on them, so it can
@@ -34,13 +34,13 @@
  */
 import type { Kernel, Timer } from '../../sim/kernel.js';
 import type { Random } from '../../sim/rng.js';
-import { IntPairDeque } from '../../sim/deque.js';
+import { IntPairDeque } from '../../sim/ring.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../../sim/paged.js';
-import type { Ledger, MessageId } from '../../observe/ledger.js';
+import type { Facts, MessageId } from '../facts.js';
 import type { Gauge } from '../system.js';
 import { CostMeter, type Action } from './cost.js';
 import { TimeSlotHeap } from './heap.js';
-import { DeadlineRing } from './ring.js';
+import { DeadlineRing } from './deadline-ring.js';
 import { DEDUP_WINDOW_MS, DELAYED, FifoGroups, GONE, IN_FLIGHT, VISIBLE } from './fifo.js';
 import { TokenBucket } from './throttle.js';
 
@@ -60,6 +60,8 @@ export interface QueueOptions {
   /** Standard only: P(a delete misses a server and the message comes back). */
   duplicateProbability: number;
   inFlightLimit: number;
+  /** MaximumMessageSize: a larger SendMessage is refused. */
+  maximumMessageSizeBytes: number;
   /** FIFO calls per second per action; Infinity on standard queues. */
   callsPerSecond: number;
   servers: number;
@@ -152,7 +154,7 @@ export class SqsQueue {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    private readonly ledger: Facts,
     readonly options: QueueOptions,
     /** Which servers a short poll samples. */
     private readonly sampling: Random,
@@ -242,7 +244,8 @@ export class SqsQueue {
     }
     const overLimit = this.inFlight >= this.options.inFlightLimit;
     if (waitMs === 0) {
-      if (overLimit) {
+      // At the limit a standard queue answers OverLimit; a FIFO queue just returns nothing.
+      if (overLimit && this.fifoGroups === null) {
         this.meter.overLimit++;
         this.answer(receiver, new ReceivedBatch(this, now), 'over-limit');
         return;
@@ -346,6 +349,8 @@ export class SqsQueue {
 
   /** Moves up to `max` visible messages into `batch` (in flight), redriving those past the limit. */
   private take(batch: ReceivedBatch, max: number): void {
+    // The in-flight limit is a hard cap: a batch never takes the queue past it.
+    max = Math.min(max, batch.length + this.options.inFlightLimit - this.inFlight);
     if (this.fifoGroups !== null) {
       this.fifoGroups.take(max - batch.length, (slot) => this.receiveSlot(batch, slot));
       return;

@@ -1,7 +1,7 @@
 /**
  * FIFO throughput limits: a token bucket per API action. A FIFO queue without high-throughput
  * mode allows 300 calls/s per action (3,000 messages/s with batches of 10); in high-throughput
- * mode the AWS features page gives up to 70,000 calls/s (region dependent, SEMANTICS.md 3.4).
+ * mode the AWS features page gives up to 70,000 calls/s (region dependent; docs/semantics.md, SQS).
  * The bucket holds one second of calls, so a burst of up to `perSecond` calls passes at once.
  */
 export class TokenBucket {

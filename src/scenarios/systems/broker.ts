@@ -14,18 +14,23 @@ import { ConsumerInstance } from '../../models/consumer.js';
 import { Broker, type BrokerQueueOptions } from '../../models/broker/broker.js';
 import { EXCHANGE_TYPES, type ExchangeType } from '../../models/broker/exchange.js';
 import { OVERFLOWS, QUEUE_TYPES, type Overflow, type QueueType } from '../../models/broker/queue.js';
-import { CONNECTION_LOSS, type ConnectionLoss } from '../../models/broker/subscription.js';
+import { CONNECTION_LOSS } from '../../models/broker/subscription.js';
 import type { BrokerFigures, Result } from '../../observe/result.js';
 import type { System } from '../../models/system.js';
 import { bounded, bytes, duration, name, positiveDuration } from '../fields.js';
 import { LIMITS } from '../limits.js';
 import { suggestion } from '../issues.js';
-import type { At, SystemPlugin } from './plugin.js';
+import { definePlugin, type At, type PluginScenario } from './plugin.js';
 import type { ScenarioIssue } from '../issues.js';
-import type { Scenario } from '../load.js';
 
 /** RabbitMQ 4.0+: quorum queues dead-letter a message returned more than 20 times. */
 export const QUORUM_DELIVERY_LIMIT = 20;
+/** The RabbitMQ release modelled when a scenario names none. */
+export const DEFAULT_VERSION = '4.2';
+/** RabbitMQ major.minor (or major.minor.patch), 3.x or 4.x. */
+const VERSION = /^(3|4)\.\d+(\.\d+)?$/;
+/** Dead-letter records listed in result.broker; the rest are counted. */
+const DEAD_LETTERS_SHOWN = 1000;
 /** Quorum queues cap a consumer's prefetch at 2,000 (0 = unlimited becomes 2,000 too). */
 export const QUORUM_PREFETCH_CAP = 2000;
 
@@ -66,7 +71,7 @@ const Queue = z.strictObject({
     description: 'x-dead-letter-routing-key; default: the message keeps its own routing key.',
   }),
   deliveryLimit: z.number().int().min(-1).optional().meta({
-    description: 'Quorum queues: returns before a message is dead-lettered (delivery_limit); default 20, -1 disables.',
+    description: 'Quorum queues: returns before a message is dead-lettered (delivery_limit); default 20 from 4.0 (none before), -1 disables.',
   }),
   consumerTimeout: positiveDuration('x-consumer-timeout for this queue; default the system consumerTimeout.').optional(),
 });
@@ -74,6 +79,9 @@ const Queue = z.strictObject({
 const BrokerSystem = z.strictObject({
   type: z.literal('broker').meta({
     description: 'A routing broker with RabbitMQ semantics: exchanges, queues, prefetch, dead letters.',
+  }),
+  version: z.string().regex(VERSION, { error: 'expected a RabbitMQ 3.x or 4.x version, like "3.13" or "4.2"' }).default(DEFAULT_VERSION).meta({
+    description: 'The RabbitMQ release whose defaults apply (quorum delivery limit, requeue position); default "4.2".',
   }),
   exchanges: bounded(Exchange, LIMITS.entities).default([]),
   queues: bounded(Queue, LIMITS.entities).min(1),
@@ -87,56 +95,47 @@ const BrokerSystem = z.strictObject({
 
 type BrokerSpec = z.output<typeof BrokerSystem>;
 
-interface BrokerProducer {
-  exchange?: string;
-  routingKey?: string;
-  headers?: Record<string, string>;
-  expiration?: number;
-  mandatory?: boolean;
-}
+const producerFields = {
+  exchange: z.string().optional().meta({ description: 'Broker: the exchange to publish to; default "" (by queue name).' }),
+  routingKey: z.string().optional().meta({
+    description: 'Broker: the routing key; `{key}` is replaced by the message key (`order.{key}`).',
+  }),
+  headers: z.record(z.string(), headerValue).optional().meta({
+    description: 'Broker: message headers for headers exchanges; values may use `{key}`.',
+  }),
+  expiration: duration('Broker: per-message TTL (the expiration property).').optional(),
+  mandatory: z.boolean().optional().meta({ description: 'Broker: return unroutable messages to the publisher.' }),
+};
 
-interface BrokerConsumer {
-  queue?: string;
-  prefetch?: number;
-  autoAck?: boolean;
-  connectionLoss?: ConnectionLoss;
-}
+const consumerFields = {
+  queue: name('Broker: the queue this group consumes; default the group name.').optional(),
+  prefetch: z.number().int().min(0).optional().meta({
+    description: 'Broker: basic.qos prefetch per consumer (unacked deliveries in flight); default 0 = unlimited.',
+  }),
+  autoAck: z.boolean().optional().meta({
+    description: 'Broker: automatic ack on send (needs delivery: at-most-once); default false.',
+  }),
+  connectionLoss: z.enum(CONNECTION_LOSS).optional().meta({
+    description: 'Broker: how a crash ends the connection: clean (noticed at once) or silent (after the heartbeat timeout).',
+  }),
+};
 
-export const broker: SystemPlugin = {
+type BrokerScenario = Omit<PluginScenario<typeof BrokerSystem, typeof consumerFields, typeof producerFields>, 'services'>;
+
+export const broker = definePlugin({
   type: 'broker',
   schema: BrokerSystem,
-  producerFields: {
-    exchange: z.string().optional().meta({ description: 'Broker: the exchange to publish to; default "" (by queue name).' }),
-    routingKey: z.string().optional().meta({
-      description: 'Broker: the routing key; `{key}` is replaced by the message key (`order.{key}`).',
-    }),
-    headers: z.record(z.string(), headerValue).optional().meta({
-      description: 'Broker: message headers for headers exchanges; values may use `{key}`.',
-    }),
-    expiration: duration('Broker: per-message TTL (the expiration property).').optional(),
-    mandatory: z.boolean().optional().meta({ description: 'Broker: return unroutable messages to the publisher.' }),
-  },
-  consumerFields: {
-    queue: name('Broker: the queue this group consumes; default the group name.').optional(),
-    prefetch: z.number().int().min(0).optional().meta({
-      description: 'Broker: basic.qos prefetch per consumer (unacked deliveries in flight); default 0 = unlimited.',
-    }),
-    autoAck: z.boolean().optional().meta({
-      description: 'Broker: automatic ack on send (needs delivery: at-most-once); default false.',
-    }),
-    connectionLoss: z.enum(CONNECTION_LOSS).optional().meta({
-      description: 'Broker: how a crash ends the connection: clean (noticed at once) or silent (after the heartbeat timeout).',
-    }),
-  },
+  producerFields,
+  consumerFields,
   check: checkBroker,
   wire({ kernel, ledger, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
-    const system = spec.system as unknown as BrokerSpec;
+    const system = spec.system;
     const model = new Broker(kernel, ledger, {
       heartbeatMs: system.heartbeat,
       endMs: spec.duration + spec.drain,
     });
-    const consumers = spec.consumers as unknown as (BrokerConsumer & { group: string })[];
+    const consumers = spec.consumers;
     const queueOf = (c: number) => consumers[c].queue ?? consumers[c].group;
     for (const ex of system.exchanges) model.addExchange(ex.name, ex.type as ExchangeType, ex.alternateExchange ?? null);
     const queueIndex = new Map<string, number>();
@@ -151,13 +150,12 @@ export const broker: SystemPlugin = {
       for (const b of q.bindings) model.bind(b.exchange, queueIndex.get(q.name)!, b.routingKey, b.arguments);
     }
     for (const p of spec.producers) {
-      const own = p as unknown as BrokerProducer;
       model.addPublisher({
-        exchange: own.exchange ?? '',
-        routingKey: own.routingKey ?? '',
-        headers: own.headers ?? {},
-        expirationMs: own.expiration ?? Infinity,
-        mandatory: own.mandatory ?? false,
+        exchange: p.exchange ?? '',
+        routingKey: p.routingKey ?? '',
+        headers: p.headers ?? {},
+        expirationMs: p.expiration ?? Infinity,
+        mandatory: p.mandatory ?? false,
         messageSizeBytes: p.messageSize,
       });
     }
@@ -184,6 +182,8 @@ export const broker: SystemPlugin = {
         const figures: BrokerFigures = {
           consumers: model.consumerFigures(),
           unroutable: { returned: model.unroutableReturned, dropped: model.unroutableDropped },
+          deadLetters: ledger.deaths.slice(0, DEAD_LETTERS_SHOWN),
+          deadLettersOmitted: Math.max(0, ledger.deaths.length - DEAD_LETTERS_SHOWN),
         };
         result.broker = figures;
         pruneZeroSeries(result, 'deadLettered');
@@ -208,7 +208,7 @@ export const broker: SystemPlugin = {
       },
     };
   },
-};
+});
 
 function queueOptions(
   q: BrokerSpec['queues'][number],
@@ -216,10 +216,14 @@ function queueOptions(
   multipleCopies: boolean,
 ): BrokerQueueOptions {
   const quorum = q.queueType === 'quorum';
+  // 4.0 gave quorum queues a default delivery limit and returns near the head while one is set.
+  const four = system.version.startsWith('4.');
+  const deliveryLimit = quorum ? (q.deliveryLimit ?? (four ? QUORUM_DELIVERY_LIMIT : -1)) : -1;
   return {
     name: q.name,
     queueType: q.queueType as QueueType,
-    deliveryLimit: quorum ? (q.deliveryLimit ?? QUORUM_DELIVERY_LIMIT) : -1,
+    deliveryLimit,
+    returnsNearHead: quorum && four && deliveryLimit >= 0,
     messageTtlMs: q.messageTtl ?? Infinity,
     maxLength: q.maxLength ?? Infinity,
     maxLengthBytes: q.maxLengthBytes ?? Infinity,
@@ -240,9 +244,9 @@ function pruneZeroSeries(result: Result, metric: string): void {
   if (Object.keys(columns).length === 0) delete result.series[metric];
 }
 
-function checkBroker(scenario: Omit<Scenario, 'services'>, at: At, issues: ScenarioIssue[]): void {
+function checkBroker(scenario: BrokerScenario, at: At, issues: ScenarioIssue[]): void {
   const { spec } = scenario;
-  const system = spec.system as unknown as BrokerSpec;
+  const system = spec.system;
   const exchanges = system.exchanges.map((e) => e.name);
   const queues = system.queues.map((q) => q.name);
   unique(exchanges, 'exchange', ['system', 'exchanges'], at, issues);
@@ -268,18 +272,17 @@ function checkBroker(scenario: Omit<Scenario, 'services'>, at: At, issues: Scena
   });
   if (spec.producers.length > 255) issues.push(at(['producers'], 'a broker scenario takes at most 255 producers'));
   spec.producers.forEach((p, i) => {
-    const own = p as unknown as BrokerProducer;
-    const exchange = own.exchange ?? '';
+    const exchange = p.exchange ?? '';
     if (exchange !== '' && !exchanges.includes(exchange)) issues.push(at(['producers', i, 'exchange'], unknownExchange(exchange)));
-    if (exchange === '' && own.routingKey === undefined) {
+    if (exchange === '' && p.routingKey === undefined) {
       issues.push(at(['producers', i], 'publishing to the default exchange needs a routingKey (a queue name), or set exchange'));
     }
   });
-  checkConsumers(spec.consumers as unknown as (BrokerConsumer & { group: string; delivery: string })[], queues, at, issues);
+  checkConsumers(spec.consumers, queues, at, issues);
 }
 
 function checkConsumers(
-  consumers: (BrokerConsumer & { group: string; delivery: string })[],
+  consumers: BrokerScenario['spec']['consumers'],
   queues: string[],
   at: At,
   issues: ScenarioIssue[],

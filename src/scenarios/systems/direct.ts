@@ -7,10 +7,10 @@ import { z } from 'zod';
 import { ConsumerInstance } from '../../models/consumer.js';
 import { Direct } from '../../models/direct.js';
 import { duration, positiveDuration } from '../fields.js';
-import type { SystemPlugin } from './plugin.js';
+import { definePlugin } from './plugin.js';
 import type { DirectFigures } from '../../observe/result.js';
 
-export const direct: SystemPlugin = {
+export const direct = definePlugin({
   type: 'direct',
   schema: z.strictObject({
     type: z.literal('direct').meta({
@@ -28,6 +28,7 @@ export const direct: SystemPlugin = {
   }),
   consumerFields: {},
   producerFields: {},
+  singleUnboundedQueue: (system) => system.maxQueue === undefined && system.timeout === undefined,
   check({ spec }, at, issues) {
     if (spec.consumers.length !== 1) {
       issues.push(at(['consumers'], `a direct system calls one downstream: give exactly one consumers[] entry ` +
@@ -41,13 +42,7 @@ export const direct: SystemPlugin = {
   },
   wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
-    const system = spec.system as unknown as {
-      timeout?: number;
-      maxQueue?: number;
-      retries: number;
-      backoff: number;
-      maxBackoff: number;
-    };
+    const system = spec.system;
     const downstream = new Direct(
       kernel,
       ledger,
@@ -100,7 +95,7 @@ export const direct: SystemPlugin = {
       },
     };
   },
-};
+});
 
 function seriesOf(metric: unknown): number[] {
   if (metric === undefined || Array.isArray(metric)) return [];

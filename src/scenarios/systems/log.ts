@@ -26,8 +26,8 @@ import {
 } from '../../models/log/index.js';
 import type { PartitionSummary, Result } from '../../observe/result.js';
 import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
+import { definePlugin } from './plugin.js';
 import { LIMITS } from '../limits.js';
-import type { SystemPlugin } from './plugin.js';
 
 const DAY_MS = 86_400_000;
 
@@ -79,6 +79,7 @@ const SYSTEM = z.strictObject({
   })).default([]).meta({
     description: 'Partition-count increases: keys remap (per-key order breaks across the change) and groups rebalance.',
   }),
+  messageMaxBytes: bytes('message.max.bytes: the largest record batch a broker accepts (Kafka 1MB + 12B).').default(1_048_588),
   brokers: count('Brokers in the cluster; partition i has its replicas on brokers i, i+1, … (queuesim default 3).', LIMITS.servers).default(3),
   replicationDelay: duration('Time for a record to reach the followers (queuesim; default 5ms).').default(5),
   brokerSessionTimeout: positiveDuration('broker.session.timeout.ms: how long a crashed broker goes unnoticed (Kafka 9s).').default(9000),
@@ -117,6 +118,7 @@ interface LogProducerSpec {
   requestTimeout?: number;
   retryBackoff?: number;
   retryBackoffMax?: number;
+  maxRequestSize?: number;
   messageSize: number;
 }
 
@@ -143,7 +145,7 @@ interface LogConsumerSpec {
   rebalanceTime?: number;
 }
 
-export const log: SystemPlugin = {
+export const log = definePlugin({
   type: 'log',
   schema: SYSTEM,
   producerFields: {
@@ -165,6 +167,7 @@ export const log: SystemPlugin = {
     requestTimeout: positiveDuration('log: request.timeout.ms, wait for a lost ack before retrying (Kafka 30s).').optional(),
     retryBackoff: duration('log: retry.backoff.ms, the first backoff, doubling per failure (Kafka 100ms).').optional(),
     retryBackoffMax: duration('log: retry.backoff.max.ms, the largest backoff (Kafka 1s).').optional(),
+    maxRequestSize: bytes('log: max.request.size, the producer refuses a larger record (Kafka 1MB).').optional(),
   },
   consumerFields: {
     topics: z.array(z.string()).min(1).optional().meta({ description: 'log: subscribed topics; default all.' }),
@@ -208,7 +211,7 @@ export const log: SystemPlugin = {
   },
   check(scenario, at, issues) {
     const spec = scenario.spec;
-    const system = spec.system as unknown as SystemSpec;
+    const system = spec.system;
     const topics = system.topics.map((t) => t.name);
     system.topics.forEach((t, i) => {
       if (topics.indexOf(t.name) !== i) issues.push(at(['system', 'topics', i, 'name'], `topic "${t.name}" is defined twice`));
@@ -217,7 +220,7 @@ export const log: SystemPlugin = {
       if (!topics.includes(topic)) issues.push(at(path, `no topic "${topic}"; topics are ${topics.join(', ')}`));
     };
     spec.producers.forEach((p, i) => {
-      const own = p as unknown as LogProducerSpec;
+      const own: LogProducerSpec = p;
       if (own.topic !== undefined) unknownTopic(['producers', i, 'topic'], own.topic);
       if (own.enableIdempotence === true) {
         const conflict = idempotenceConflict(own);
@@ -241,7 +244,7 @@ export const log: SystemPlugin = {
       if (c.broker >= system.brokers) issues.push(at(['system', 'brokerCrashes', i, 'broker'], `no broker ${c.broker}; brokers are 0 … ${system.brokers - 1}`));
     });
     spec.consumers.forEach((c, i) => {
-      const own = c as unknown as LogConsumerSpec;
+      const own: LogConsumerSpec = c;
       own.topics?.forEach((t, k) => unknownTopic(['consumers', i, 'topics', k], t));
       if (c.concurrency !== 1) {
         issues.push(at(['consumers', i, 'concurrency'],
@@ -269,6 +272,11 @@ export const log: SystemPlugin = {
       }
     });
     const groups = spec.consumers.map((c) => c.group);
+    if (groups.length === 0) {
+      // Lag, losses to retention and backlogs are a consumer group's: with none, nothing counts.
+      issues.push(at(['consumers'], 'a log counts lag and losses per consumer group: give at least one ' +
+        '(a group can sit idle behind a crash fault)'));
+    }
     const endMs = spec.duration + spec.drain;
     const counts = new Map(system.topics.map((t) => [t.name, t.partitions]));
     [...system.partitionIncreases].map((inc, i) => ({ inc, i })).sort((a, b) => a.inc.at - b.inc.at).forEach(({ inc, i }) => {
@@ -291,7 +299,7 @@ export const log: SystemPlugin = {
   },
   wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
-    const system = spec.system as unknown as SystemSpec;
+    const system = spec.system;
     const topics: TopicConfig[] = system.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions,
@@ -313,7 +321,7 @@ export const log: SystemPlugin = {
     });
     const caches = new Map<number, KeyPartitionCache>();
     spec.producers.forEach((p, index) => {
-      const own = p as unknown as LogProducerSpec;
+      const own: LogProducerSpec = p;
       const topic = own.topic === undefined ? 0 : log.topicIndex(own.topic);
       let cache = caches.get(topic);
       if (cache === undefined) {
@@ -336,11 +344,13 @@ export const log: SystemPlugin = {
         requestTimeoutMs: own.requestTimeout ?? 30_000,
         retryBackoffMs: own.retryBackoff ?? 100,
         retryBackoffMaxMs: own.retryBackoffMax ?? 1000,
+        maxRequestSizeBytes: own.maxRequestSize ?? 1_048_576,
+        messageMaxBytes: system.messageMaxBytes,
       }));
     });
     const sizes = log.topicSizes();
     const groupStates = spec.consumers.map((c, ci) => {
-      const own = c as unknown as LogConsumerSpec;
+      const own: LogConsumerSpec = c;
       const group = new LogGroup(kernel, ledger, {
         name: c.group,
         ledgerGroup: groups[ci],
@@ -359,7 +369,7 @@ export const log: SystemPlugin = {
       return group;
     });
     const instances = spec.consumers.map((c, ci) => {
-      const own = c as unknown as LogConsumerSpec;
+      const own: LogConsumerSpec = c;
       const group = groupStates[ci];
       const consumers = Array.from({ length: c.instances }, (_, index) => new LogConsumer(kernel, ledger, group, log.partitions, {
         instance: instanceOptions(ci, index),
@@ -404,7 +414,7 @@ export const log: SystemPlugin = {
       },
     };
   },
-};
+});
 
 /** What keeps idempotence off (it needs acks=all, retries > 0, maxInFlight ≤ 5), or null. */
 function idempotenceConflict(own: LogProducerSpec): string | null {

@@ -13,16 +13,29 @@ import type { Gauge, System } from '../../models/system.js';
 import type { FaultTarget } from '../../models/faults.js';
 import type { InstanceOptions } from '../../models/consumer.js';
 import type { PathKey, ScenarioIssue } from '../issues.js';
-import type { Scenario } from '../load.js';
-import type { ScenarioSpec } from '../schema.js';
+import type { Scenario } from '../scenario.js';
+import type { ConsumerSpec, ProducerSpec, ScenarioSpec } from '../schema.js';
+
+/** A scenario as a plugin sees it: its own `system:` block and settings, typed. */
+export type PluginScenario<
+  System extends z.ZodObject = z.ZodObject,
+  ConsumerFields extends z.ZodRawShape = {},
+  ProducerFields extends z.ZodRawShape = {},
+> = Omit<Scenario, 'spec'> & {
+  spec: Omit<ScenarioSpec, 'system' | 'consumers' | 'producers'> & {
+    system: z.output<System>;
+    consumers: (ConsumerSpec & z.output<z.ZodObject<ConsumerFields>>)[];
+    producers: (ProducerSpec & z.output<z.ZodObject<ProducerFields>>)[];
+  };
+};
 import type { CostPart } from '../cost.js';
 
 /** Everything a system needs to build itself for one run. */
-export interface WiringContext {
+export interface WiringContext<Seen = Scenario> {
   kernel: Kernel;
   ledger: Ledger;
   rng: Rng;
-  scenario: Scenario;
+  scenario: Seen;
   /** The ledger group of each `consumers[]` entry, in order. */
   groups: number[];
   /**
@@ -46,16 +59,48 @@ export interface Wired {
 
 export type At = (path: PathKey[], message: string, key?: string) => ScenarioIssue;
 
-export interface SystemPlugin {
+/**
+ * A system as its own file declares it: its schemas, and checks and wiring that see the
+ * scenario through those schemas' types.
+ */
+export interface SystemPlugin<
+  System extends z.ZodObject = z.ZodObject,
+  ConsumerFields extends z.ZodRawShape = {},
+  ProducerFields extends z.ZodRawShape = {},
+> {
   /** The `system.type` value. */
   type: string;
   /** Schema of the `system:` block, with `type: z.literal(type)`. */
-  schema: z.ZodObject;
+  schema: System;
   /** Optional fields this system adds to each `consumers[]` entry (its own setting names). */
-  consumerFields: Record<string, z.ZodType>;
+  consumerFields: ConsumerFields;
   /** Optional fields this system adds to each `producers[]` entry. */
-  producerFields: Record<string, z.ZodType>;
+  producerFields: ProducerFields;
   /** Cross-field checks that need the whole scenario; push issues via `at`. */
+  check?(
+    scenario: Omit<PluginScenario<System, ConsumerFields, ProducerFields>, 'services' | 'cost'>,
+    at: At,
+    issues: ScenarioIssue[],
+  ): void;
+  /**
+   * The system's own periodic work over a run of `endMs` (idle polls, heartbeats, commits,
+   * retention checks), for the up-front cost estimate (cost.ts). Omit when it has none.
+   */
+  costs?(spec: ScenarioSpec, endMs: number, messages: number): CostPart[];
+  wire(ctx: WiringContext<PluginScenario<System, ConsumerFields, ProducerFields>>): Wired;
+  /**
+   * Whether this `system:` block is one unbounded FIFO queue in front of the handlers, nothing
+   * refused and nothing timed out: the M/M/c shape queueing theory predicts.
+   */
+  singleUnboundedQueue?(system: z.output<System>): boolean;
+}
+
+/** A plugin with its types erased, as the registry, the loader and the wiring hold it. */
+export interface AnySystemPlugin {
+  type: string;
+  schema: z.ZodObject;
+  consumerFields: z.ZodRawShape;
+  producerFields: z.ZodRawShape;
   check?(scenario: Omit<Scenario, 'services' | 'cost'>, at: At, issues: ScenarioIssue[]): void;
   /**
    * The system's own periodic work over a run of `endMs` (idle polls, heartbeats, commits,
@@ -63,4 +108,36 @@ export interface SystemPlugin {
    */
   costs?(spec: ScenarioSpec, endMs: number, messages: number): CostPart[];
   wire(ctx: WiringContext): Wired;
+  singleUnboundedQueue(system: ScenarioSpec['system']): boolean;
+}
+
+/**
+ * Erases a plugin's types for the registry. A scenario reaches a plugin only after the whole
+ * scenario schema, which holds this plugin's schemas, validated it with this `system.type`:
+ * that is what makes the narrowing below sound, and it is checked.
+ */
+export function definePlugin<
+  System extends z.ZodObject,
+  ConsumerFields extends z.ZodRawShape,
+  ProducerFields extends z.ZodRawShape,
+>(plugin: SystemPlugin<System, ConsumerFields, ProducerFields>): AnySystemPlugin {
+  type Seen = PluginScenario<System, ConsumerFields, ProducerFields>;
+  function narrow<T extends Omit<Scenario, 'services'>>(scenario: T): T & Omit<Seen, 'services'> {
+    if (scenario.spec.system.type !== plugin.type) {
+      throw new Error(`the ${plugin.type} plugin got a ${scenario.spec.system.type} scenario`);
+    }
+    return scenario as T & Omit<Seen, 'services'>;
+  }
+  const { check, costs, singleUnboundedQueue } = plugin;
+  return {
+    type: plugin.type,
+    schema: plugin.schema,
+    consumerFields: plugin.consumerFields,
+    producerFields: plugin.producerFields,
+    check: check && ((scenario, at, issues) => check.call(plugin, narrow(scenario as Omit<Scenario, 'services'>), at, issues)),
+    costs: costs && ((spec, endMs, messages) => costs.call(plugin, spec, endMs, messages)),
+    wire: (ctx) => plugin.wire({ ...ctx, scenario: narrow(ctx.scenario) }),
+    singleUnboundedQueue: (system) =>
+      singleUnboundedQueue?.call(plugin, system as z.output<System>) ?? false,
+  };
 }

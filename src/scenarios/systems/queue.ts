@@ -13,17 +13,21 @@ import { SqsQueue, DEFAULT_IN_FLIGHT_LIMIT, MAX_VISIBILITY_MS, type QueueOptions
 import { SqsConsumer } from '../../models/queue/poller.js';
 import { SqsService, type Route } from '../../models/queue/service.js';
 import { PRICE_FIFO, PRICE_STANDARD, type CostMeter } from '../../models/queue/cost.js';
-import { bounded, count, duration, name, positiveDuration } from '../fields.js';
+import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
+import { definePlugin, type At } from './plugin.js';
 import { LIMITS } from '../limits.js';
-import type { At, SystemPlugin } from './plugin.js';
 import type { ScenarioIssue } from '../issues.js';
-import type { Scenario } from '../load.js';
+import type { ProducerSpec } from '../schema.js';
+import type { Random } from '../../sim/rng.js';
 
 const SECOND = 1000;
 const DAY = 86_400_000;
 /** High-throughput FIFO calls per second per action (AWS features page; region dependent). */
 const HIGH_THROUGHPUT_CALLS = 70_000;
 const FIFO_CALLS = 300;
+/** MaximumMessageSize bounds: 1 KiB … 1 MiB (the maximum and the default since 2025; 256 KiB before). */
+const MIN_MESSAGE_BYTES = 1024;
+const MAX_MESSAGE_BYTES = 1_048_576;
 
 const Queue = z.strictObject({
   name: name('The queue; a FIFO queue\'s name ends in .fifo (at most 80 characters).'),
@@ -44,6 +48,7 @@ const Queue = z.strictObject({
   duplicateProbability: z.number().min(0).max(1).default(0).meta({
     description: 'Standard: probability that a delete misses a server, so the message comes back (at-least-once copies).',
   }),
+  maximumMessageSize: bytes('MaximumMessageSize: larger sends are refused (1KB–1MB; default 1MB, the maximum since 2025).').default(MAX_MESSAGE_BYTES),
   inFlightLimit: count('Messages in flight at most; short polls beyond it get OverLimit, long polls nothing.').default(DEFAULT_IN_FLIGHT_LIMIT),
   shortPollServers: count('Virtual servers a queue\'s messages are spread over.', LIMITS.servers).default(4),
   shortPollSampled: count('Servers a short poll queries; fewer than shortPollServers gives false empty receives.').default(2),
@@ -67,16 +72,8 @@ interface ProducerFields {
   delaySeconds?: number;
   retry?: { every: number; after: number };
 }
-interface ConsumerFields {
-  queue?: string;
-  batchSize?: number;
-  waitTime?: number;
-  pollInterval?: number;
-  heartbeat?: { every: number; extendTo: number };
-  deletes?: 'batch' | 'each';
-}
 
-export const queue: SystemPlugin = {
+export const queue = definePlugin({
   type: 'queue',
   schema: z.strictObject({
     type: z.literal('queue').meta({ description: 'A managed queue with Amazon SQS semantics (standard and FIFO).' }),
@@ -112,7 +109,7 @@ export const queue: SystemPlugin = {
       .meta({ description: 'queue: producer retries of the same message (FIFO deduplicates them within 5 minutes).' }),
   },
   costs(spec, endMs) {
-    return (spec.consumers as unknown as (ConsumerFields & { instances: number; concurrency: number })[]).map((c, i) => ({
+    return (spec.consumers as unknown as { instances: number; concurrency: number; pollInterval?: number; waitTime?: number; heartbeat?: { every: number } }[]).map((c, i) => ({
       what: `polls and heartbeats of consumers[${i}]`,
       path: ['consumers', i],
       // An idle instance receives once per pollInterval (+ its long-poll wait); a busy one
@@ -122,13 +119,13 @@ export const queue: SystemPlugin = {
     }));
   },
   check({ spec }, at, issues) {
-    const system = spec.system as unknown as SystemFields;
+    const system = spec.system;
     checkQueues(system, at, issues);
     const byName = new Map(system.queues.map((q) => [q.name, q]));
     const topics = new Map(system.topics.map((t) => [t.name, t]));
     const polled = new Map<string, number>();
     spec.consumers.forEach((raw, c) => {
-      const consumer = raw as unknown as ConsumerFields;
+      const consumer = raw;
       const name = consumer.queue ?? system.queues[0].name;
       if (!byName.has(name)) issues.push(at(['consumers', c, 'queue'], unknownQueue(name, byName)));
       const other = polled.get(name);
@@ -142,7 +139,7 @@ export const queue: SystemPlugin = {
       }
     });
     spec.producers.forEach((raw, p) => {
-      const producer = raw as unknown as ProducerFields;
+      const producer = raw;
       if (producer.queue !== undefined && producer.topic !== undefined) {
         issues.push(at(['producers', p, 'topic'], 'send to a queue or publish to a topic, not both'));
         return;
@@ -174,7 +171,7 @@ export const queue: SystemPlugin = {
   },
   wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
-    const system = spec.system as unknown as SystemFields;
+    const system = spec.system;
     const endMs = spec.duration + spec.drain;
     const queues = system.queues.map(
       (q) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`)),
@@ -183,11 +180,15 @@ export const queue: SystemPlugin = {
     system.queues.forEach((q, i) => {
       if (q.deadLetterQueue !== undefined) queues[i].deadLetterQueue = find(q.deadLetterQueue);
     });
-    const consumerQueues = spec.consumers.map((c) => find((c as unknown as ConsumerFields).queue ?? queues[0].name));
+    const consumerQueues = spec.consumers.map((c) => find(c.queue ?? queues[0].name));
     consumerQueues.forEach((q, c) => (q.group = groups[c]));
-    const service = new SqsService(kernel, ledger, queues, spec.producers.map((p) => route(p, system, find)));
+    // A queue nobody polls (a DLQ, a queue whose consumers are not modelled) is a group of its
+    // own, named after it, so its dead letters, expiries and backlog are counted.
+    for (const q of queues) if (q.group < 0) q.group = ledger.addGroup(q.name);
+    const service = new SqsService(kernel, ledger, queues,
+      spec.producers.map((p) => route(p, system, find, rng.stream(`producer/${p.name}/sdk-retry`))));
     const instances = spec.consumers.map((raw, c) => {
-      const consumer = raw as unknown as ConsumerFields;
+      const consumer = raw;
       const q = consumerQueues[c];
       return Array.from({ length: raw.instances }, (_, index) => {
         const poller = new SqsConsumer(kernel, ledger, {
@@ -218,7 +219,7 @@ export const queue: SystemPlugin = {
       },
     };
   },
-};
+});
 
 function startPoller(poller: SqsConsumer): void {
   poller.start();
@@ -236,6 +237,7 @@ function queueOptions(q: QueueSpec): QueueOptions {
     maxReceiveCount: q.deadLetterQueue === undefined ? Infinity : (q.maxReceiveCount ?? 10),
     duplicateProbability: q.fifo ? 0 : q.duplicateProbability,
     inFlightLimit: q.inFlightLimit,
+    maximumMessageSizeBytes: q.maximumMessageSize,
     callsPerSecond: !q.fifo ? Infinity : highThroughput ? HIGH_THROUGHPUT_CALLS : FIFO_CALLS,
     servers: q.shortPollServers,
     sampledServers: q.shortPollSampled,
@@ -243,14 +245,21 @@ function queueOptions(q: QueueSpec): QueueOptions {
   };
 }
 
-function route(p: Scenario['spec']['producers'][number], system: SystemFields, find: (name: string) => SqsQueue): Route {
-  const producer = p as unknown as ProducerFields;
+function route(
+  p: ProducerSpec & ProducerFields,
+  system: SystemFields,
+  find: (name: string) => SqsQueue,
+  jitter: Random,
+): Route {
+  const producer = p;
   const names = producer.topic !== undefined
     ? (system.topics.find((t) => t.name === producer.topic) as TopicSpec).subscriptions
     : [producer.queue ?? system.queues[0].name];
   return {
     queues: names.map(find),
+    viaTopic: producer.topic !== undefined,
     bytes: p.messageSize,
+    jitter,
     delayMs: producer.delaySeconds ?? null,
     retryEvery: producer.retry?.every ?? 0,
     retryAfterMs: producer.retry?.after ?? 0,
@@ -273,6 +282,9 @@ function checkQueues(system: SystemFields, at: At, issues: ScenarioIssue[]): voi
     }
     if (q.receiveMessageWaitTime > 20 * SECOND) issues.push(at([...path, 'receiveMessageWaitTime'], 'the long-poll wait is at most 20s'));
     if (q.delaySeconds > 15 * 60_000) issues.push(at([...path, 'delaySeconds'], 'the queue delay is at most 15m'));
+    if (q.maximumMessageSize < MIN_MESSAGE_BYTES || q.maximumMessageSize > MAX_MESSAGE_BYTES) {
+      issues.push(at([...path, 'maximumMessageSize'], 'MaximumMessageSize is between 1KB and 1MB (1,024 … 1,048,576 bytes)'));
+    }
     if (q.maxReceiveCount !== undefined && q.deadLetterQueue === undefined) {
       issues.push(at([...path, 'maxReceiveCount'], 'maxReceiveCount is part of a redrive policy: give a deadLetterQueue'));
     }

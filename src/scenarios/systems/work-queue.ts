@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { ConsumerInstance } from '../../models/consumer.js';
 import { WorkQueue } from '../../models/work-queue.js';
 import { count } from '../fields.js';
-import type { SystemPlugin } from './plugin.js';
+import { definePlugin } from './plugin.js';
 
-export const workQueue: SystemPlugin = {
+export const workQueue = definePlugin({
   type: 'workqueue',
   schema: z.strictObject({
     type: z.literal('workqueue').meta({
@@ -15,9 +15,14 @@ export const workQueue: SystemPlugin = {
   }),
   consumerFields: {},
   producerFields: {},
+  singleUnboundedQueue: (system) => system.maxLength === undefined,
+  check({ spec }, at, issues) {
+    // Its queues are its consumer groups: without one, nothing would hold a message.
+    if (spec.consumers.length === 0) issues.push(at(['consumers'], 'a work queue has one queue per consumer group: give at least one'));
+  },
   wire({ kernel, ledger, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
-    const maxLength = (spec.system.maxLength as number | undefined) ?? Infinity;
+    const maxLength = spec.system.maxLength ?? Infinity;
     const system = new WorkQueue(ledger, { maxLength });
     const instances = spec.consumers.map((consumer, c) => {
       const group = groups[c];
@@ -30,4 +35,4 @@ export const workQueue: SystemPlugin = {
     });
     return { system, instances, gauges: system.gauges() };
   },
-};
+});

@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { group } from '../../helpers.js';
 import { ids, runRecorded } from './helpers.js';
 
-function scenario(queue: string, poison: string, onError = 'requeue', prefetch = 1): string {
+function scenario(queue: string, poison: string, onError = 'requeue', prefetch = 1, version = ''): string {
   return `
 name: requeue
 duration: 11ms
 drain: 1m
 system:
-  type: broker
+  type: broker${version === '' ? '' : `\n  version: "${version}"`}
   exchanges: [{ name: dlx, type: fanout }]
   queues:
     - ${queue}
@@ -58,6 +58,33 @@ describe('nack with requeue', () => {
   });
 });
 
+describe('system.version decides the quorum-queue defaults', () => {
+  it('3.13: no delivery limit by default, and a returned message goes to the back', () => {
+    const requeued = scenario('{ name: work, queueType: quorum }', 'ids: [0], failures: 1', 'requeue', 1, '3.13');
+    expect(order(requeued)).toEqual([[0, 1], ...ids(1, 9).map((i) => [i, 1]), [0, 2]]);
+    // A message that always fails is never dead-lettered: back of the queue each time, 10 ms
+    // attempts for the whole minute (the other nine are done by 100 ms).
+    const { result } = runRecorded(scenario('{ name: work, queueType: quorum, deadLetterExchange: dlx }', 'ids: [0]', 'requeue', 1, '3.13'));
+    expect(group(result, 'work')).toMatchObject({ deadLettered: 0, processed: 9 });
+  });
+
+  it('3.13 with a limit set: dead-lettered after it, but returns still go to the back', () => {
+    const yaml = scenario('{ name: work, queueType: quorum, deliveryLimit: 2, deadLetterExchange: dlx }', 'ids: [0]', 'requeue', 1, '3.13');
+    expect(order(yaml).slice(0, 11)).toEqual([[0, 1], ...ids(1, 9).map((i) => [i, 1]), [0, 2]]);
+    expect(group(runRecorded(yaml).result, 'work')).toMatchObject({ failures: 3, deadLetteredByReason: { delivery_limit: 1 } });
+  });
+
+  it('4.2 (the default) and 4.0: limit 20, returns near the head', () => {
+    const yaml = scenario('{ name: work, queueType: quorum, deadLetterExchange: dlx }', 'ids: [0]', 'requeue', 1, '4.0');
+    expect(group(runRecorded(yaml).result, 'work')).toMatchObject({ failures: 21, deadLetteredByReason: { delivery_limit: 1 } });
+  });
+
+  it('refuses a version it does not model', () => {
+    expect(() => runRecorded(scenario('{ name: work }', 'ids: [0]', 'requeue', 1, '2.8'))).toThrow(
+      /system\.version: expected a RabbitMQ 3\.x or 4\.x version, like "3\.13" or "4\.2"/);
+  });
+});
+
 describe('reject without requeue', () => {
   it('with a DLX: exactly the rejected messages reach the DLQ, reason rejected', () => {
     const yaml = scenario('{ name: work, deadLetterExchange: dlx }', 'ids: [2, 5, 7]', 'reject');
@@ -67,6 +94,33 @@ describe('reject without requeue', () => {
     expect(g).toMatchObject({ processed: 7, deadLettered: 3, deadLetteredByReason: { rejected: 3 }, redeliveries: 0 });
     expect(g.losses.total).toBe(0);
     expect(group(result, 'dlq').processed).toBe(3);
+  });
+
+  it('each dead letter carries its x-death record: source queue, reason, count', () => {
+    // Message k is handled from 1 + 10k ms for 10 ms: 2, 5 and 7 are rejected at 31, 61, 81 ms.
+    const { result } = runRecorded(scenario('{ name: work, deadLetterExchange: dlx }', 'ids: [2, 5, 7]', 'reject'));
+    expect(result.broker!.deadLetters).toEqual([2, 5, 7].map((id, i) => ({
+      tMs: [31, 61, 81][i], messageId: id, queue: 'work', reason: 'rejected', count: 1,
+    })));
+    expect(result.broker!.deadLettersOmitted).toBe(0);
+  });
+
+  it('a message dead-lettered back into its own queue counts its deaths there', () => {
+    // The DLX is the default exchange with the queue's own name: a rejected message goes to the
+    // back of "work". Message 0 always fails: rejected at 11 ms (count 1), handled again after
+    // messages 1…9 (11 … 101 ms), rejected at 111 ms (count 2), then every 10 ms (count 3 at
+    // 121 ms, …) until the run ends at 60.011 s: 2 + 5990 = 5992 deaths, the first 1,000 listed.
+    const queue = '{ name: work, deadLetterExchange: "", deadLetterRoutingKey: work }';
+    const { result } = runRecorded(scenario(queue, 'ids: [0]', 'reject'));
+    const deaths = result.broker!.deadLetters;
+    expect(deaths.slice(0, 3).map((d) => [d.tMs, d.messageId, d.queue, d.reason, d.count])).toEqual([
+      [11, 0, 'work', 'rejected', 1],
+      [111, 0, 'work', 'rejected', 2],
+      [121, 0, 'work', 'rejected', 3],
+    ]);
+    expect(deaths).toHaveLength(1000);
+    expect(deaths[999].count).toBe(1000);
+    expect(result.broker!.deadLettersOmitted).toBe(5992 - 1000);
   });
 
   it('without a DLX: dropped, a loss with cause rejected', () => {

@@ -1,10 +1,9 @@
-/** The built-in broker scenarios: byte-identical twice, and every expectation passes. */
+/** The built-in broker scenarios: every expectation passes (test/golden/ pins their bytes). */
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../../src/scenarios/load.js';
 import { runScenario } from '../../../src/scenarios/run.js';
-import { resultJson } from '../../../src/report/write.js';
 import { renderSummary } from '../../../src/report/summary.js';
 
 const BROKER_SCENARIOS = [
@@ -21,10 +20,8 @@ const file = (name: string): string => join(__dirname, '..', '..', '..', 'scenar
 
 describe('built-in broker scenarios', () => {
   for (const name of BROKER_SCENARIOS) {
-    it(`${name}: deterministic, and its expectations pass`, () => {
+    it(`${name}: its expectations pass`, () => {
       const a = runScenario(loadScenario(file(name)));
-      const b = runScenario(loadScenario(file(name)));
-      expect(resultJson(b)).toBe(resultJson(a));
       expect(a.expectations.length).toBeGreaterThan(0);
       expect(a.expectations.filter((e) => !e.pass)).toEqual([]);
       expect(a.description.length).toBeGreaterThan(0);

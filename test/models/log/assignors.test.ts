@@ -1,4 +1,4 @@
-/** The assignors against the examples documented in Kafka's javadoc (SEMANTICS.md §1.5). */
+/** The assignors against the examples documented in Kafka's javadoc (docs/semantics.md, log). */
 import { describe, expect, it } from 'vitest';
 import {
   assign,

@@ -1,6 +1,6 @@
 /**
- * Committed offsets expire once a group has been empty for offsets.retention (SEMANTICS.md
- * §1.7, §4 Kafka 9): records every 100 ms (message k at (k + 1) × 100 ms), 1 ms each, one
+ * Committed offsets expire once a group has been empty for offsets.retention
+ * (docs/semantics.md, log): records every 100 ms (message k at (k + 1) × 100 ms), 1 ms each, one
  * instance that dies at 60.02 s (idle; offsets 0 … 599 processed and committed) and comes
  * back at 2 h 0.02 s.
  */

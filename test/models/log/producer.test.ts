@@ -102,3 +102,31 @@ describe('idempotence defaults as Kafka sets them', () => {
     expect(r.summary.duplicateAppends).toBe(0);
   });
 });
+
+describe('record size limits (RecordTooLargeException)', () => {
+  // 10 records a second for 3 minutes: 1,800 produced.
+  const sized = (producer: string, system = '') => run(scenario(producer, '').replace('brokerFaults: []', `brokerFaults: []\n  ${system}`));
+
+  it('the producer refuses a record above max.request.size (1 MiB): every one is rejected', () => {
+    const r = sized(', messageSize: 2MB');
+    expect(r.summary).toMatchObject({ produced: 1799, accepted: 0, rejected: 1799, rejectedByCause: { 'record-too-large': 1799 } });
+    expect(group(r).processed).toBe(0);
+  });
+
+  it('exactly 1 MiB is within both limits (the broker allows 1 MiB + 12 B)', () => {
+    const r = sized(', messageSize: 1MB');
+    expect(r.summary).toMatchObject({ accepted: 1799, rejected: 0 });
+  });
+
+  it('a larger maxRequestSize passes the producer, and the broker\'s message.max.bytes refuses it', () => {
+    const r = sized(', messageSize: 1536KB, maxRequestSize: 2MB');
+    expect(r.summary).toMatchObject({ accepted: 0, rejectedByCause: { 'record-too-large': 1799 } });
+    expect(sized(', messageSize: 1536KB, maxRequestSize: 2MB', 'messageMaxBytes: 2MB').summary).toMatchObject({ accepted: 1799 });
+  });
+
+  it('under acks=0 the producer never hears the broker refuse it: accepted, then lost', () => {
+    const r = sized(', messageSize: 1536KB, maxRequestSize: 2MB, acks: 0, enableIdempotence: false');
+    expect(r.summary).toMatchObject({ accepted: 1799, rejected: 0 });
+    expect(group(r).losses).toEqual({ total: 1799, byCause: { 'record-too-large': 1799 } });
+  });
+});

@@ -19,21 +19,22 @@ const LOG_SCENARIOS = [
 ];
 
 describe.each(LOG_SCENARIOS)('%s', (name) => {
-  it('passes its expectations and is byte-identical twice', () => {
+  it('passes its expectations (test/golden/ pins its bytes)', () => {
     const scenario = loadScenario(new URL(`../../../scenarios/${name}.yaml`, import.meta.url).pathname);
     const first = runScenario(scenario);
     expect(first.description.length).toBeGreaterThan(0);
     expect(first.expectations.length).toBeGreaterThan(0);
     expect(first.expectations.filter((e) => !e.pass)).toEqual([]);
-    expect(JSON.stringify(runScenario(scenario))).toBe(JSON.stringify(first));
-  }, 60_000);
+  });
 });
 
 describe('log-more-consumers-than-partitions', () => {
-  it('the four idle members change nothing: both groups have identical figures', () => {
+  it('the four idle members change nothing but utilisation, which they halve', () => {
     const r = runScenario(loadScenario(new URL('../../../scenarios/log-more-consumers-than-partitions.yaml', import.meta.url).pathname));
     const { four, eight } = r.summary.groups;
-    expect(eight).toEqual(four);
+    // Idle members are handlers paid for and never busy: the same work over twice the handlers.
+    expect({ ...eight, utilisation: null }).toEqual({ ...four, utilisation: null });
+    expect(eight.utilisation! / four.utilisation!).toBeCloseTo(0.5, 12);
     const idle = Object.values(r.summary.assignments!.eight).filter((tps) => tps.length === 0);
     expect(idle).toHaveLength(4);
   }, 60_000);

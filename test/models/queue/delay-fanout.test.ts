@@ -59,6 +59,50 @@ report: { sampleEvery: 100ms }
   });
 });
 
+describe('the in-flight limit as a hard cap', () => {
+  // 12 messages waiting at 0 (a backlog, no live traffic), a limit of 5 in flight, one poll
+  // loop asking for 10 at a time, 1 s each. Every receive stops at the limit: 5 at 0 s, then
+  // after the batch's delete at 5 s the next 5, at 10 s the last 2 (they finish at 12 s).
+  const capped = (queue: string) => run(`
+name: cap
+duration: 1s
+drain: 1m
+system: { type: queue, queues: [{ name: ${queue}, inFlightLimit: 5${queue.endsWith('.fifo') ? ', fifo: true' : ''} }] }
+producers: [{ name: p, rate: 0/s, backlog: 12${queue.endsWith('.fifo') ? ', keys: { count: 12 }' : ''} }]
+consumers: [{ group: g, batchSize: 10, waitTime: 20s, service: const(1s) }]
+report: { sampleEvery: 100ms }
+`);
+
+  it('a batch receive never takes a standard queue past inFlightLimit', () => {
+    const r = capped('q');
+    expect(Math.max(...(r.series.inFlight as Record<string, number[]>).q)).toBe(5);
+    expect(group(r)).toMatchObject({ processed: 12, duplicates: 0 });
+    expect(group(r).latencyMs.max).toBe(12_000);
+  });
+
+  it('nor a FIFO queue', () => {
+    const r = capped('q.fifo');
+    expect(Math.max(...(r.series.inFlight as Record<string, number[]>)['q.fifo'])).toBe(5);
+    expect(group(r).latencyMs.max).toBe(12_000);
+  });
+
+  it('a FIFO queue at its limit answers a short poll with nothing, not OverLimit', () => {
+    const r = run(`
+name: fifo-limit
+duration: 1s
+drain: 30s
+system: { type: queue, queues: [{ name: q.fifo, fifo: true, inFlightLimit: 1, shortPollServers: 1, shortPollSampled: 1 }] }
+producers: [{ name: p, rate: 0/s, backlog: 2, keys: { count: 2 } }]
+consumers: [{ group: g, concurrency: 2, waitTime: 0s, pollInterval: 100ms, service: const(1s) }]
+`);
+    // Loop A takes the first message at 0; loop B's short polls at 0, 0.1, …, 0.9 s find the
+    // queue at its limit: ten empty receives, no OverLimit. At 1 s A's delete frees the slot.
+    expect(r.cost!.overLimit).toBe(0);
+    expect(r.cost!.emptyReceives).toBeGreaterThanOrEqual(10);
+    expect(group(r)).toMatchObject({ processed: 2 });
+  });
+});
+
 describe('stale receipt handles', () => {
   // One message at 1 s, two poll loops, processing 45 s, timeout 30 s (as in
   // visibility.test.ts). On FIFO the second receive is impossible while the first is in flight;

@@ -1,6 +1,6 @@
 /**
- * The built-in queue scenarios: each passes its expectations and gives byte-identical results
- * when run twice; the heartbeat variant of queue-visibility-too-short has no duplicates.
+ * The built-in queue scenarios: each passes its expectations (test/golden/ pins their bytes);
+ * the heartbeat variant of queue-visibility-too-short has no duplicates.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -22,14 +22,12 @@ const file = (name: string): string => join(BUILT_IN_DIR, `${name}.yaml`);
 
 describe('built-in queue scenarios', () => {
   for (const name of SCENARIOS) {
-    it(`${name}: passes its expectations and is deterministic`, () => {
+    it(`${name}: passes its expectations`, () => {
       const first = runScenario(loadScenario(file(name)));
-      const second = runScenario(loadScenario(file(name)));
       expect(first.description.length).toBeGreaterThan(0);
       expect(first.expectations.length).toBeGreaterThan(0);
       expect(first.expectations.filter((e) => !e.pass)).toEqual([]);
       expect(first.cost).toBeDefined();
-      expect(JSON.stringify(second)).toBe(JSON.stringify(first));
     });
   }
 

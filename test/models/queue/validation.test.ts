@@ -33,6 +33,18 @@ describe('queue validation', () => {
     expect(errorsOf(scenario('[{ name: q.fifo, fifo: true, deadLetterQueue: d }, { name: d }]', '{ name: p, rate: 1/s, keys: { count: 1 } }')))
       .toMatch(/same type/);
     expect(errorsOf(scenario('[{ name: q, maxReceiveCount: 3 }]'))).toMatch(/give a deadLetterQueue/);
+    expect(errorsOf(scenario('[{ name: q, maximumMessageSize: 2MB }]'))).toMatch(/queues\[0\]\.maximumMessageSize.*between 1KB and 1MB/);
+    expect(errorsOf(scenario('[{ name: q, maximumMessageSize: 512B }]'))).toMatch(/maximumMessageSize/);
+  });
+
+  it('refuses sends above MaximumMessageSize (default 1 MiB): rejected, cause message-too-large', () => {
+    // One message a second at 1 … 59 s: 59 produced.
+    const big = run(scenario('[{ name: q }]', '{ name: p, rate: 1/s, arrivals: uniform, messageSize: 1025KB }'));
+    expect(big.summary).toMatchObject({ produced: 59, accepted: 0, rejectedByCause: { 'message-too-large': 59 } });
+    const limited = run(scenario('[{ name: q, maximumMessageSize: 256KB }]', '{ name: p, rate: 1/s, arrivals: uniform, messageSize: 257KB }'));
+    expect(limited.summary).toMatchObject({ accepted: 0, rejected: 59 });
+    const fits = run(scenario('[{ name: q, maximumMessageSize: 256KB }]', '{ name: p, rate: 1/s, arrivals: uniform, messageSize: 256KB }'));
+    expect(fits.summary).toMatchObject({ accepted: 59, rejected: 0 });
   });
 
   it('checks producers and consumers against the queues', () => {
@@ -81,5 +93,35 @@ consumers: [{ group: g, service: const(1ms), waitTime: 20s }]
     expect(g.duplicates).toBeLessThan(50);
     expect(g.losses.total).toBe(0);
     expect(group(run(yaml(0))).duplicates).toBe(0);
+  });
+});
+
+describe('a scenario without consumer groups', () => {
+  it('counts each unpolled queue as a group of its own: messages only wait, or expire', () => {
+    // One message a second at k = 1 … 599 s, retention 60 s: message k expires at k + 60 s, so
+    // by the end (600 s, an expiry at that instant included) k = 1 … 540 are gone, 59 wait.
+    const r = run(`
+name: no-consumers
+duration: 10m
+system: { type: queue, queues: [{ name: q, messageRetentionPeriod: 60s }] }
+producers: [{ name: p, rate: 1/s, arrivals: uniform }]
+`);
+    const q = group(r, 'q');
+    expect(r.summary.produced).toBe(599);
+    expect(q.losses).toEqual({ total: 540, byCause: { retention: 540 } });
+    expect(q.backlogAtEnd).toBe(59);
+    expect(q.processed).toBe(0);
+  });
+
+  it('is refused where nothing would count its messages', () => {
+    const without = (system: string) => `
+name: none
+duration: 1m
+system: ${system}
+producers: [{ name: p, rate: 1/s }]
+`;
+    expect(errorsOf(without('{ type: workqueue }'))).toMatch(/consumers: a work queue has one queue per consumer group/);
+    expect(errorsOf(without('{ type: log, topics: [{ name: t }] }'))).toMatch(/consumers: a log counts lag and losses per consumer group/);
+    expect(errorsOf(without('{ type: direct }'))).toMatch(/consumers: a direct system calls one downstream/);
   });
 });
