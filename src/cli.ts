@@ -12,6 +12,8 @@ import { scenarioJsonSchema } from './scenarios/scenario-schema.js';
 import { InputError } from './scenarios/issues.js';
 import { builtInScenarios, resolveScenarioFile } from './scenarios/built-in.js';
 import { VERSION } from './version.js';
+import { describeCost } from './scenarios/cost.js';
+import { printable, useColour } from './report/terminal.js';
 import { parseDuration } from './scenarios/units.js';
 import type { CompareFlags, SweepFlags } from './experiments/commands.js';
 import type { HistoryFlags, HistoryPlan, HistoryWritten, runWithHistory } from './scenarios/history-run.js';
@@ -42,11 +44,13 @@ export interface Io {
   outIsTty: boolean;
 }
 
+/** The real streams: control characters from scenario strings never reach the terminal raw. */
 const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: (text) => process.stdout.write(printable(text, true)),
+  err: (text) => process.stderr.write(printable(text)),
   errIsTty: Boolean(process.stderr.isTTY),
-  outIsTty: Boolean(process.stdout.isTTY),
+  // Decides colour: a terminal, unless NO_COLOR; FORCE_COLOR colours a pipe too.
+  outIsTty: useColour(Boolean(process.stdout.isTTY), process.env),
 };
 
 export function createProgram(io: Io, setExit: (code: number) => void): Command {
@@ -67,7 +71,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--quiet', 'print no summary')
     .option('--no-charts', 'skip the PNG charts')
     .option('--no-html', 'skip the HTML report')
-    .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .option('--allow-huge', 'allow runs estimated at more than 3·10^9 events')
     .option('--warmup <duration>', 'leave the first part of the run out of latency and max-lag figures', parseWarmup)
     .option('--history', 'write history.jsonl.gz: every step of every message (docs/history.md)')
     .option('--history-keys <k1,k2>', 'history of these keys only')
@@ -116,7 +120,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .argument('<file>', 'scenario file or built-in scenario name')
     .option('--vary <path=v1,v2>', 'a field and its values; twice for the cross product', collect, [])
     .option('--set <path=value>', 'override one field in every variant', collect, [])
-    .option('--seeds <n>', 'replications per variant (seeds: seed, seed+1, …)', countOption('--seeds'), 5)
+    .option('--seeds <n>', 'replications per variant (seeds: seed, seed+1, …)', countOption('--seeds', MAX_SEEDS), 5)
     .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
     .option('--jobs <n>', 'worker threads (default: the number of cores)', countOption('--jobs'))
     .option('--out <dir>', 'output directory (default: reports/<scenario-name>-compare/)')
@@ -124,7 +128,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--quiet', 'print no table')
     .option('--no-charts', 'skip the PNG charts')
     .option('--no-html', 'skip the HTML report')
-    .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .option('--allow-huge', 'allow runs estimated at more than 3·10^9 events')
     .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
     .option('--junit <file>', 'also write each variant\'s expectations as JUnit XML for CI')
     .action(async (file: string, flags: CompareFlags) => {
@@ -139,7 +143,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .argument('<file>', 'scenario file or built-in scenario name')
     .option('--param <path=values>', 'a swept field: 1..32, 1..32:4 or 6,12,24; several give a grid', collect, [])
     .option('--set <path=value>', 'override one field at every point', collect, [])
-    .option('--seeds <n>', 'replications per point (seeds: seed, seed+1, …)', countOption('--seeds'), 3)
+    .option('--seeds <n>', 'replications per point (seeds: seed, seed+1, …)', countOption('--seeds', MAX_SEEDS), 3)
     .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
     .option('--quantile <q>', 'a point passes when the SLO holds on this fraction of seeds (default 1: all)')
     .option('--headroom <percent>', 'margin the recommended point keeps to every SLO threshold, like 20% (default)')
@@ -152,7 +156,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--quiet', 'print no table')
     .option('--no-charts', 'skip the PNG charts')
     .option('--no-html', 'skip the HTML report')
-    .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
+    .option('--allow-huge', 'allow runs estimated at more than 3·10^9 events')
     .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
     .option('--junit <file>', 'also write each point\'s SLO lines as JUnit XML for CI')
     .action(async (file: string, flags: SweepFlags) => {
@@ -204,10 +208,15 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function countOption(flag: string): (text: string) => number {
+/** Replications per point at most: every replication keeps its figures in memory. */
+const MAX_SEEDS = 10_000;
+
+function countOption(flag: string, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
   return (text) => {
     const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag}: expected a whole number ≥ 1.`);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`${flag}: expected a whole number from 1 to ${max.toLocaleString('en-US')}.`);
+    }
     return n;
   };
 }
@@ -216,6 +225,8 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   const scenario = loadScenario(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
   const seed = flags.seed ?? scenario.spec.seed;
   const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(scenario.spec.name)}`);
+  const report = await import('./report/index.js');
+  if (outDir !== null) report.checkOutputDir(outDir);
   const historyPlan = await planHistory(scenario, flags, outDir);
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar(io);
   if (!flags.json && !flags.quiet) {
@@ -229,7 +240,6 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   const history = historyPlan === null ? null : await startHistory(scenario, runOptions, historyPlan, outDir!);
   const result = history?.result ?? runScenario(scenario, runOptions);
   progress?.stop();
-  const report = await import('./report/index.js');
   let written: string[];
   try {
     const lives = history !== null && flags.html ? await report.collectLives(history.path, report.exampleIds(result)) : undefined;
@@ -289,7 +299,7 @@ function validate(files: string[], io: Io): number {
   for (const file of files) {
     try {
       const scenario = loadScenario(resolveScenarioFile(file));
-      io.out(`${file}: ok (${scenario.spec.name}, about ${Math.round(scenario.plannedMessages)} messages)\n`);
+      io.out(`${file}: ok (${scenario.spec.name}, about ${Math.round(scenario.plannedMessages)} messages, ${describeCost(scenario.cost)})\n`);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       io.err(`${error.message}\n`);

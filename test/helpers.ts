@@ -2,6 +2,33 @@
 import { parseScenario } from '../src/scenarios/load.js';
 import { runScenario } from '../src/scenarios/run.js';
 import type { GroupSummary, Result } from '../src/observe/result.js';
+import { expect } from 'vitest';
+import { ScenarioError } from '../src/scenarios/issues.js';
+
+/** A small valid work-queue scenario that tests vary by text replacement. */
+export const VALID_SCENARIO = `name: ok
+duration: 10m
+system:
+  type: workqueue
+producers:
+  - name: p
+    rate: 100/s
+consumers:
+  - group: g
+    instances: 2
+    service: exp(5ms)
+`;
+
+/** The error lines a refused scenario gives (fails the test if it is accepted). */
+export function scenarioErrors(yaml: string, options = {}, file = 'bad.yaml'): string[] {
+  try {
+    parseScenario(yaml, file, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return (error as Error).message.split('\n');
+  }
+  throw new Error('expected the scenario to be refused');
+}
 
 export function run(yaml: string, seed?: number): Result {
   return runScenario(parseScenario(yaml, 'test.yaml'), { seed });

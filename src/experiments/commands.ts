@@ -39,13 +39,17 @@ export async function compareCommand(fileOrName: string, flags: CompareFlags, io
   const base = readBase(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
   const vary = flags.vary.map(parseVary);
   const sets = flags.set.map(parseSet);
+  const { checkOutputDir, exitOnInterrupt } = await import('../report/write.js');
+  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(readName(base.source) ?? 'scenario')}-compare`);
+  if (outDir !== null) checkOutputDir(outDir);
+  exitOnInterrupt();
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar('runs');
   const result = await compare(base, {
     seeds: flags.seeds,
     seed: flags.seed,
     vary,
     sets,
-    jobs: flags.jobs ?? defaultJobs(),
+    jobs: jobsFor(flags.jobs, io),
     warmupMs: flags.warmup,
     onDone: progress?.update,
     onNotice: io.err,
@@ -56,7 +60,6 @@ export async function compareCommand(fileOrName: string, flags: CompareFlags, io
     await junit.writeJunit(flags.junit, result.scenario, junit.compareCases(result));
   }
   const report = await import('../report/compare.js');
-  const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(result.scenario)}-compare`);
   let written = 0;
   if (outDir !== null) {
     const files = await compareFiles(result, flags);
@@ -90,6 +93,14 @@ export async function compareFiles(
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
+}
+
+/** `--jobs`, or one per core; more than the cores only slows each run down, so say so. */
+function jobsFor(jobs: number | undefined, io: CommandIo): number {
+  if (jobs !== undefined && jobs > defaultJobs()) {
+    io.err(`note: --jobs ${jobs} is more than the ${defaultJobs()} core(s) here; runs will share them\n`);
+  }
+  return jobs ?? defaultJobs();
 }
 
 /** A scenario name made safe as a folder name. */
@@ -156,6 +167,9 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
   const name = safeDirName(readName(base.source) ?? 'scenario');
   const outDir = flags.out ?? (flags.json ? undefined : `reports/${name}-sweep${shard === undefined ? '' : `-${shard.index}of${shard.count}`}`);
   if (flags.resume && outDir === undefined) throw new InputError('--resume needs --out <dir> (where the sweep saved its points)');
+  const { checkOutputDir, exitOnInterrupt } = await import('../report/write.js');
+  if (outDir !== undefined) checkOutputDir(outDir);
+  exitOnInterrupt();
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar('runs');
   const result = await sweep(base, {
     params,
@@ -164,7 +178,7 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
     seed: flags.seed,
     quantile,
     headroom: flags.headroom === undefined ? undefined : parseHeadroom(flags.headroom),
-    jobs: flags.jobs ?? defaultJobs(),
+    jobs: jobsFor(flags.jobs, io),
     warmupMs: flags.warmup,
     shard,
     outDir,

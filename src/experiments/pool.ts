@@ -24,8 +24,10 @@ export function workerFile(): string | null {
 
 export async function runTasks(tasks: Task[], options: PoolOptions): Promise<RunDigest[]> {
   const results: RunDigest[] = new Array(tasks.length);
-  const file = options.jobs > 1 ? workerFile() : null;
-  if (options.jobs > 1 && file === null) {
+  // More threads than tasks would only idle.
+  const jobs = Math.max(1, Math.min(options.jobs, tasks.length));
+  const file = jobs > 1 ? workerFile() : null;
+  if (jobs > 1 && file === null) {
     options.onNotice?.('worker threads need the compiled queuesim (dist/); running in one thread\n');
   }
   if (file === null) {
@@ -38,7 +40,7 @@ export async function runTasks(tasks: Task[], options: PoolOptions): Promise<Run
     return results;
   }
   const { Piscina } = await import('piscina');
-  const pool = new Piscina({ filename: file, minThreads: options.jobs, maxThreads: options.jobs });
+  const pool = new Piscina({ filename: file, minThreads: jobs, maxThreads: jobs });
   try {
     await Promise.all(
       tasks.map(async (task, i) => {

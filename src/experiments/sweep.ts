@@ -21,6 +21,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { formatPath, InputError } from '../scenarios/issues.js';
+import { checkGridCost } from '../scenarios/cost.js';
 import { applyVariant, crossProduct, type Assignment, type Axis, type BaseDocument } from './variants.js';
 import { runTasks } from './pool.js';
 import { seedFigures, type RunDigest, type Task } from './runner.js';
@@ -66,6 +67,7 @@ export async function sweep(base: BaseDocument, options: SweepOptions): Promise<
   const first = applyVariant(base, options.sets);
   const scenarios = grid.map((v) => applyVariant(base, [...options.sets, ...v.assignments], v.label));
   const baseSeed = options.seed ?? first.spec.seed;
+  checkGridCost(scenarios.map((s) => s.cost), options.seeds, base.options.allowHuge);
   const seeds = Array.from({ length: options.seeds }, (_, k) => baseSeed + k);
   const fingerprint = fingerprintOf(base, options, seeds);
   const mine = grid.map((_, i) => i).filter((i) => inShard(i, options.shard));
@@ -307,7 +309,11 @@ function openJournal(dir: string, fingerprint: string, resume: boolean): Journal
   const file = join(dir, JOURNAL);
   const done = new Map<number, RunDigest>();
   if (resume && existsSync(file)) {
-    const lines = readFileSync(file, 'utf8').split('\n');
+    const text = readFileSync(file, 'utf8');
+    // A kill in mid-append leaves a partial last line: it is skipped, and the next entry
+    // starts on a line of its own.
+    if (!text.endsWith('\n')) appendFileSync(file, '\n');
+    const lines = text.split('\n');
     const header = parseLine(lines[0]) as { fingerprint?: string } | null;
     if (header?.fingerprint !== fingerprint) {
       throw new InputError(`--resume: ${file} belongs to a different sweep (scenario, parameters, seeds or ` +

@@ -16,6 +16,7 @@ import { ScenarioSchema } from '../scenarios/scenario-schema.js';
 import { schemaKeysAt } from '../scenarios/schema-walk.js';
 import { formatPath, InputError, type PathKey } from '../scenarios/issues.js';
 import { parseScenario, readScenarioFile, type LoadOptions, type Scenario } from '../scenarios/load.js';
+import { checkGridSize } from '../scenarios/cost.js';
 import { SYSTEMS, findSystem } from '../scenarios/systems/index.js';
 
 /** One field set to one value. */
@@ -114,15 +115,17 @@ export function parseParam(text: string): Axis {
   if (!(step > 0) || to < from) {
     throw new InputError(`--param "${text}": a range goes up, like 1..32 or 1..32:4 (step > 0)`);
   }
+  // Count before listing: 1..1e9 must not build a billion values first.
+  checkGridSize([Math.floor((to - from) / step + 1e-9) + 1], `--param "${text}"`);
   const list: number[] = [];
   // Integer steps count exactly; a fractional step is rounded to 9 digits against drift.
   for (let k = 0; from + k * step <= to + 1e-9; k++) list.push(Number((from + k * step).toFixed(9)));
-  if (list.length > 100_000) throw new InputError(`--param "${text}": more than 100000 values`);
   return { path: parsePath(path), values: list };
 }
 
 /** The cross product of axes, the first axis varying slowest. */
 export function crossProduct(axes: Axis[]): Variant[] {
+  checkGridSize(axes.map((a) => a.values.length), axes.length > 1 ? 'the grid' : 'the axis');
   let variants: Variant[] = [{ label: '', assignments: [] }];
   for (const axis of axes) {
     variants = variants.flatMap((v) =>

@@ -87,18 +87,21 @@ export function scheduleFaults(kernel: Kernel, ledger: Facts, faults: Fault[]): 
   }
 }
 
+// One strike is pending at a time, each scheduling the next: a crash loop of a million
+// strikes holds one event, not a million.
 function scheduleCrash(kernel: Kernel, fault: CrashFault): void {
-  for (let k = 0; k < fault.times; k++) {
-    kernel.at(fault.atMs + k * fault.everyMs, strike, { kernel, fault });
-  }
+  if (fault.times > 0) kernel.at(fault.atMs, strike, { kernel, fault, k: 0 });
 }
 
 interface Strike {
   kernel: Kernel;
   fault: CrashFault;
+  k: number;
 }
 
-function strike({ kernel, fault }: Strike): void {
+function strike(next: Strike): void {
+  const { kernel, fault } = next;
+  if (next.k + 1 < fault.times) kernel.at(fault.atMs + (next.k + 1) * fault.everyMs, strike, { kernel, fault, k: next.k + 1 });
   for (const instance of fault.instances) {
     if (!instance.alive) continue; // already down: a crash loop does not stack
     if (fault.kind === 'leave') instance.leave();

@@ -16,7 +16,7 @@ export {
 } from './charts.js';
 export type { ChartSize, ChartSpec, ClockTick, RenderedChart } from './charts.js';
 export { escapeHtml, jsonForHtml, renderHtml } from './html.js';
-export { csvField, resultJson, timeseriesCsv, writeReport, wroteFiles } from './write.js';
+export { checkOutputDir, csvField, resultJson, timeseriesCsv, writeReport, wroteFiles } from './write.js';
 export type { WriteReportOptions } from './write.js';
 export { collectLives, exampleIds } from './lives.js';
 export type { MessageLives } from './lives.js';

@@ -16,7 +16,7 @@ import {
   type Distribution,
   type DistributionKind,
 } from '../sim/distributions.js';
-import { formatBytes, formatDuration, parseBytes, parseDuration, ParseError } from './units.js';
+import { formatBytes, formatDuration, MAX_DURATION_MS, parseBytes, parseDuration, ParseError } from './units.js';
 import { editDistance } from './suggest.js';
 
 export interface DistributionOptions {
@@ -43,7 +43,17 @@ const Z99 = 2.326347874040841;
 export function parseDistribution(text: string, opts: DistributionOptions = {}): Distribution {
   const call = parseCall(text);
   const context = new Context(text, call, opts);
-  return BUILDERS[call.name as DistributionKind](context);
+  const distribution = BUILDERS[call.name as DistributionKind](context);
+  // Parameters that put the bulk of the draws past the cap (lognormal(mu=1000, …), a pareto
+  // with shape 0.0001) describe no real system: refuse them rather than clamp most draws.
+  const p99 = distribution.quantile?.(0.99) ?? distribution.mean;
+  if (context.unit === 'duration' && !(p99 <= MAX_DURATION_MS)) {
+    throw context.error(
+      `its 99th percentile is ${Number.isFinite(p99) ? `${p99.toExponential(2)} ms` : 'infinite'}, ` +
+        'longer than 1000 years; choose parameters with a shorter tail',
+    );
+  }
+  return distribution;
 }
 
 // ---------------------------------------------------------------------------------------------

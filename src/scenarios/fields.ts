@@ -4,6 +4,7 @@
  * ParseError becomes a schema issue at the field's path.
  */
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 import { parseBytes, parseDuration, parseMultiplier, parseRate, parseTimeOfDay } from './units.js';
 
 /** A field parsed by one of the kernel's parsers. */
@@ -51,13 +52,27 @@ export const rateOrMultiple = (description: string) =>
     `${description} A rate (10000/s) or a multiple of the baseline (50x).`,
   );
 
-/** A whole number ≥ 1. */
-export const count = (description: string) => z.number().int().min(1).meta({ description });
+/**
+ * A whole number from 1 to `max`. Every count has a bound, so that no number in a file can
+ * make validation or a run allocate without limit (a billion instances, 10^12 keys).
+ */
+export const count = (description: string, max: number = LIMITS.count) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max, `at most ${max.toLocaleString('en-US')} (a bound of queuesim)`)
+    .meta({ description });
+
+/** A list of at most `max` entries (a bound of queuesim, like `count`). */
+export const bounded = <T extends z.ZodType>(item: T, max: number) =>
+  z.array(item).max(max, `at most ${max.toLocaleString('en-US')} entries (a bound of queuesim)`);
 
 /** A name usable in paths and folder names. */
 export const name = (description: string) =>
   z
     .string()
     .min(1)
+    .max(LIMITS.name, `at most ${LIMITS.name} characters (it names a folder)`)
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-"')
     .meta({ description });

@@ -3,10 +3,15 @@
  * validated Scenario. Every problem is collected with its file, path and line:column, and
  * thrown together as one ScenarioError.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { LIMITS } from './limits.js';
+import { approx, describeCost, estimateCost, HUGE_RUN, MAX_SAMPLES, MAX_SERIES_POINTS, type RunCost } from './cost.js';
+import { defaultSampleEvery } from '../observe/sampler.js';
+import { formatDuration } from './units.js';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, type Document, type LineCounter } from 'yaml';
+import { parseYaml } from './document.js';
 import type { z } from 'zod';
 import type { Distribution } from '../sim/distributions.js';
 import { parseDistribution } from './distribution-text.js';
@@ -32,8 +37,7 @@ import type { FaultTimes, Scenario } from './scenario.js';
 export type { Scenario } from './scenario.js';
 import type { At, AnySystemPlugin } from './systems/plugin.js';
 
-/** Runs above this many planned messages need `allowHuge` (`--allow-huge`). */
-export const HUGE_RUN = 1e9;
+export { HUGE_RUN } from './cost.js';
 
 export interface LoadOptions {
   allowHuge?: boolean;
@@ -46,8 +50,14 @@ export function loadScenario(file: string, options: LoadOptions = {}): Scenario 
 /** A scenario file's text, or an InputError that names the file and why it can't be read. */
 export function readScenarioFile(file: string): string {
   try {
+    const bytes = statSync(file).size;
+    if (bytes > LIMITS.sourceBytes) {
+      throw new ScenarioError([{ file, path: [], line: 1, column: 1, message: `the file has ${bytes.toLocaleString('en-US')} ` +
+        `bytes, more than the ${LIMITS.sourceBytes.toLocaleString('en-US')} a scenario may have` }]);
+    }
     return readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`cannot read scenario file "${file}": ${unreadable(error)}`);
   }
 }
@@ -57,19 +67,9 @@ export function parseScenario(
   file: string,
   options: LoadOptions & { baseDir?: string } = {},
 ): Scenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { doc, lines, data } = parseYaml(source, file);
   const at = (path: PathKey[], message: string, key?: string): ScenarioIssue =>
     locate(doc, lines, file, path, message, key);
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return { file, path: [], line: pos.line, column: pos.col, message: `invalid YAML: ${firstLine(e.message)}` };
-      }),
-    );
-  }
-  const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioError([at([], 'expected a mapping with name, duration, system, producers and consumers')]);
   }
@@ -95,16 +95,39 @@ export function parseScenario(
     at,
     issues,
   );
-  if (plannedMessages > HUGE_RUN && !options.allowHuge) {
-    issues.push(
-      at(['producers'], `the producers plan about ${Math.round(plannedMessages).toExponential(2)} messages, ` +
-        `more than ${HUGE_RUN.toExponential(0)}; pass --allow-huge if you mean it`),
-    );
-  }
   if (issues.length > 0) throw new ScenarioError(issues);
-  return { spec, file, source, hash, plans, keys, services, faultTimes, expectations, plannedMessages };
+  const cost = checkCost(spec, plans, keys, plannedMessages, options, at);
+  return { spec, file, source, hash, plans, keys, services, faultTimes, expectations, plannedMessages, cost };
 }
 
+/** Refuses a run too big to hold in memory, and one too long to run without `allowHuge`. */
+function checkCost(
+  spec: ScenarioSpec,
+  plans: ProducerPlan[],
+  keys: (KeySpace | null)[],
+  plannedMessages: number,
+  options: LoadOptions,
+  at: At,
+): RunCost {
+  const endMs = spec.duration + spec.drain;
+  const sampleEveryMs = spec.report.sampleEvery ?? defaultSampleEvery(endMs);
+  const systemParts = systemPlugin(spec.system.type).costs?.(spec, endMs, plannedMessages) ?? [];
+  const cost = estimateCost({ spec, plans, keys, plannedMessages, systemParts, sampleEveryMs });
+  if (cost.samples > MAX_SAMPLES || cost.seriesPoints > MAX_SERIES_POINTS) {
+    throw new ScenarioError([at(['report', 'sampleEvery'],
+      `sampling every ${formatDuration(sampleEveryMs)} over ${formatDuration(endMs)} gives ${approx(cost.samples)} ` +
+        `samples per series (${approx(cost.seriesPoints)} points in all), more than ${MAX_SAMPLES.toLocaleString('en-US')} ` +
+        `(${MAX_SERIES_POINTS.toLocaleString('en-US')} in all) fit in memory; sample every ` +
+        `${formatDuration(Math.ceil(Math.max(endMs / MAX_SAMPLES, (endMs * cost.seriesPoints) / cost.samples / MAX_SERIES_POINTS)))} or more`)]);
+  }
+  if (cost.events > HUGE_RUN && !options.allowHuge) {
+    const biggest = cost.parts.reduce((a, b) => (b.events > a.events ? b : a));
+    throw new ScenarioError([at(biggest.path,
+      `the run would process ${describeCost(cost)}, more than ${HUGE_RUN.toExponential(0)} ` +
+        '(tens of minutes or more); pass --allow-huge if you mean it')]);
+  }
+  return cost;
+}
 
 function checkProducers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): ProducerPlan[] {
   const plans: ProducerPlan[] = [];
@@ -354,17 +377,10 @@ function locate(
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
     offset = (pair?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
   }
-  if (offset === undefined) {
-    offset = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
-  }
-  if (offset !== undefined) {
-    const pos = lines.linePos(offset);
-    issue.line = pos.line;
-    issue.column = pos.col;
-  }
+  // An empty document has no node at all: its place is the start of the file.
+  offset ??= (node as { range?: [number, number, number] } | null | undefined)?.range?.[0] ?? 0;
+  const pos = lines.linePos(offset);
+  issue.line = pos.line;
+  issue.column = pos.col;
   return issue;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0];
 }

@@ -8,6 +8,7 @@ import type { PhaseSpec, ProducerSpec } from './schema.js';
 import type { RateOrMultiple } from './fields.js';
 import { baselineSegments, type BaselineShape } from './traffic-shape.js';
 import type { PathKey } from './issues.js';
+import { LIMITS } from './limits.js';
 
 export interface ProducerPlan {
   segments: RateSegment[];
@@ -38,6 +39,13 @@ export function planProducer(
     const name = phase.name ?? `${phaseKind(phase)}-${index + 1}`;
     const first = phase.at ?? cursor;
     const times = phase.count ?? 1;
+    if (occurrences.length + times > LIMITS.phaseOccurrences) {
+      return {
+        path: ['phases', index, 'count'],
+        message: `the phases happen more than ${LIMITS.phaseOccurrences.toLocaleString('en-US')} times in all ` +
+          '(a bound of queuesim); use fewer, longer phases',
+      };
+    }
     for (let k = 0; k < times; k++) {
       const startMs = first + k * (phase.every ?? 0);
       const endMs = startMs + phase.duration;

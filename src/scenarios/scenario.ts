@@ -8,6 +8,7 @@ import type { Expectation } from '../observe/expectations.js';
 import type { ScenarioSpec } from './schema.js';
 import type { ProducerPlan } from './profile.js';
 import type { KeySpace } from './keys.js';
+import type { RunCost } from './cost.js';
 
 export interface Scenario {
   spec: ScenarioSpec;
@@ -24,7 +25,10 @@ export interface Scenario {
   /** Up and down times of each random-crash fault, in `spec.faults` order (null for others). */
   faultTimes: (FaultTimes | null)[];
   expectations: Expectation[];
+  /** Messages the producers send, the backlog included. */
   plannedMessages: number;
+  /** What the run will cost, estimated up front (cost.ts). */
+  cost: RunCost;
 }
 
 export interface FaultTimes {

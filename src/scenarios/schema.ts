@@ -11,7 +11,8 @@
  */
 import { z } from 'zod';
 import { parseBytes, parseMultiplier } from './units.js';
-import { clockTime, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
+import { bounded, clockTime, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
+import { LIMITS } from './limits.js';
 export type { RateOrMultiple } from './fields.js';
 import { CRASH_POINTS, GUARANTEES, ON_ERROR } from '../models/consumer.js';
 import type { KeySkew } from '../models/keys.js';
@@ -34,7 +35,7 @@ const Phase = z
       .meta({ description: 'A linear ramp from one rate to another over the phase.' }),
     pause: z.literal(true).optional().meta({ description: 'No arrivals during the phase.' }),
     every: positiveDuration('Repeat the phase this often (bursts).').optional(),
-    count: count('How many times the phase happens; needs `every`.').optional(),
+    count: count('How many times the phase happens; needs `every`.', LIMITS.phaseOccurrences).optional(),
   })
   .superRefine((phase, ctx) => {
     const shapes = (['rate', 'spike', 'ramp', 'pause'] as const).filter((k) => phase[k] !== undefined);
@@ -63,7 +64,7 @@ const KEY_SOURCES = ['count', 'values', 'csv'] as const;
 
 const Keys = z
   .strictObject({
-    count: count('How many distinct keys, named prefix0, prefix1, ….').optional(),
+    count: count('How many distinct keys, named prefix0, prefix1, ….', LIMITS.keys).optional(),
     prefix: z.string().optional().meta({
       description: 'With count: key names are prefix0, prefix1, … (default key-).',
     }),
@@ -205,7 +206,7 @@ export const Producer = z.strictObject({
   // prefault, not default: zod leaves defaults of transformed fields out of the JSON Schema.
   keys: Keys.nullable().prefault(null),
   messageSize: parsed(parseBytes, 'Bytes per message: 512B, 1KB, 64KB.').default(1024),
-  phases: z.array(Phase).default([]),
+  phases: bounded(Phase, LIMITS.events).default([]),
   backlog: count(
     'Messages already waiting at t = 0 (after an outage), keyed as this producer keys them; ' +
       '`recoveryMs.backlog` is the time to catch up.',
@@ -242,8 +243,8 @@ const System = z.custom<SystemSpec>();
 
 export const Consumer = z.strictObject({
   group: name('The consumer group.'),
-  instances: count('Consumer instances (processes).').default(1),
-  concurrency: count('Parallel handlers per instance.').default(1),
+  instances: count('Consumer instances (processes).', LIMITS.instances).default(1),
+  concurrency: count('Parallel handlers per instance.', LIMITS.instances).default(1),
   service: z.string().min(1).meta({
     description:
       'Time to process one message: const(5ms), exp(20ms), uniform(1ms, 5ms), ' +
@@ -295,7 +296,8 @@ const SlowdownFault = z.strictObject({
   instance: instanceRef.default('all'),
   at: duration('When the slowdown starts.'),
   for: positiveDuration('How long it lasts.'),
-  factor: z.number().positive().meta({ description: 'Service times are multiplied by this.' }),
+  factor: z.number().positive().max(1e6, 'at most 1,000,000 (a bound of queuesim)')
+    .meta({ description: 'Service times are multiplied by this (at most 10^6).' }),
 });
 
 const PoisonFault = z
@@ -346,12 +348,12 @@ const Fault = z.discriminatedUnion('kind', [CrashFault, LeaveFault, SlowdownFaul
 
 /** The `producers:` list of `item`s: here, and with each system's fields in scenario-schema.ts. */
 export function producerList<T extends z.ZodType>(item: T) {
-  return z.array(item).min(1);
+  return bounded(item, LIMITS.entities).min(1);
 }
 
 /** The `consumers:` list of `item`s: here, and with each system's fields in scenario-schema.ts. */
 export function consumerList<T extends z.ZodType>(item: T) {
-  return z.array(item).default([]).meta({
+  return bounded(item, LIMITS.entities).default([]).meta({
     description: 'Consumer groups. None is allowed where messages can still expire or wait and ' +
       'be counted (log, broker, queue: each unconsumed queue is a group of its own).',
   });
@@ -369,7 +371,7 @@ export const CommonScenarioSchema = z
     system: System,
     producers: producerList(Producer),
     consumers: consumerList(Consumer),
-    faults: z.array(Fault).default([]),
+    faults: bounded(Fault, LIMITS.events).default([]),
     report: z
       .strictObject({
         sampleEvery: positiveDuration('Time-series sample interval; default gives 200–2000 points.').optional(),

@@ -10,6 +10,14 @@
  * Decimal inputs are converted with a single rounding (digits × unit ÷ 10^decimals), so that
  * "1.1s" is exactly 1100 and not 1100.0000000000002.
  */
+import { MAX_DRAW_MS } from '../sim/distributions.js';
+
+/**
+ * The longest duration anything may last or be delayed by: 1,000 years (of 365 days). Far
+ * beyond any run, and far below where float milliseconds stop being exact, so that every
+ * time the kernel computes stays finite.
+ */
+export const MAX_DURATION_MS = MAX_DRAW_MS;
 
 /** Invalid input text. The message names the input, what was expected and an example. */
 export class ParseError extends Error {
@@ -80,7 +88,14 @@ export function parseDuration(text: string | number): number {
     if (text < 0) throw new ParseError(`${shown} is not a duration: durations cannot be negative`);
     throw new ParseError(`${shown} is not a duration: ${missingUnit('250ms')}`);
   }
-  if (DURATION_TEXT.test(text)) return durationValue(text);
+  if (DURATION_TEXT.test(text)) {
+    const ms = durationValue(text);
+    if (ms > MAX_DURATION_MS) {
+      throw new ParseError(`${shown.length > 40 ? `${shown.slice(0, 37)}…"` : shown} is not a duration: ` +
+        'it is longer than 1000 years, the longest queuesim takes');
+    }
+    return ms;
+  }
   if (PLAIN_NUMBER.test(text)) {
     if (Number(text) === 0) return 0;
     throw new ParseError(`${shown} is not a duration: ${missingUnit(`${text}ms`)}`);
@@ -113,6 +128,9 @@ function durationValue(text: string): number {
   return total;
 }
 
+/** The highest rate queuesim takes: 10^9 per second. */
+const MAX_RATE_PER_MS = 1e6;
+
 /** Events per millisecond, from a count per time unit like 5000/s or 300/min. */
 export function parseRate(text: string | number): number {
   const shown = show(text);
@@ -122,7 +140,14 @@ export function parseRate(text: string | number): number {
     throw new ParseError(`${shown} is not a rate: a rate needs a time unit, like ${text}/s`);
   }
   const match = RATE_TEXT.exec(text);
-  if (match) return scaled(match[1], RATE_UNITS[match[2]]);
+  if (match) {
+    const perMs = scaled(match[1], RATE_UNITS[match[2]]);
+    if (perMs > MAX_RATE_PER_MS) {
+      throw new ParseError(`${shown.length > 40 ? `${shown.slice(0, 37)}…"` : shown} is not a rate: ` +
+        'it is above 10^9/s, the most queuesim takes');
+    }
+    return perMs;
+  }
   if (PLAIN_NUMBER.test(text)) {
     if (Number(text) === 0) return 0;
     throw new ParseError(`${shown} is not a rate: a rate needs a time unit, like ${text}/s`);

@@ -8,6 +8,9 @@
  * Normals are truncated at 0 (a negative service time is meaningless) and sampled exactly by
  * inverting the CDF of the truncated distribution: one uniform per sample, no rejection loop, and
  * the reported mean is the mean of the truncated distribution.
+ *
+ * Every draw is finite and at most 1000 years (MAX_DRAW_MS): scenario parameters whose 99th
+ * percentile lies beyond that are refused, and the rare draw of a long tail past it is clamped.
  */
 import type { Random } from './rng.js';
 
@@ -31,6 +34,13 @@ export interface Distribution {
   /** Inverse CDF, where known in closed form. */
   quantile?(p: number): number;
 }
+
+/**
+ * The longest draw: 1000 years (of 365 days) in ms. The far tails of exp, normal, lognormal
+ * and pareto would otherwise reach Infinity, which no clock can schedule.
+ */
+export const MAX_DRAW_MS = 1000 * 365 * 86_400_000;
+const CAP = MAX_DRAW_MS;
 
 // ---------------------------------------------------------------------------------------------
 // The distributions
@@ -67,7 +77,7 @@ export class ExpDistribution implements Distribution {
 
   sample(random: Random): number {
     // 1 − U is in (0, 1], so the logarithm is finite.
-    return -this.mean * Math.log(1 - random());
+    return Math.min(-this.mean * Math.log(1 - random()), CAP);
   }
 
   quantile(p: number): number {
@@ -121,7 +131,7 @@ export class TruncatedNormalDistribution implements Distribution {
   }
 
   sample(random: Random): number {
-    return this.at(this.lower + this.span * random());
+    return Math.min(this.at(this.lower + this.span * random()), CAP);
   }
 
   quantile(p: number): number {
@@ -149,7 +159,7 @@ export class LognormalDistribution implements Distribution {
   }
 
   sample(random: Random): number {
-    return Math.exp(this.mu + this.sigma * normalQuantile(random()));
+    return Math.min(Math.exp(this.mu + this.sigma * normalQuantile(random())), CAP);
   }
 
   quantile(p: number): number {
@@ -174,7 +184,7 @@ export class ParetoDistribution implements Distribution {
   }
 
   sample(random: Random): number {
-    return this.scale * Math.pow(1 - random(), this.exponent);
+    return Math.min(this.scale * Math.pow(1 - random(), this.exponent), CAP);
   }
 
   quantile(p: number): number {

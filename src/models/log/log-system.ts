@@ -255,9 +255,9 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
     return false;
   }
 
-  /** The retention check, every `intervalMs` from `intervalMs` on. */
+  /** The retention check, every `intervalMs` from `intervalMs` on; one pending at a time. */
   startRetention(intervalMs: number, endMs: number): void {
-    for (let t = intervalMs; t <= endMs; t += intervalMs) this.kernel.at(t, retentionCheck, this);
+    if (intervalMs <= endMs) this.kernel.at(intervalMs, retentionCheck, { system: this, kernel: this.kernel, intervalMs, endMs, k: 1 });
   }
 
   enforceRetention(): void {
@@ -302,8 +302,18 @@ function runIncrease({ system, name, count }: Increase): void {
   system.increasePartitions(name, count);
 }
 
-function retentionCheck(system: LogSystem): void {
-  system.enforceRetention();
+interface RetentionCheck {
+  system: LogSystem;
+  kernel: Kernel;
+  intervalMs: number;
+  endMs: number;
+  k: number;
+}
+
+function retentionCheck(check: RetentionCheck): void {
+  const next = (check.k + 1) * check.intervalMs;
+  if (next <= check.endMs) check.kernel.at(next, retentionCheck, { ...check, k: check.k + 1 });
+  check.system.enforceRetention();
 }
 
 interface Replay {

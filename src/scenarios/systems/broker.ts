@@ -17,7 +17,8 @@ import { OVERFLOWS, QUEUE_TYPES, type Overflow, type QueueType } from '../../mod
 import { CONNECTION_LOSS, type BrokerDelivery } from '../../models/broker/subscription.js';
 import type { BrokerFigures, Result } from '../../observe/result.js';
 import type { DeliveryPort } from '../../models/system.js';
-import { bytes, duration, name, positiveDuration } from '../fields.js';
+import { bounded, bytes, duration, name, positiveDuration } from '../fields.js';
+import { LIMITS } from '../limits.js';
 import { suggestion } from '../issues.js';
 import { definePlugin, type At, type PluginScenario } from './plugin.js';
 import type { ScenarioIssue } from '../issues.js';
@@ -82,8 +83,8 @@ const BrokerSystem = z.strictObject({
   version: z.string().regex(VERSION, { error: 'expected a RabbitMQ 3.x or 4.x version, like "3.13" or "4.2"' }).default(DEFAULT_VERSION).meta({
     description: 'The RabbitMQ release whose defaults apply (quorum delivery limit, requeue position); default "4.2".',
   }),
-  exchanges: z.array(Exchange).default([]),
-  queues: z.array(Queue).min(1),
+  exchanges: bounded(Exchange, LIMITS.entities).default([]),
+  queues: bounded(Queue, LIMITS.entities).min(1),
   consumerTimeout: positiveDuration(
     'consumer_timeout: an unacked delivery older than this closes its channel (checked once a minute).',
   ).default(1_800_000),

@@ -25,8 +25,9 @@ import {
   type TopicConfig,
 } from '../../models/log/index.js';
 import type { PartitionSummary, Result } from '../../observe/result.js';
-import { bytes, count, duration, name, positiveDuration } from '../fields.js';
+import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
 import { definePlugin } from './plugin.js';
+import { LIMITS } from '../limits.js';
 
 const DAY_MS = 86_400_000;
 
@@ -38,7 +39,7 @@ const Acks = z.union([z.literal(0), z.literal(1), z.literal(-1), z.literal('all'
 
 const Topic = z.strictObject({
   name: name('The topic.'),
-  partitions: count('Partitions (num.partitions; Kafka default 1).').default(1),
+  partitions: count('Partitions (num.partitions; Kafka default 1).', LIMITS.partitions).default(1),
   retention: positiveDuration('retention.ms: records older than this go, a whole segment at a time.').default(7 * DAY_MS),
   retentionBytes: bytes('retention.bytes per partition; omit for unlimited (Kafka −1).').optional(),
   segmentBytes: bytes('segment.bytes: a segment rolls at this size (Kafka 1GB).').default(1024 ** 3),
@@ -64,7 +65,7 @@ const SYSTEM = z.strictObject({
   type: z.literal('log').meta({
     description: 'A Kafka-like log: partitioned topics, consumer groups with offsets, retention.',
   }),
-  topics: z.array(Topic).min(1),
+  topics: bounded(Topic, LIMITS.entities).min(1),
   retentionCheckInterval: positiveDuration('log.retention.check.interval.ms (Kafka 5m).').default(300_000),
   offsetsRetention: positiveDuration('offsets.retention.minutes: committed offsets of a group with no member expire after this (Kafka 7d).').default(7 * DAY_MS),
   groupMinSessionTimeout: positiveDuration('group.min.session.timeout.ms: the shortest sessionTimeout the broker accepts (Kafka 6s).').default(6000),
@@ -74,12 +75,12 @@ const SYSTEM = z.strictObject({
   partitionIncreases: z.array(z.strictObject({
     topic: z.string().meta({ description: 'The topic that grows.' }),
     at: duration('When the partitions are added.'),
-    partitions: count('The new partition count (more than before).'),
+    partitions: count('The new partition count (more than before).', LIMITS.partitions),
   })).default([]).meta({
     description: 'Partition-count increases: keys remap (per-key order breaks across the change) and groups rebalance.',
   }),
   messageMaxBytes: bytes('message.max.bytes: the largest record batch a broker accepts (Kafka 1MB + 12B).').default(1_048_588),
-  brokers: count('Brokers in the cluster; partition i has its replicas on brokers i, i+1, … (queuesim default 3).').default(3),
+  brokers: count('Brokers in the cluster; partition i has its replicas on brokers i, i+1, … (queuesim default 3).', LIMITS.servers).default(3),
   replicationDelay: duration('Time for a record to reach the followers (queuesim; default 5ms).').default(5),
   brokerSessionTimeout: positiveDuration('broker.session.timeout.ms: how long a crashed broker goes unnoticed (Kafka 9s).').default(9000),
   uncleanLeaderElection: z.boolean().default(false).meta({
@@ -189,6 +190,24 @@ export const log = definePlugin({
       description: 'log: partition.assignment.strategy (Kafka range).',
     }),
     rebalanceTime: duration('log: JoinGroup/SyncGroup time once all members rejoined (queuesim; default 1s).').optional(),
+  },
+  costs(spec, endMs, messages) {
+    const system = spec.system as unknown as SystemSpec;
+    const partitions = system.topics.reduce((sum, t) => sum + t.partitions * t.replicationFactor, 0);
+    const replicated = system.topics.some((t) => t.replicationFactor > 1);
+    const consumers = spec.consumers as unknown as LogConsumerSpec[];
+    return [
+      { what: 'retention checks (per partition)', path: ['system', 'retentionCheckInterval'],
+        events: (endMs / system.retentionCheckInterval) * partitions },
+      { what: 'offset expiry checks', path: ['system', 'offsetsRetentionCheckInterval'],
+        events: (endMs / system.offsetsRetentionCheckInterval) * consumers.length },
+      { what: 'follower fetches', path: ['system', 'replicationDelay'],
+        events: replicated ? Math.min(messages, (endMs / Math.max(system.replicationDelay, 1e-3)) * partitions) : 0 },
+      ...consumers.map((c, i) => ({
+        what: `commits and poll checks of consumers[${i}]`, path: ['consumers', i],
+        events: c.instances * endMs * ((c.enableAutoCommit ? 1 / (c.autoCommitInterval ?? 5000) : 0) + 1 / (c.maxPollInterval ?? 300_000)),
+      })),
+    ];
   },
   check(scenario, at, issues) {
     const spec = scenario.spec;

@@ -28,6 +28,7 @@ export type PluginScenario<
     producers: (ProducerSpec & z.output<z.ZodObject<ProducerFields>>)[];
   };
 };
+import type { CostPart } from '../cost.js';
 
 /** Everything a system needs to build itself for one run. */
 export interface WiringContext<Seen = Scenario> {
@@ -77,10 +78,15 @@ export interface SystemPlugin<
   producerFields: ProducerFields;
   /** Cross-field checks that need the whole scenario; push issues via `at`. */
   check?(
-    scenario: Omit<PluginScenario<System, ConsumerFields, ProducerFields>, 'services'>,
+    scenario: Omit<PluginScenario<System, ConsumerFields, ProducerFields>, 'services' | 'cost'>,
     at: At,
     issues: ScenarioIssue[],
   ): void;
+  /**
+   * The system's own periodic work over a run of `endMs` (idle polls, heartbeats, commits,
+   * retention checks), for the up-front cost estimate (cost.ts). Omit when it has none.
+   */
+  costs?(spec: ScenarioSpec, endMs: number, messages: number): CostPart[];
   wire(ctx: WiringContext<PluginScenario<System, ConsumerFields, ProducerFields>>): Wired;
   /**
    * Whether this `system:` block is one unbounded FIFO queue in front of the handlers, nothing
@@ -95,7 +101,12 @@ export interface AnySystemPlugin {
   schema: z.ZodObject;
   consumerFields: z.ZodRawShape;
   producerFields: z.ZodRawShape;
-  check?(scenario: Omit<Scenario, 'services'>, at: At, issues: ScenarioIssue[]): void;
+  check?(scenario: Omit<Scenario, 'services' | 'cost'>, at: At, issues: ScenarioIssue[]): void;
+  /**
+   * The system's own periodic work over a run of `endMs` (idle polls, heartbeats, commits,
+   * retention checks), for the up-front cost estimate (cost.ts). Omit when it has none.
+   */
+  costs?(spec: ScenarioSpec, endMs: number, messages: number): CostPart[];
   wire(ctx: WiringContext): Wired;
   singleUnboundedQueue(system: ScenarioSpec['system']): boolean;
 }
@@ -117,13 +128,14 @@ export function definePlugin<
     }
     return scenario as T & Omit<Seen, 'services'>;
   }
-  const { check, singleUnboundedQueue } = plugin;
+  const { check, costs, singleUnboundedQueue } = plugin;
   return {
     type: plugin.type,
     schema: plugin.schema,
     consumerFields: plugin.consumerFields,
     producerFields: plugin.producerFields,
-    check: check && ((scenario, at, issues) => check.call(plugin, narrow(scenario), at, issues)),
+    check: check && ((scenario, at, issues) => check.call(plugin, narrow(scenario as Omit<Scenario, 'services'>), at, issues)),
+    costs: costs && ((spec, endMs, messages) => costs.call(plugin, spec, endMs, messages)),
     wire: (ctx) => plugin.wire({ ...ctx, scenario: narrow(ctx.scenario) }),
     singleUnboundedQueue: (system) =>
       singleUnboundedQueue?.call(plugin, system as z.output<System>) ?? false,

@@ -13,8 +13,9 @@ import { SqsQueue, DEFAULT_IN_FLIGHT_LIMIT, MAX_VISIBILITY_MS, type QueueOptions
 import { SqsConsumer } from '../../models/queue/poller.js';
 import { SqsService, type Route } from '../../models/queue/service.js';
 import { PRICE_FIFO, PRICE_STANDARD, type CostMeter } from '../../models/queue/cost.js';
-import { bytes, count, duration, name, positiveDuration } from '../fields.js';
+import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
 import { definePlugin, type At } from './plugin.js';
+import { LIMITS } from '../limits.js';
 import type { ScenarioIssue } from '../issues.js';
 import type { ProducerSpec } from '../schema.js';
 import type { Random } from '../../sim/rng.js';
@@ -49,7 +50,7 @@ const Queue = z.strictObject({
   }),
   maximumMessageSize: bytes('MaximumMessageSize: larger sends are refused (1KB–1MB; default 1MB, the maximum since 2025).').default(MAX_MESSAGE_BYTES),
   inFlightLimit: count('Messages in flight at most; short polls beyond it get OverLimit, long polls nothing.').default(DEFAULT_IN_FLIGHT_LIMIT),
-  shortPollServers: count('Virtual servers a queue\'s messages are spread over.').default(4),
+  shortPollServers: count('Virtual servers a queue\'s messages are spread over.', LIMITS.servers).default(4),
   shortPollSampled: count('Servers a short poll queries; fewer than shortPollServers gives false empty receives.').default(2),
   pricePerMillion: z.number().min(0).optional().meta({ description: 'Dollars per million requests; default 0.40 standard, 0.50 FIFO.' }),
 });
@@ -76,7 +77,7 @@ export const queue = definePlugin({
   type: 'queue',
   schema: z.strictObject({
     type: z.literal('queue').meta({ description: 'A managed queue with Amazon SQS semantics (standard and FIFO).' }),
-    queues: z.array(Queue).min(1).meta({ description: 'The queues (dead-letter queues included).' }),
+    queues: bounded(Queue, LIMITS.entities).min(1).meta({ description: 'The queues (dead-letter queues included).' }),
     topics: z.array(Topic).default([]).meta({ description: 'SNS-style topics fanning out to queues.' }),
   }),
   consumerFields: {
@@ -106,6 +107,16 @@ export const queue = definePlugin({
       })
       .optional()
       .meta({ description: 'queue: producer retries of the same message (FIFO deduplicates them within 5 minutes).' }),
+  },
+  costs(spec, endMs) {
+    return (spec.consumers as unknown as { instances: number; concurrency: number; pollInterval?: number; waitTime?: number; heartbeat?: { every: number } }[]).map((c, i) => ({
+      what: `polls and heartbeats of consumers[${i}]`,
+      path: ['consumers', i],
+      // An idle instance receives once per pollInterval (+ its long-poll wait); a busy one
+      // extends visibility once per heartbeat.every per handler.
+      events: c.instances * endMs * (1 / ((c.pollInterval ?? SECOND) + (c.waitTime ?? 0)) +
+        (c.heartbeat === undefined ? 0 : c.concurrency / c.heartbeat.every)),
+    }));
   },
   check({ spec }, at, issues) {
     const system = spec.system;
