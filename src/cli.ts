@@ -31,6 +31,7 @@ interface RunFlags extends HistoryFlags {
   charts: boolean;
   html: boolean;
   allowHuge?: boolean;
+  junit?: string;
 }
 
 /** Output streams, replaceable in tests. */
@@ -73,6 +74,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--history-messages <from..to>', 'history of these message ids only, like 1000..2000')
     .option('--history-window <from..to>', 'history of this simulated-time window only, like 10m..12m')
     .option('--history-anomalies', 'history of the messages that had an anomaly (runs the scenario twice)')
+    .option('--junit <file>', 'also write the expectations as JUnit XML for CI')
     .action(async (file: string, flags: RunFlags) => setExit(await run(file, flags, io)));
 
   program
@@ -96,8 +98,11 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
   program
     .command('list')
     .description('list the built-in scenarios')
-    .action(() => {
-      for (const s of builtInScenarios()) io.out(`${s.name.padEnd(34)} ${s.description}\n`);
+    .option('--json', 'print them as JSON: [{ name, file, description }]')
+    .action((flags: { json?: boolean }) => {
+      const all = builtInScenarios();
+      if (flags.json) io.out(`${JSON.stringify(all, null, 2)}\n`);
+      else for (const s of all) io.out(`${s.name.padEnd(34)} ${s.description}\n`);
     });
 
   program
@@ -121,6 +126,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--no-html', 'skip the HTML report')
     .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
     .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
+    .option('--junit <file>', 'also write each variant\'s expectations as JUnit XML for CI')
     .action(async (file: string, flags: CompareFlags) => {
       const { compareCommand } = await import('./experiments/commands.js');
       await compareCommand(file, flags, io);
@@ -136,6 +142,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--seeds <n>', 'replications per point (seeds: seed, seed+1, …)', countOption('--seeds'), 3)
     .option('--seed <n>', 'first seed (default: the scenario seed)', parseSeed)
     .option('--quantile <q>', 'a point passes when the SLO holds on this fraction of seeds (default 1: all)')
+    .option('--headroom <percent>', 'margin the recommended point keeps to every SLO threshold, like 20% (default)')
     .option('--jobs <n>', 'worker threads (default: the number of cores)', countOption('--jobs'))
     .option('--shard <i/n|auto>', 'run only the i-th of n slices of the grid (merge them with queuesim merge); auto: from a Kubernetes Indexed Job, AWS Batch or Slurm array')
     .option('--shards <n>', 'with --shard auto: how many shards (a Kubernetes Indexed Job\'s completions)', countOption('--shards'))
@@ -147,6 +154,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--no-html', 'skip the HTML report')
     .option('--allow-huge', 'allow runs of more than 10^9 planned messages')
     .option('--warmup <duration>', 'leave the first part of each run out of latency and max-lag figures', parseWarmup)
+    .option('--junit <file>', 'also write each point\'s SLO lines as JUnit XML for CI')
     .action(async (file: string, flags: SweepFlags) => {
       const { sweepCommand } = await import('./experiments/commands.js');
       setExit((await sweepCommand(file, flags, io)) ? EXIT.expectationFailed : EXIT.ok);
@@ -240,6 +248,10 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   } else if (!flags.quiet) {
     io.out(report.renderSummary(result, { color: io.outIsTty }));
     if (outDir !== null) io.out(`\n${report.wroteFiles(written.length, outDir)}`);
+  }
+  if (flags.junit !== undefined) {
+    const junit = await import('./report/junit.js');
+    await junit.writeJunit(flags.junit, result.scenario, junit.runCases(result));
   }
   const failed = result.expectations.filter((e) => !e.pass);
   if (failed.length > 0 && !flags.json) {

@@ -31,6 +31,7 @@ export interface CompareFlags {
   charts: boolean;
   html: boolean;
   allowHuge?: boolean;
+  junit?: string;
 }
 
 /** Runs a comparison; never fails on expectations (they are part of what it shows). */
@@ -50,6 +51,10 @@ export async function compareCommand(fileOrName: string, flags: CompareFlags, io
     onNotice: io.err,
   });
   progress?.stop();
+  if (flags.junit !== undefined) {
+    const junit = await import('../report/junit.js');
+    await junit.writeJunit(flags.junit, result.scenario, junit.compareCases(result));
+  }
   const report = await import('../report/compare.js');
   const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(result.scenario)}-compare`);
   let written = 0;
@@ -119,6 +124,7 @@ export interface SweepFlags {
   seeds: number;
   seed?: number;
   quantile?: string;
+  headroom?: string;
   jobs?: number;
   shard?: string;
   shards?: number;
@@ -129,6 +135,7 @@ export interface SweepFlags {
   charts: boolean;
   html: boolean;
   allowHuge?: boolean;
+  junit?: string;
 }
 
 /** Runs a sweep; returns whether the SLO failed everywhere (no point passes: exit 1). */
@@ -156,6 +163,7 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
     seeds: flags.seeds,
     seed: flags.seed,
     quantile,
+    headroom: flags.headroom === undefined ? undefined : parseHeadroom(flags.headroom),
     jobs: flags.jobs ?? defaultJobs(),
     warmupMs: flags.warmup,
     shard,
@@ -165,6 +173,10 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
     onNotice: io.err,
   });
   progress?.stop();
+  if (flags.junit !== undefined) {
+    const junit = await import('../report/junit.js');
+    await junit.writeJunit(flags.junit, result.scenario, junit.sweepCases(result));
+  }
   await publishSweep(result, outDir, flags, io);
   return result.points.length === result.gridSize && result.recommendation === null && result.points.length > 0;
 }
@@ -267,6 +279,16 @@ function parseQuantile(text: string): number {
   const q = Number(text);
   if (!(q > 0 && q <= 1)) throw new InputError(`--quantile: expected a fraction of seeds in (0, 1], like 0.9; got "${text}"`);
   return q;
+}
+
+/** `--headroom 20%` (or `20`) → 0.2. */
+export function parseHeadroom(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  const percent = Number(m?.[1]);
+  if (m === null || !(percent < 100)) {
+    throw new InputError(`--headroom: expected a percentage from 0 up to (not including) 100, like 20%; got "${text}"`);
+  }
+  return percent / 100;
 }
 
 /** The scenario's name, for the default output folder, before validation. */

@@ -17,7 +17,9 @@ import { formatPath } from '../scenarios/issues.js';
 import { applyVariant, crossProduct, fileVariants, type Assignment, type Axis, type BaseDocument, type Variant } from './variants.js';
 import { runTasks } from './pool.js';
 import { seedFigures, type RunDigest, type SeriesDigest, type Task } from './runner.js';
-import type { Estimate } from './stats.js';
+import type { CompareResult, VariantOutcome } from './results.js';
+
+export type { CompareResult, VariantOutcome };
 
 export interface CompareOptions {
   seeds: number;
@@ -32,33 +34,7 @@ export interface CompareOptions {
   onNotice?: (message: string) => void;
 }
 
-export interface VariantOutcome {
-  label: string;
-  /** `path` as written (`consumers[0].delivery`) → value. */
-  settings: Record<string, unknown>;
-  systemType: string;
-  /** Figure name → mean and 95% interval over seeds. */
-  figures: Record<string, Estimate>;
-  /** Figure name → value per seed, in seed order. */
-  perSeed: Record<string, (number | null)[]>;
-  /** Seeds on which every expectation held. */
-  seedsPassing: number;
-  /** Per expectation: on how many seeds it held. */
-  expectations: { expr: string; passing: number }[];
-  /** The first seed's series, for the overlay chart. */
-  series: SeriesDigest;
-}
 
-export interface CompareResult {
-  kind: 'compare';
-  queuesim: string;
-  scenario: string;
-  description: string;
-  seeds: number[];
-  /** Figure names in display order. */
-  figureNames: string[];
-  variants: VariantOutcome[];
-}
 
 /**
  * The variants a compare runs: `--vary` axes, else the file's `variants:`, else an error. A

@@ -2,9 +2,11 @@
  * `queuesim sweep`: capacity planning over a grid of settings. Each point of the grid (the
  * cross product of `--param` axes) runs on `seeds` seeds; the scenario's `expect:` block is
  * the SLO. A point passes when every expectation holds on all seeds, or on at least the
- * fraction `quantile` of them. The recommendation is the smallest passing point: the lowest
- * mean cost when the system reports one, otherwise the fewest consumer instances; ties go to
- * the earlier point of the grid (lower parameter values first).
+ * fraction `quantile` of them. Its margin is how far its figures keep from their thresholds
+ * on those seeds, relative to the threshold (an SLO of `< 10m` met at 8m has 20% margin).
+ * The recommendation is the smallest passing point whose margin is at least `headroom`: the
+ * lowest mean cost when the system reports one, otherwise the fewest handlers (instances ×
+ * concurrency, summed over groups); ties go to the earlier point of the grid.
  *
  * Replications are independent, so they run on worker threads (`jobs`) and can be split into
  * shards (`shard`), each a round-robin slice of the points; `mergeSweeps` combines shard
@@ -22,16 +24,13 @@ import { formatPath, InputError } from '../scenarios/issues.js';
 import { applyVariant, crossProduct, type Assignment, type Axis, type BaseDocument } from './variants.js';
 import { runTasks } from './pool.js';
 import { seedFigures, type RunDigest, type Task } from './runner.js';
-import type { Estimate } from './stats.js';
-import { mmcPrediction, type MmcPrediction } from './theory.js';
+import { mmcPrediction } from './theory.js';
+import type { Recommendation, Shard, SloLine, SweepPoint, SweepResult } from './results.js';
+
+export type { Recommendation, Shard, SloLine, SweepPoint, SweepResult };
 import { GROUP_FIGURES, SYSTEM_FIGURES } from '../observe/figures.js';
 import type { ExpectationResult } from '../observe/result.js';
 
-export interface Shard {
-  /** 1-based. */
-  index: number;
-  count: number;
-}
 
 export interface SweepOptions {
   params: Axis[];
@@ -40,6 +39,8 @@ export interface SweepOptions {
   seed?: number;
   /** Fraction of seeds on which the SLO must hold (1: all). */
   quantile: number;
+  /** Margin every SLO figure must keep to its threshold for the recommendation (0.2: 20%). */
+  headroom?: number;
   jobs: number;
   /** `--warmup`, ms. */
   warmupMs?: number;
@@ -51,52 +52,12 @@ export interface SweepOptions {
   onNotice?: (message: string) => void;
 }
 
-export interface SloLine {
-  expr: string;
-  /** The figure it reads (`g.p99LatencyMs`, `rejected`), or null for one the figures lack. */
-  figure: string | null;
-  op: string;
-  value: number;
-}
 
-export interface SweepPoint {
-  index: number;
-  label: string;
-  /** One value per parameter, in `params` order. */
-  values: unknown[];
-  /** Σ instances over consumer groups. */
-  instances: number;
-  figures: Record<string, Estimate>;
-  perSeed: Record<string, (number | null)[]>;
-  /** Per SLO line: on how many seeds it held. */
-  slo: { expr: string; passing: number }[];
-  seedsPassing: number;
-  pass: boolean;
-  /** Erlang C, when the point has the M/M/c shape. */
-  theory: MmcPrediction | null;
-}
 
-export interface SweepResult {
-  kind: 'sweep';
-  queuesim: string;
-  scenario: string;
-  description: string;
-  /** Identifies the grid, seeds and scenario: shards and resumed runs must share it. */
-  fingerprint: string;
-  params: { path: string; values: unknown[] }[];
-  settings: Record<string, unknown>;
-  seeds: number[];
-  quantile: number;
-  /** Grid size; `points` holds all of them, or a shard's slice. */
-  gridSize: number;
-  shard?: Shard;
-  slo: SloLine[];
-  figureNames: string[];
-  points: SweepPoint[];
-  recommendation: { index: number; label: string; by: 'cost' | 'instances' } | null;
-}
+
 
 const JOURNAL = 'points.jsonl';
+export const DEFAULT_HEADROOM = 0.2;
 
 export async function sweep(base: BaseDocument, options: SweepOptions): Promise<SweepResult> {
   if (options.params.length === 0) throw new InputError('nothing to sweep: give --param path=1..8 (or a list)');
@@ -141,6 +102,7 @@ export async function sweep(base: BaseDocument, options: SweepOptions): Promise<
     point(i, grid[i].label, grid[i].assignments.map((a) => a.value), scenarios[i],
       digests.slice(m * seeds.length, (m + 1) * seeds.length) as RunDigest[], figureNames, options.quantile),
   );
+  const slo = sloLines(digests[0]?.expectations ?? [], figureNames);
   return assemble({
     kind: 'sweep',
     queuesim: VERSION,
@@ -151,11 +113,12 @@ export async function sweep(base: BaseDocument, options: SweepOptions): Promise<
     settings: Object.fromEntries(options.sets.map((a) => [formatPath(a.path), a.value])),
     seeds,
     quantile: options.quantile,
+    headroom: options.headroom ?? DEFAULT_HEADROOM,
     gridSize: grid.length,
     ...(options.shard === undefined ? {} : { shard: options.shard }),
-    slo: sloLines(digests[0]?.expectations ?? [], figureNames),
+    slo,
     figureNames,
-    points,
+    points: points.map((p) => ({ ...p, margin: pointMargin(p, slo, options.quantile) })),
     recommendation: null,
   });
 }
@@ -180,6 +143,9 @@ function point(
     label,
     values,
     instances: scenario.spec.consumers.reduce((sum, c) => sum + c.instances, 0),
+    handlers: scenario.spec.consumers.reduce((sum, c) => sum + c.instances * c.concurrency, 0),
+    margin: null,
+    utilisation: busiest(scenario.spec.consumers.map((c) => figures[`${c.group}.utilisation`]?.mean ?? null)),
     figures,
     perSeed,
     slo: digests[0].expectations.map((e, k) => ({
@@ -203,16 +169,65 @@ function sloLines(expectations: ExpectationResult[], figureNames: string[]): Slo
   }));
 }
 
+function busiest(values: (number | null)[]): number | null {
+  const defined = values.filter((v): v is number => v !== null);
+  return defined.length === 0 ? null : Math.max(...defined);
+}
+
+/**
+ * The margin of one SLO line on a point: (threshold − value) / threshold for `<`, `<=`, and
+ * (value − threshold) / threshold for `>`, `>=`, where value is the figure on the k-th best
+ * seed, k the seeds the verdict needs. Null for `==`, `!=` and a zero threshold (no scale).
+ */
+export function lineMargin(perSeed: (number | null)[], line: SloLine, quantile: number): number | null {
+  const below = line.op === '<' || line.op === '<=';
+  if ((!below && line.op !== '>' && line.op !== '>=') || line.value === 0) return null;
+  const needed = Math.max(1, Math.ceil(quantile * perSeed.length - 1e-9));
+  // An undefined figure (a phase that never recovered) misses every threshold.
+  const worstFirst = perSeed.map((v) => v ?? (below ? Infinity : -Infinity)).sort((a, b) => (below ? a - b : b - a));
+  const value = worstFirst[needed - 1];
+  const margin = (below ? line.value - value : value - line.value) / Math.abs(line.value);
+  return Number.isFinite(margin) ? margin : -1;
+}
+
+/** The smallest margin over the SLO lines that have one. */
+function pointMargin(point: SweepPoint, slo: SloLine[], quantile: number): number | null {
+  const margins = slo
+    .filter((line) => line.figure !== null)
+    .map((line) => lineMargin(point.perSeed[line.figure as string] ?? [], line, quantile))
+    .filter((m): m is number => m !== null);
+  return margins.length === 0 ? null : Math.min(...margins);
+}
+
+/** Passing, and every SLO figure keeps the headroom (a point with no margin to keep qualifies). */
+export function keepsHeadroom(point: SweepPoint, headroom: number): boolean {
+  // `== null`: a sweep.json from before margins were kept has none.
+  return point.pass && (point.margin == null || point.margin >= headroom - 1e-9);
+}
+
+/** The ranking key: mean cost where the system bills, else handlers. */
+export function pointSize(result: Pick<SweepResult, 'figureNames'>, point: SweepPoint): number {
+  return result.figureNames.includes('cost') ? (point.figures.cost?.mean ?? Infinity) : point.handlers;
+}
+
 /** Fills in the recommendation once every point of the grid is present. */
 export function assemble(result: SweepResult): SweepResult {
   if (result.points.length < result.gridSize) return { ...result, recommendation: null };
-  const passing = result.points.filter((p) => p.pass);
-  if (passing.length === 0) return { ...result, recommendation: null };
-  const byCost = result.figureNames.includes('cost');
-  const size = (p: SweepPoint): number => (byCost ? (p.figures.cost.mean ?? Infinity) : p.instances);
-  // Strictly smaller wins, so ties keep the earlier point of the grid.
-  const best = passing.reduce((a, b) => (size(b) < size(a) ? b : a));
-  return { ...result, recommendation: { index: best.index, label: best.label, by: byCost ? 'cost' : 'instances' } };
+  // A stable sort: ties keep the earlier point of the grid.
+  const ranked = result.points
+    .filter((p) => keepsHeadroom(p, result.headroom ?? DEFAULT_HEADROOM))
+    .sort((a, b) => pointSize(result, a) - pointSize(result, b));
+  if (ranked.length === 0) return { ...result, recommendation: null };
+  const [best, next] = ranked;
+  return {
+    ...result,
+    recommendation: {
+      index: best.index,
+      label: best.label,
+      by: result.figureNames.includes('cost') ? 'cost' : 'handlers',
+      runnerUp: next === undefined ? null : { index: next.index, label: next.label },
+    },
+  };
 }
 
 /** Combines shard results of one sweep into the result of the whole grid. */

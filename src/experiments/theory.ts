@@ -16,7 +16,14 @@ export interface MmcPrediction {
   meanQueueWaitMs: number | null;
   /** Mean wait + mean service, ms; null when unstable. */
   meanLatencyMs: number | null;
+  /** P(wait), Erlang C; null when unstable. */
+  waitedRatio: number | null;
+  /** a / c, capped at 1 (an unstable queue keeps every handler busy). */
+  utilisation: number;
 }
+
+/** The figures Erlang C predicts, by the name sweep figures end with. */
+export const PREDICTED_FIGURES = ['meanQueueWaitMs', 'meanLatencyMs', 'waitedRatio', 'utilisation'] as const;
 
 /** Erlang C: the probability that an arrival waits, for c servers at offered load a < c. */
 export function erlangC(c: number, a: number): number {
@@ -45,7 +52,9 @@ export function mmcPrediction(scenario: Scenario): MmcPrediction | null {
   const consumer = spec.consumers[0];
   const c = consumer.instances * consumer.concurrency;
   const offered = lambdaPerMs * service.mean;
-  if (offered >= c) return { c, offered, meanQueueWaitMs: null, meanLatencyMs: null };
-  const wait = erlangC(c, offered) / (c / service.mean - lambdaPerMs);
-  return { c, offered, meanQueueWaitMs: wait, meanLatencyMs: wait + service.mean };
+  const utilisation = Math.min(1, offered / c);
+  if (offered >= c) return { c, offered, meanQueueWaitMs: null, meanLatencyMs: null, waitedRatio: null, utilisation };
+  const waitedRatio = erlangC(c, offered);
+  const wait = waitedRatio / (c / service.mean - lambdaPerMs);
+  return { c, offered, meanQueueWaitMs: wait, meanLatencyMs: wait + service.mean, waitedRatio, utilisation };
 }

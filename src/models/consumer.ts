@@ -1,246 +1,126 @@
 /**
- * Consumer instances: parallel handlers with a service-time distribution, and the delivery
- * guarantee that decides when the ack happens relative to the side effect.
+ * The push consumer: an instance with `concurrency` parallel handlers that its system pushes
+ * deliveries into (the work queue, the broker, the direct call), and that settles each one
+ * through the system's delivery port with an ack, or a nack on a handler failure.
  *
- * - at-most-once: ack on receipt, then process. A crash before processing loses the message.
- * - at-least-once: process, then ack. A crash between the two repeats the side effect.
- * - effectively-once: at-least-once plus an idempotency store keyed by message id, written
- *   atomically with the side effect, so a redelivery is recognised and not applied again.
+ * The guarantees, crash points, poison handling, leave and restart are the core's
+ * (consumer-core.ts); this file adds only the handlers and the port.
  *
  * Same-instant races: a crash scheduled at the same time as a completion runs in scheduling
- * order (the kernel's FIFO tie-break). A crash at a lifecycle point fires synchronously at that
- * point, so it always wins against the step that would have followed.
+ * order (the kernel's FIFO tie-break within a lane).
  */
-import type { Random } from '../sim/rng.js';
-import type { Distribution } from '../sim/distributions.js';
 import type { Kernel } from '../sim/kernel.js';
-import { pagedUint8 } from '../sim/paged.js';
-import type { Ledger, MessageId } from '../observe/ledger.js';
-import type { System } from './system.js';
-import { handlerFails, type PoisonRule } from './poison.js';
+import type { Facts } from './facts.js';
+import type { Delivery, DeliveryPort } from './system.js';
+import { ConsumerCore, type InstanceOptions } from './consumer-core.js';
 
-export type Guarantee = 'at-most-once' | 'at-least-once' | 'effectively-once';
-export const GUARANTEES: readonly Guarantee[] = [
-  'at-most-once',
-  'at-least-once',
-  'effectively-once',
-];
+export {
+  CRASH_POINTS,
+  GUARANTEES,
+  IdempotencyStore,
+  ON_ERROR,
+  crashPointOccurs,
+  type CrashPoint,
+  type Guarantee,
+  type InstanceOptions,
+  type OnError,
+} from './consumer-core.js';
 
-export type CrashPoint = 'after-process-before-ack' | 'after-ack-before-process' | 'mid-process';
-export const CRASH_POINTS: readonly CrashPoint[] = [
-  'after-process-before-ack',
-  'after-ack-before-process',
-  'mid-process',
-];
-
-/** Whether a crash point occurs at all under a guarantee (ack before or after processing). */
-export function crashPointOccurs(point: CrashPoint, guarantee: Guarantee): boolean {
-  if (point === 'mid-process') return true;
-  const acksFirst = guarantee === 'at-most-once';
-  return point === 'after-ack-before-process' ? acksFirst : !acksFirst;
-}
-
-/** One message handed to one instance: attempt 1 for the first delivery, 2+ for redeliveries. */
-export class Delivery {
-  acked = false;
-  /** Set when the holding instance crashed: its pending completion must do nothing. */
-  cancelled = false;
-  /**
-   * Set when the system already recorded the `delivered` fact: a broker pushes into a prefetch
-   * buffer, so a delivery happens before a handler picks it up.
-   */
-  recorded = false;
+/** A push consumer instance; `D` is the delivery type its system's port hands it. */
+export class ConsumerInstance<D extends Delivery = Delivery> extends ConsumerCore {
+  private held: D[] = [];
+  /** What a crash hands back to the port: the held deliveries not yet acked. */
+  private unacked: D[] = [];
 
   constructor(
-    readonly id: MessageId,
-    readonly attempt: number,
-    readonly instance: ConsumerInstance,
-  ) {}
-}
-
-/** The side-effect store of an effectively-once consumer group: one bit per message id. */
-export class IdempotencyStore {
-  private readonly seen = pagedUint8();
-
-  has(id: MessageId): boolean {
-    return this.seen.get(id) !== 0;
-  }
-
-  add(id: MessageId): void {
-    this.seen.set(id, 1);
-  }
-}
-
-export interface InstanceOptions {
-  group: number;
-  groupName: string;
-  index: number;
-  concurrency: number;
-  service: Distribution;
-  guarantee: Guarantee;
-  /** This instance's own service-time stream. */
-  random: Random;
-  /** Shared by every instance of the group, as a real store would be. */
-  store: IdempotencyStore | null;
-  /** Messages whose handler fails; null for none. */
-  poison: PoisonRule | null;
-  /** What the consumer does when its handler fails: ask for redelivery, or reject. */
-  onError: OnError;
-}
-
-export type OnError = 'requeue' | 'reject';
-export const ON_ERROR: readonly OnError[] = ['requeue', 'reject'];
-
-export class ConsumerInstance {
-  alive = true;
-  /** Service times are multiplied by this (a slowdown fault sets it). */
-  slowdown = 1;
-  /** A crash waiting for the next message to reach this point. */
-  armed: CrashPoint | null = null;
-  readonly name: string;
-  /** Called once when the instance next goes down (a fault uses it to schedule the restart). */
-  onCrash: (() => void) | null = null;
-  /** Shutting down cleanly: no new deliveries, down once the held ones are done. */
-  private leaving = false;
-  private held: Delivery[] = [];
-
-  constructor(
-    private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
-    private readonly system: System,
-    readonly options: InstanceOptions,
+    kernel: Kernel,
+    ledger: Facts,
+    private readonly port: DeliveryPort<D>,
+    options: InstanceOptions,
   ) {
-    this.name = `${options.groupName}/${options.index}`;
+    super(kernel, ledger, options);
   }
 
-  /** Up and not shutting down: the system may hand it more. */
-  get accepting(): boolean {
-    return this.alive && !this.leaving;
-  }
+  // One closure of each per instance, not per delivery: the event's argument is the delivery.
+  private readonly processingDone = (delivery: D): void => {
+    if (!delivery.cancelled) this.complete(delivery);
+  };
+
+  private readonly crashMidProcess = (delivery: D): void => {
+    if (!delivery.cancelled) this.crash('mid-process');
+  };
 
   /** Handlers free to take a delivery now. */
   get free(): number {
     return this.accepting ? this.options.concurrency - this.held.length : 0;
   }
 
-  handle(delivery: Delivery): void {
-    const { group, guarantee, store } = this.options;
-    if (!delivery.recorded) this.ledger.deliver(group, delivery.id, delivery.attempt, this.name);
+  handle(delivery: D): void {
+    if (!delivery.recorded) this.ledger.deliver(this.options.group, delivery.id, delivery.attempt, this.name);
     this.held.push(delivery);
-    if (guarantee === 'at-most-once') {
+    if (this.settlesFirst) {
       this.acknowledge(delivery);
-      if (this.armed === 'after-ack-before-process') return this.crash('after-ack-before-process');
-    } else if (store !== null && store.has(delivery.id)) {
-      this.ledger.suppress(group, delivery.id);
+      if (this.crashesAt('after-ack-before-process')) return;
+    } else if (this.alreadyApplied(delivery.id)) {
       this.acknowledge(delivery);
       return this.finish(delivery);
     }
-    this.startProcessing(delivery);
+    this.startHandler(delivery, this.processingDone, this.crashMidProcess);
   }
 
-  /** Crash now: every held delivery is abandoned; unacked ones go back to the system. */
-  crash(detail = 'at time'): void {
-    if (!this.alive) return;
+  /** The handler finished: apply the side effect, then ack unless a crash comes first. */
+  complete(delivery: D): void {
+    if (this.handlerFails(delivery.id, delivery.attempt)) {
+      const outcome = this.handlerFailed(delivery.id);
+      if (outcome !== 'lost') this.port.fail(delivery, outcome === 'requeue');
+      return this.finish(delivery);
+    }
+    this.applyEffect(delivery.id);
+    if (!this.settlesFirst) {
+      if (this.crashesAt('after-process-before-ack')) return;
+      this.acknowledge(delivery);
+    }
+    this.finish(delivery);
+  }
+
+  protected abandonHeld(): void {
     const held = this.held;
     this.held = [];
     for (const d of held) {
       d.cancelled = true;
       this.ledger.abandon(this.options.group, d.id, 'crash-after-ack');
     }
-    this.down('crash', detail);
-    this.system.release(this, held.filter((d) => !d.acked));
+    this.unacked = held.filter((d) => !d.acked);
   }
 
-  leave(): void {
-    if (!this.alive || this.leaving) return;
-    this.leaving = true;
+  protected startLeaving(): void {
     if (this.held.length === 0) this.departed();
   }
 
-  restart(): void {
-    if (this.alive) return;
-    this.alive = true;
-    this.ledger.mark('restart', this.name);
-    this.system.capacityFreed(this.options.group);
-  }
-
   /**
-   * The last held delivery of a clean shutdown is done: the connection closes on purpose, so
-   * a broker requeues at once what sat in the prefetch buffer, unhandled.
+   * A crash gives back what was not acked, in delivery order. A clean shutdown holds nothing
+   * by now, but closes its connection on purpose: a broker requeues at once what sat in the
+   * prefetch buffer, unhandled.
    */
-  private departed(): void {
-    this.down('leave');
-    this.system.release(this, [], true);
+  protected override afterDown(kind: 'crash' | 'leave'): void {
+    const unacked = this.unacked;
+    this.unacked = [];
+    this.port.release(unacked, kind === 'leave');
   }
 
-  /** Crashed or left: on the timeline, and the fault waiting for it may schedule the restart. */
-  private down(kind: 'crash' | 'leave', detail?: string): void {
-    this.alive = false;
-    this.leaving = false;
-    this.armed = null;
-    this.ledger.mark(kind, this.name, detail);
-    const onCrash = this.onCrash;
-    this.onCrash = null;
-    onCrash?.();
+  protected resume(): void {
+    this.port.capacityFreed();
   }
 
-  private startProcessing(delivery: Delivery): void {
-    const serviceMs = this.options.service.sample(this.options.random) * this.slowdown;
-    this.ledger.serve(this.options.group, this.armed === 'mid-process' ? serviceMs / 2 : serviceMs);
-    if (this.armed === 'mid-process') {
-      this.kernel.schedule(serviceMs / 2, crashMidProcess, delivery);
-    } else {
-      this.kernel.schedule(serviceMs, processingDone, delivery);
-    }
-  }
-
-  /** The handler finished: apply the side effect, then ack unless a crash comes first. */
-  complete(delivery: Delivery): void {
-    const { group, guarantee, store, poison } = this.options;
-    if (poison !== null && handlerFails(poison, delivery.id, delivery.attempt)) {
-      return this.handlerFailed(delivery);
-    }
-    this.ledger.process(group, delivery.id);
-    store?.add(delivery.id);
-    if (guarantee !== 'at-most-once') {
-      if (this.armed === 'after-process-before-ack') return this.crash('after-process-before-ack');
-      this.acknowledge(delivery);
-    }
-    this.finish(delivery);
-  }
-
-  /**
-   * The handler threw: no side effect. Under at-most-once the message was already acked, so it
-   * is lost; otherwise the system is asked to redeliver it or to reject it (dead-letter or drop).
-   */
-  private handlerFailed(delivery: Delivery): void {
-    const { group, guarantee, onError } = this.options;
-    this.ledger.fail(group, delivery.id);
-    if (guarantee === 'at-most-once') {
-      this.ledger.abandon(group, delivery.id, 'processing-failed');
-    } else {
-      this.system.fail(delivery, onError === 'requeue');
-    }
-    this.finish(delivery);
-  }
-
-  private acknowledge(delivery: Delivery): void {
+  private acknowledge(delivery: D): void {
     delivery.acked = true;
-    this.system.ack(delivery);
+    this.port.ack(delivery);
   }
 
-  private finish(delivery: Delivery): void {
+  private finish(delivery: D): void {
     // Splice, not swap-remove: a crash gives deliveries back in the order they arrived.
     this.held.splice(this.held.indexOf(delivery), 1);
     if (this.leaving && this.held.length === 0) return this.departed();
-    this.system.capacityFreed(this.options.group);
+    this.port.capacityFreed();
   }
-}
-
-function processingDone(delivery: Delivery): void {
-  if (!delivery.cancelled) delivery.instance.complete(delivery);
-}
-
-function crashMidProcess(delivery: Delivery): void {
-  if (!delivery.cancelled) delivery.instance.crash('mid-process');
 }

@@ -18,14 +18,15 @@
  * gauge, and `busy` / `utilisation` show the downstream's load.
  *
  * Same-instant races: a response that arrives exactly at the caller's deadline wins (a call
- * fails only when it waits *beyond* the timeout); the timeout handler defers to it.
+ * fails only when it waits *beyond* the timeout): deadlines run in the kernel's LATE lane,
+ * after everything else due at that instant.
  */
-import type { Kernel } from '../sim/kernel.js';
+import { LATE, type Kernel } from '../sim/kernel.js';
 import type { Random } from '../sim/rng.js';
 import { Fifo } from '../sim/ring.js';
 import type { Facts, MessageId } from './facts.js';
-import { Delivery, type ConsumerInstance } from './consumer.js';
-import type { Gauge, System } from './system.js';
+import type { ConsumerInstance } from './consumer.js';
+import { Delivery, type DeliveryPort, type Gauge, type System } from './system.js';
 import { RoundRobin } from './round-robin.js';
 
 export interface DirectOptions {
@@ -44,30 +45,29 @@ export interface DirectOptions {
 
 export type CallFailure = 'queue-full' | 'timeout' | 'downstream-crash' | 'error';
 
-/** One attempt of one call: in flight only while the caller waits. */
-class Call {
-  /** Waiting: still in the wait queue. In service: the delivery. */
-  delivery: Delivery | null = null;
+/** One attempt of one call; once a handler takes it, it is that handler's delivery too. */
+class Call extends Delivery {
+  /** False while in the wait queue. */
+  inService = false;
   /** The caller gave up on this attempt or it failed: later events of it change nothing. */
   over = false;
-  /** The deadline came while in service and was put back once, behind a same-instant response. */
-  deferred = false;
 
   constructor(
     readonly direct: Direct,
-    readonly id: MessageId,
-    readonly attempt: number,
-  ) {}
+    id: MessageId,
+    attempt: number,
+  ) {
+    super(id, attempt);
+  }
 }
 
-export class Direct implements System {
+export class Direct implements System, DeliveryPort<Call> {
   readonly type = 'direct';
-  private readonly pool = new RoundRobin<ConsumerInstance>();
+  private readonly pool = new RoundRobin<ConsumerInstance<Call>>();
   /** Callers in arrival order; ones that gave up stay until they reach the head. */
   private readonly waiting = new Fifo<Call>();
   /** Callers still waiting (those that gave up not counted). */
   private waitingCount = 0;
-  private readonly inService = new Map<Delivery, Call>();
   private dispatching = false;
   /** Failed attempts by cause (retried or not), for the result. */
   readonly attemptFailures = new Map<string, number>();
@@ -84,7 +84,7 @@ export class Direct implements System {
     this.failedInWindow = options.windows.map(() => 0);
   }
 
-  attach(instance: ConsumerInstance): void {
+  attach(instance: ConsumerInstance<Call>): void {
     this.pool.add(instance);
   }
 
@@ -99,53 +99,37 @@ export class Direct implements System {
   /** Starts attempt `attempt` of call `id`. */
   call(id: MessageId, attempt: number): void {
     const call = new Call(this, id, attempt);
-    if (this.options.timeoutMs !== Infinity) this.kernel.schedule(this.options.timeoutMs, deadline, call);
+    if (this.options.timeoutMs !== Infinity) this.kernel.schedule(this.options.timeoutMs, deadline, call, LATE);
     if (this.waitingCount === 0 && this.serve(call)) return;
     if (this.waitingCount >= this.options.maxQueue) return this.failed(call, 'queue-full');
     this.waiting.push(call);
     this.waitingCount++;
   }
 
-  ack(delivery: Delivery): void {
-    const call = this.inService.get(delivery);
-    if (call === undefined) return;
-    this.inService.delete(delivery);
+  ack(call: Call): void {
     if (call.over) return; // the caller already gave up: the effect was applied all the same
     call.over = true;
     this.ledger.accept(call.id);
     this.ledger.ack(this.group, call.id);
   }
 
-  fail(delivery: Delivery, _requeue: boolean): void {
-    const call = this.inService.get(delivery);
-    this.inService.delete(delivery);
-    if (call !== undefined && !call.over) this.failed(call, 'error');
+  fail(call: Call): void {
+    if (!call.over) this.failed(call, 'error');
   }
 
-  release(_instance: ConsumerInstance, unacked: Delivery[]): void {
-    for (const delivery of unacked) {
-      const call = this.inService.get(delivery);
-      this.inService.delete(delivery);
-      if (call !== undefined && !call.over) this.failed(call, 'downstream-crash');
-    }
+  release(unacked: Call[]): void {
+    for (const call of unacked) if (!call.over) this.failed(call, 'downstream-crash');
     this.dispatch();
   }
 
-  capacityFreed(_group: number): void {
+  capacityFreed(): void {
     this.dispatch();
   }
 
   /** The caller's deadline for one attempt. */
   expire(call: Call): void {
     if (call.over) return;
-    if (call.delivery !== null && !call.deferred) {
-      // A response due at this very instant was scheduled after the deadline; running the
-      // deadline again at delay 0 puts it behind that response, which then wins the race.
-      call.deferred = true;
-      this.kernel.schedule(0, deadline, call);
-      return;
-    }
-    if (call.delivery === null) this.waitingCount--; // left in the array, skipped when reached
+    if (!call.inService) this.waitingCount--; // left in the array, skipped when reached
     this.failed(call, 'timeout');
   }
 
@@ -188,10 +172,8 @@ export class Direct implements System {
   private serve(call: Call): boolean {
     const instance = this.pool.nextFree();
     if (instance === null) return false;
-    const delivery = new Delivery(call.id, call.attempt, instance);
-    call.delivery = delivery;
-    this.inService.set(delivery, call);
-    instance.handle(delivery);
+    call.inService = true;
+    instance.handle(call);
     return true;
   }
 

@@ -34,6 +34,8 @@ export interface Facts {
   enqueue(g: number, id: MessageId, partition?: string | null, offset?: number): void;
   /** Handed to a consumer instance (named for the history) as attempt 1, 2, … */
   deliver(g: number, id: MessageId, attempt: number, instance?: string | null): void;
+  /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
+  serve(g: number, ms: number): void;
   /** The handler applied the message's effect; `replay` after a deliberate seek back. */
   process(g: number, id: MessageId, replay?: boolean): void;
   /** The consumer's handler failed on a delivery: no side effect was applied. */

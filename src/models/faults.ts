@@ -15,7 +15,7 @@
  *   renewal process whose long-run availability is E[mtbf] / (E[mtbf] + E[mttr]).
  */
 import type { Kernel } from '../sim/kernel.js';
-import type { CrashPoint } from './consumer.js';
+import type { CrashPoint } from './consumer-core.js';
 import type { Facts } from './facts.js';
 import type { Distribution } from '../sim/distributions.js';
 import type { Random } from '../sim/rng.js';

@@ -1,13 +1,17 @@
 /**
- * The interface every simulated system implements: the work queue here, and the log, broker,
- * managed queue and direct call that plug in beside it.
+ * The two sides of a simulated system.
  *
- * A system takes publishes from producers, decides what is accepted, hands deliveries to
- * consumer instances and takes their acks. It reports every lifecycle step to the ledger and
- * never counts duplicates or losses itself.
+ * - The publish side (`System`), which every system has: it takes publishes from producers,
+ *   decides what is accepted, and exposes gauges for the sampler.
+ * - The delivery side (`DeliveryPort`), which only push systems have (the work queue, the
+ *   broker, the direct call): it hands deliveries to consumer instances and takes back how
+ *   each was settled. Pull systems (the log, the managed queue) have no such port: their
+ *   consumers fetch, commit and delete through the system's own calls.
+ *
+ * A system reports every lifecycle step to the ledger and never counts duplicates or losses
+ * itself.
  */
-import type { MessageId } from '../observe/ledger.js';
-import type { ConsumerInstance, Delivery } from './consumer.js';
+import type { MessageId } from './facts.js';
 
 /** A number the sampler reads at every sample: queue depth, unacked count, … */
 export interface Gauge {
@@ -16,23 +20,52 @@ export interface Gauge {
   read(): number;
 }
 
+/** The publish side, which every system has. */
 export interface System {
   readonly type: string;
   /** Producer `producer` sent message `id`; the system accepts or rejects it. */
   publish(producer: number, id: MessageId): void;
-  /** A consumer acknowledged a delivery. */
-  ack(delivery: Delivery): void;
+  gauges(): Gauge[];
+}
+
+/**
+ * One message handed to one consumer instance: attempt 1 for the first delivery, 2+ for
+ * redeliveries. A system that remembers more about a delivery extends this class and gets
+ * its own type back through its `DeliveryPort<D>`.
+ */
+export class Delivery {
+  acked = false;
+  /** Set when the holding instance crashed: its pending completion must do nothing. */
+  cancelled = false;
+  /**
+   * Set when the system already recorded the `delivered` fact: a broker pushes into a prefetch
+   * buffer, so a delivery happens before a handler picks it up.
+   */
+  recorded = false;
+
+  constructor(
+    readonly id: MessageId,
+    readonly attempt: number,
+  ) {}
+}
+
+/**
+ * The delivery side of a push system, as one consumer instance sees it. Each instance talks to
+ * a port of its own (its group's queue, its subscription), so the port knows who is calling.
+ */
+export interface DeliveryPort<D extends Delivery> {
+  /** The consumer acknowledged a delivery. */
+  ack(delivery: D): void;
   /**
    * The consumer's handler failed on a delivery (no side effect): with `requeue` it asks for
    * a redelivery (AMQP nack with requeue), without it rejects the message (dead-letter or drop).
    */
-  fail(delivery: Delivery, requeue: boolean): void;
+  fail(delivery: D, requeue: boolean): void;
   /**
-   * A crashed instance gives back the deliveries it had not acknowledged, in delivery order;
-   * one that `left` cleanly holds none, but closes its connection on purpose.
+   * The instance went down. A crashed one gives back the deliveries it had not acknowledged,
+   * in delivery order; one that `left` cleanly holds none, but closes its connection on purpose.
    */
-  release(instance: ConsumerInstance, unacked: Delivery[], left?: boolean): void;
-  /** An instance of group `group` has a free handler (finished, restarted): deliver more. */
-  capacityFreed(group: number): void;
-  gauges(): Gauge[];
+  release(unacked: D[], left: boolean): void;
+  /** The instance has a free handler (finished, restarted): deliver more. */
+  capacityFreed(): void;
 }

@@ -9,8 +9,8 @@
  */
 import { IntPairDeque } from '../sim/ring.js';
 import type { Facts, MessageId } from './facts.js';
-import { Delivery, type ConsumerInstance } from './consumer.js';
-import type { Gauge, System } from './system.js';
+import type { ConsumerInstance } from './consumer.js';
+import { Delivery, type DeliveryPort, type Gauge, type System } from './system.js';
 import { RoundRobin } from './round-robin.js';
 
 export interface WorkQueueOptions {
@@ -18,14 +18,43 @@ export interface WorkQueueOptions {
   maxLength: number;
 }
 
-class GroupQueue {
+/** One group's queue, and the delivery port of that group's instances. */
+class GroupQueue implements DeliveryPort<Delivery> {
   readonly ready = new IntPairDeque();
   readonly instances = new RoundRobin<ConsumerInstance>();
   unacked = 0;
   private dispatching = false;
   private again = false;
 
-  constructor(readonly name: string) {}
+  constructor(
+    private readonly ledger: Facts,
+    private readonly group: number,
+    readonly name: string,
+  ) {}
+
+  ack(delivery: Delivery): void {
+    this.unacked--;
+    this.ledger.ack(this.group, delivery.id);
+  }
+
+  /** A requeued failure goes back to the head; a rejected one is dropped (no dead letters here). */
+  fail(delivery: Delivery, requeue: boolean): void {
+    this.unacked--;
+    if (requeue) this.ready.pushFront(delivery.id, delivery.attempt);
+    else this.ledger.drop(this.group, delivery.id, 'rejected');
+  }
+
+  release(unacked: Delivery[]): void {
+    this.unacked -= unacked.length;
+    for (let i = unacked.length - 1; i >= 0; i--) {
+      this.ready.pushFront(unacked[i].id, unacked[i].attempt);
+    }
+    this.dispatch();
+  }
+
+  capacityFreed(): void {
+    this.dispatch();
+  }
 
   /** Hands ready messages to instances with free handlers, round-robin. */
   dispatch(): void {
@@ -43,7 +72,7 @@ class GroupQueue {
         const attempt = this.ready.peekTag() + 1;
         this.ready.shift();
         this.unacked++;
-        instance.handle(new Delivery(id, attempt, instance));
+        instance.handle(new Delivery(id, attempt));
       }
     } while (this.again);
     this.dispatching = false;
@@ -62,7 +91,12 @@ export class WorkQueue implements System {
   /** Adds the queue of ledger group `group`; groups must be added in ledger order. */
   addGroup(group: number, name: string): void {
     if (group !== this.queues.length) throw new Error(`WorkQueue.addGroup: group ${group} out of order`);
-    this.queues.push(new GroupQueue(name));
+    this.queues.push(new GroupQueue(this.ledger, group, name));
+  }
+
+  /** The delivery port of group `group`'s instances. */
+  port(group: number): DeliveryPort<Delivery> {
+    return this.queues[group];
   }
 
   attach(group: number, instance: ConsumerInstance): void {
@@ -82,34 +116,6 @@ export class WorkQueue implements System {
       this.queues[g].ready.pushBack(id, 0);
     }
     for (const queue of this.queues) queue.dispatch();
-  }
-
-  ack(delivery: Delivery): void {
-    const g = delivery.instance.options.group;
-    this.queues[g].unacked--;
-    this.ledger.ack(g, delivery.id);
-  }
-
-  /** A requeued failure goes back to the head; a rejected one is dropped (no dead letters here). */
-  fail(delivery: Delivery, requeue: boolean): void {
-    const g = delivery.instance.options.group;
-    const queue = this.queues[g];
-    queue.unacked--;
-    if (requeue) queue.ready.pushFront(delivery.id, delivery.attempt);
-    else this.ledger.drop(g, delivery.id, 'rejected');
-  }
-
-  release(instance: ConsumerInstance, unacked: Delivery[]): void {
-    const queue = this.queues[instance.options.group];
-    queue.unacked -= unacked.length;
-    for (let i = unacked.length - 1; i >= 0; i--) {
-      queue.ready.pushFront(unacked[i].id, unacked[i].attempt);
-    }
-    queue.dispatch();
-  }
-
-  capacityFreed(group: number): void {
-    this.queues[group].dispatch();
   }
 
   gauges(): Gauge[] {

@@ -20,6 +20,7 @@ export function summarize(ledger: Ledger, simulatedMs: number, events: number, h
     accepted: ledger.accepted,
     rejected: ledger.rejected,
     rejectedByCause: sorted(ledger.rejectedByCause),
+    awaitingAck: ledger.produced - ledger.accepted - ledger.rejected,
     duplicateAppends: ledger.duplicateAppends,
     simulatedMs,
     events,

@@ -67,6 +67,8 @@ export interface Summary {
   rejected: number;
   /** Rejections by cause, e.g. `max-length`. */
   rejectedByCause: Record<string, number>;
+  /** Sent, but at the end neither acknowledged nor given up (a log partition offline). */
+  awaitingAck: number;
   /** Extra copies stored by producer retries. */
   duplicateAppends: number;
   simulatedMs: number;

@@ -17,7 +17,9 @@ import type { ChartConfiguration, ChartDataset, Scale } from 'chart.js';
 import type {} from 'chartjs-plugin-annotation';
 import type { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import type { ChartDeclaration, PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
-import { formatClock } from '../scenarios/units.js';
+import { formatClock, formatDuration } from '../scenarios/units.js';
+import type { FigureUnit } from '../observe/figures.js';
+import { formatFigure } from './figure-text.js';
 
 export interface ChartSpec {
   /** File-name-safe id: `lag`, `throughput`, `latency`. */
@@ -25,6 +27,11 @@ export interface ChartSpec {
   title: string;
   /** A plain, JSON-serialisable chart.js configuration (no functions). */
   config: ChartConfiguration;
+  /**
+   * Y-axis ticks with their labels in human units (`2m30s`, `20%`, `$1.50`), installed as the
+   * x clock ticks are; none: chart.js's own.
+   */
+  yTicks?: ClockTick[];
 }
 
 export interface RenderedChart {
@@ -416,9 +423,44 @@ function xScaleOptions(config: ChartConfiguration): XScaleOptions {
   return x as XScaleOptions;
 }
 
-/** A deep copy of `config` with the x-axis tick functions attached, ready for chart.js. */
-export function withTickFormatters(config: ChartConfiguration): ChartConfiguration {
+const NICE_MS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000,
+  600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000,
+];
+
+/**
+ * About five to ten y ticks from 0 to at least `max`, on steps that read well in the unit
+ * (1m, 5m, 30m for durations; 1, 2 or 5 × 10^k otherwise), labelled as people read them.
+ */
+export function unitTicks(unit: FigureUnit, max: number): ClockTick[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [];
+  const decimal = (target: number): number => {
+    const base = 10 ** Math.floor(Math.log10(target));
+    return [1, 2, 5, 10].map((m) => m * base).find((x) => x >= target) as number;
+  };
+  const target = max / 6;
+  const step = unit === 'ms' ? (NICE_MS.find((x) => x >= target) ?? decimal(target)) : decimal(target);
+  const ticks: ClockTick[] = [];
+  for (let i = 0; i === 0 || (i - 1) * step < max; i++) {
+    const value = Number((i * step).toPrecision(12));
+    ticks.push({ value, label: unit === 'ms' ? formatDuration(value) : formatFigure(unit, value) });
+  }
+  return ticks;
+}
+
+/** A deep copy of `config` with the tick functions attached, ready for chart.js. */
+export function withTickFormatters(config: ChartConfiguration, yTicks: ClockTick[] = []): ChartConfiguration {
   const copy = structuredClone(config);
+  if (yTicks.length > 0) {
+    const y = (copy.options?.scales?.y ?? {}) as XScaleOptions;
+    const labels = new Map(yTicks.map((t) => [t.value, t.label]));
+    y.min = yTicks[0].value;
+    y.max = yTicks[yTicks.length - 1].value;
+    y.afterBuildTicks = (axis) => {
+      axis.ticks = yTicks.map((t) => ({ value: t.value }));
+    };
+    y.ticks = { ...y.ticks, callback: (value) => labels.get(Number(value)) ?? String(value) };
+  }
   const ticks = clockTicks(copy);
   // Not a chart over simulated time (bars, a swept parameter): chart.js's own ticks.
   if (ticks.length === 0) return copy;
@@ -520,7 +562,7 @@ export async function renderCharts(
   const renderer = await rendererFor(size);
   const rendered: RenderedChart[] = [];
   for (const spec of specs) {
-    const png = await renderer.renderToBuffer(withTickFormatters(spec.config), 'image/png');
+    const png = await renderer.renderToBuffer(withTickFormatters(spec.config, spec.yTicks), 'image/png');
     rendered.push({ name: spec.name, png, width: size.width, height: size.height });
   }
   return rendered;

@@ -6,7 +6,7 @@
  */
 import Table from 'cli-table3';
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
-import type { CompareResult, VariantOutcome } from '../experiments/compare.js';
+import type { CompareResult, VariantOutcome } from '../experiments/results.js';
 import { CHART_PALETTE, timeLineChart, type ChartSpec } from './charts.js';
 import { escapeHtml, renderPage, tableHtml, type Cell } from './html.js';
 import { formatEstimate } from './estimates.js';

@@ -2,14 +2,24 @@
  * Text for replicated figures: a mean with its 95% interval (`1,204 ± 31`), the precision
  * following the interval, so noise is not printed as if it were signal.
  */
-import type { Estimate } from '../experiments/stats.js';
+import type { Estimate } from '../experiments/results.js';
+import type { FigureUnit } from '../observe/figures.js';
+import { formatFigure } from './figure-text.js';
 
-/** `12.5 ± 0.8`, `3` (no spread), `—` (undefined on every seed), with `(k/n)` when some were. */
-export function formatEstimate(e: Estimate | undefined, seeds: number): string {
+/**
+ * `12.5 ± 0.8`, `2m29s ± 1.5s`, `32.03% ± 0.25%`, `3` (no spread), `—` (undefined on every
+ * seed), with `(k/n)` when some were. With a unit, in that unit as people read it.
+ */
+export function formatEstimate(e: Estimate | undefined, seeds: number, unit?: FigureUnit): string {
   if (e === undefined || e.mean === null) return '—';
   const partial = e.n < seeds ? ` (${e.n}/${seeds})` : '';
-  if (e.ci95 === null || e.ci95 === 0) return `${formatNumber(e.mean)}${partial}`;
-  return `${formatNumber(e.mean, e.ci95)} ± ${formatNumber(e.ci95, e.ci95)}${partial}`;
+  const spread = e.ci95 === null || e.ci95 === 0 ? undefined : e.ci95;
+  if (unit !== undefined) {
+    const mean = formatFigure(unit, e.mean, spread);
+    return spread === undefined ? `${mean}${partial}` : `${mean} ± ${formatFigure(unit, spread, spread)}${partial}`;
+  }
+  if (spread === undefined) return `${formatNumber(e.mean)}${partial}`;
+  return `${formatNumber(e.mean, spread)} ± ${formatNumber(spread, spread)}${partial}`;
 }
 
 /** Whole numbers with separators; fractions to 3 significant digits (or to the interval's). */

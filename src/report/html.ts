@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import type { GroupSummary, Result } from '../observe/result.js';
 import { formatClock, formatDuration } from '../scenarios/units.js';
 import { type ChartSpec, clockTicks } from './charts.js';
-import { awaitingAck, costLines, directLines, formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
+import { costLines, directLines, formatActual, formatCount, formatSpan, summaryRows } from './summary.js';
 
 /** Drawn lives of anomaly examples (lives.ts): the section and the example ids it draws. */
 export interface LivesHtml {
@@ -143,7 +143,7 @@ function headerSection(result: Result): string {
   for (const [cause, n] of Object.entries(s.rejectedByCause)) {
     facts.push([`rejected: ${cause}`, formatCount(n)]);
   }
-  if (awaitingAck(s) > 0) facts.push(['awaiting ack at the end', formatCount(awaitingAck(s))]);
+  if (s.awaitingAck > 0) facts.push(['awaiting ack at the end', formatCount(s.awaitingAck)]);
   if (s.duplicateAppends > 0) facts.push(['duplicate appends', formatCount(s.duplicateAppends)]);
   const meta = [
     `queuesim ${result.queuesim}`,
@@ -333,6 +333,8 @@ interface PageChart {
   config: ChartSpec['config'];
   /** The x-axis ticks with their `formatClock` labels, as the PNG shows them. */
   xTicks: ReturnType<typeof clockTicks>;
+  /** The y-axis ticks in human units, as the PNG shows them (empty: chart.js's own). */
+  yTicks: ReturnType<typeof clockTicks>;
 }
 
 function chartData(specs: ChartSpec[]): { charts: PageChart[] } {
@@ -341,6 +343,7 @@ function chartData(specs: ChartSpec[]): { charts: PageChart[] } {
     title: spec.title,
     config: spec.config,
     xTicks: clockTicks(spec.config),
+    yTicks: spec.yTicks ?? [],
   }));
   return { charts };
 }
@@ -368,6 +371,18 @@ const PAGE_SCRIPT = `
   data.charts.forEach(function (chart, i) {
     try {
       var config = chart.config;
+      if (chart.yTicks.length > 0) {
+        var yLabels = new Map(chart.yTicks.map(function (t) { return [t.value, t.label]; }));
+        var y = config.options.scales.y;
+        y.min = chart.yTicks[0].value;
+        y.max = chart.yTicks[chart.yTicks.length - 1].value;
+        y.afterBuildTicks = function (axis) {
+          axis.ticks = chart.yTicks.map(function (t) { return { value: t.value }; });
+        };
+        y.ticks = Object.assign({}, y.ticks, {
+          callback: function (value) { var l = yLabels.get(Number(value)); return l === undefined ? String(value) : l; }
+        });
+      }
       // Charts over simulated time carry clock ticks; others (bars, a swept parameter) don't.
       if (chart.xTicks.length > 0) {
         var labels = new Map(chart.xTicks.map(function (t) { return [t.value, t.label]; }));
@@ -402,7 +417,7 @@ const STYLE = `
 :root { color-scheme: light; --fg: #222; --muted: #666; --line: #ddd; --bad: #b45309; }
 * { box-sizing: border-box; }
 body { font-family: 'DejaVu Sans', system-ui, sans-serif; color: var(--fg); margin: 0 auto;
-  max-width: 1100px; padding: 24px; line-height: 1.4; background: #fff; }
+  max-width: 1240px; padding: 20px; line-height: 1.4; background: #fff; }
 h1 { margin: 0 0 4px; font-size: 1.6em; }
 h2 { margin-top: 32px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .description { margin: 0 0 12px; color: var(--muted); }
@@ -411,14 +426,15 @@ h2 { margin-top: 32px; border-bottom: 1px solid var(--line); padding-bottom: 4px
 .facts dd { margin: 0; font-weight: bold; }
 .meta { color: var(--muted); font-size: 0.85em; }
 table { border-collapse: collapse; font-size: 0.92em; }
-th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left;
+th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left;
   vertical-align: top; }
 thead th { border-bottom: 2px solid #bbb; } table.summary thead th { text-align: right; }
+table.summary { font-size: 0.85em; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.bad { color: var(--bad); font-weight: bold; } td.empty { color: #bbb; }
 tr.detail th { padding-left: 28px; font-weight: normal; color: var(--muted); }
 tr.detail td { color: var(--muted); }
-td.pass { color: #15803d; font-weight: bold; } td.fail { color: #b91c1c; font-weight: bold; }
+td.pass { color: #15803d; font-weight: bold; white-space: nowrap; } td.fail { color: #b91c1c; font-weight: bold; white-space: nowrap; }
 td.crash { color: #b91c1c; } td.restart { color: #15803d; } td.expr { font-family: monospace; }
 .chart { margin: 16px 0; } .chart-box { position: relative; width: 100%; max-width: 1000px; }
 pre.source { background: #f6f6f6; padding: 12px; overflow-x: auto; border: 1px solid var(--line); }

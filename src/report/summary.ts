@@ -10,7 +10,7 @@ import Table from 'cli-table3';
 import type { BrokerFigures, CostSummary, DirectFigures, GroupSummary, Result, Summary } from '../observe/result.js';
 import { formatDuration } from '../scenarios/units.js';
 import { figureUnit } from '../observe/figures.js';
-import { formatFigure, formatSpan } from '../observe/units.js';
+import { formatFigure, formatSpan } from './figure-text.js';
 
 export { formatSpan };
 
@@ -124,15 +124,9 @@ function headerLine(result: Result, paint: Paint): string {
   const causes = Object.entries(s.rejectedByCause).map(([c, n]) => `${c} ${formatCount(n)}`);
   const rejected = `rejected ${formatCount(s.rejected)}`;
   parts.push(causes.length > 0 ? `${rejected} (${causes.join(', ')})` : rejected);
-  const awaiting = awaitingAck(s);
-  if (awaiting > 0) parts.push(`awaiting ack ${formatCount(awaiting)}`);
+  if (s.awaitingAck > 0) parts.push(`awaiting ack ${formatCount(s.awaitingAck)}`);
   if (s.duplicateAppends > 0) parts.push(`duplicate appends ${formatCount(s.duplicateAppends)}`);
   return parts.join('  ');
-}
-
-/** Sent, but at the end the producer had neither an ack nor given up (a log partition offline). */
-export function awaitingAck(s: Summary): number {
-  return s.produced - s.accepted - s.rejected;
 }
 
 function groupTable(name: string, group: GroupSummary, color: boolean, paint: Paint): string {

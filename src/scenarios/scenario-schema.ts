@@ -3,7 +3,16 @@
  * `system:` block (its aliases included) and the systems' own producer and consumer settings.
  */
 import { z } from 'zod';
-import { CommonScenarioSchema, Consumer, Producer, checkBaseline, type ScenarioInput, type ScenarioSpec } from './schema.js';
+import {
+  CommonScenarioSchema,
+  Consumer,
+  Producer,
+  checkBaseline,
+  consumerList,
+  producerList,
+  type ScenarioInput,
+  type ScenarioSpec,
+} from './schema.js';
 import { SYSTEMS, aliasesOf } from './systems/index.js';
 import type { AnySystemPlugin } from './systems/plugin.js';
 
@@ -35,11 +44,8 @@ const [firstSystem, ...otherSystems] = SYSTEMS.map(withAliases);
 /** The schema every scenario document is validated against. */
 export const ScenarioSchema: z.ZodType<ScenarioSpec, ScenarioInput> = CommonScenarioSchema.extend({
   system: z.discriminatedUnion('type', [firstSystem, ...otherSystems]),
-  producers: z.array(Producer.extend(systemProducerFields).superRefine(checkBaseline)).min(1),
-  consumers: z.array(Consumer.extend(systemConsumerFields)).default([]).meta({
-    description: 'Consumer groups. None is allowed where messages can still expire or wait and ' +
-      'be counted (broker, queue: each unconsumed queue is a group of its own).',
-  }),
+  producers: producerList(Producer.extend(systemProducerFields).superRefine(checkBaseline)),
+  consumers: consumerList(Consumer.extend(systemConsumerFields)),
 }).meta({ title: 'queuesim scenario' }) as z.ZodType as z.ZodType<ScenarioSpec, ScenarioInput>;
 
 /** The JSON Schema for editors (`# yaml-language-server: $schema=…`). */

@@ -344,6 +344,19 @@ const RandomCrashFault = z
 
 const Fault = z.discriminatedUnion('kind', [CrashFault, LeaveFault, SlowdownFault, PoisonFault, RandomCrashFault]);
 
+/** The `producers:` list of `item`s: here, and with each system's fields in scenario-schema.ts. */
+export function producerList<T extends z.ZodType>(item: T) {
+  return z.array(item).min(1);
+}
+
+/** The `consumers:` list of `item`s: here, and with each system's fields in scenario-schema.ts. */
+export function consumerList<T extends z.ZodType>(item: T) {
+  return z.array(item).default([]).meta({
+    description: 'Consumer groups. None is allowed where messages can still expire or wait and ' +
+      'be counted (log, broker, queue: each unconsumed queue is a group of its own).',
+  });
+}
+
 /** The scenario without the systems' own blocks and settings: see scenario-schema.ts. */
 export const CommonScenarioSchema = z
   .strictObject({
@@ -354,11 +367,8 @@ export const CommonScenarioSchema = z
     duration: positiveDuration('How long producers send.'),
     drain: duration('Extra time after producers stop, for consumers to catch up.').default(0),
     system: System,
-    producers: z.array(Producer).min(1),
-    consumers: z.array(Consumer).default([]).meta({
-      description: 'Consumer groups. None is allowed where messages can still expire or wait and ' +
-        'be counted (log, broker, queue: each unconsumed queue is a group of its own).',
-    }),
+    producers: producerList(Producer),
+    consumers: consumerList(Consumer),
     faults: z.array(Fault).default([]),
     report: z
       .strictObject({

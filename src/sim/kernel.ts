@@ -2,15 +2,21 @@
  * The simulation kernel: the clock and the event queue, nothing else.
  *
  * Owns simulated time (`now`, milliseconds) and the order in which callbacks run. Events are
- * ordered by (time, insertion sequence), so events at the same instant run in the order they
- * were scheduled, including events scheduled at delay 0 from inside a running event. That rule,
- * not the heap's internal layout, decides ties, which keeps every run reproducible. The kernel
- * knows nothing about messages, queues or reports: models drive it with plain callbacks.
+ * ordered by (time, lane, insertion sequence):
+ * - at the same instant, every URGENT event runs before every NORMAL one, and every NORMAL one
+ *   before every LATE one (SimPy's URGENT/NORMAL priorities, plus a lane for deadlines);
+ * - within a lane, events run in the order they were scheduled, including events scheduled at
+ *   delay 0 from inside a running event.
+ * Models state a same-instant rule by picking a lane, not by the order they schedule things in:
+ * a timeout is LATE, so a response due at the very instant of the deadline arrives first. That
+ * rule, not the heap's internal layout, decides ties, which keeps every run reproducible. The
+ * kernel knows nothing about messages, queues or reports: models drive it with plain callbacks.
  *
  * Performance is a feature here: the hot loop allocates nothing per event. The heap is a binary
  * heap whose keys (time, sequence, slot) live in typed arrays in heap order, so sifting reads
  * contiguous memory. A slot holds the callback and its argument in parallel JS arrays; slots are
- * recycled through a free list, and all arrays grow by doubling.
+ * recycled through a free list, and all arrays grow by doubling. The lane is folded into the
+ * sequence key (each lane owns a disjoint range of it), so ordering stays one comparison pair.
  */
 
 /** Simulated time or duration, in milliseconds. */
@@ -33,6 +39,16 @@ export interface RunOptions {
   /** Defaults to 65536. */
   progressEvery?: number;
 }
+
+/** Same-instant lanes: at equal times URGENT runs first, then NORMAL (the default), then LATE. */
+export const URGENT = 0;
+export const NORMAL = 1;
+export const LATE = 2;
+export type Lane = typeof URGENT | typeof NORMAL | typeof LATE;
+
+// Each lane's sequence keys lie in their own range of 2^50 (a run would need 10^15 events to
+// leave it); doubles hold these integers exactly up to 2^53.
+const LANE_SPAN = 2 ** 50;
 
 // `any` so that one array can hold callbacks of every argument type; schedule() keeps the
 // pairing of fn and arg type-safe at the call site.
@@ -98,23 +114,23 @@ export class Kernel {
     return this.size;
   }
 
-  /** Runs `fn(arg)` after `delayMs` of simulated time. */
-  schedule<A>(delayMs: number, fn: (arg: A) => void, arg: A): void {
+  /** Runs `fn(arg)` after `delayMs` of simulated time, in `lane` among same-instant events. */
+  schedule<A>(delayMs: number, fn: (arg: A) => void, arg: A, lane: Lane = NORMAL): void {
     if (!(delayMs >= 0 && delayMs < Infinity)) throw delayError('schedule', delayMs);
-    this.push(this.nowMs + delayMs, fn, arg);
+    this.push(this.nowMs + delayMs, fn, arg, lane);
   }
 
-  /** Runs `fn(arg)` at absolute simulated time `timeMs`. */
-  at<A>(timeMs: SimTime, fn: (arg: A) => void, arg: A): void {
+  /** Runs `fn(arg)` at absolute simulated time `timeMs`, in `lane` among same-instant events. */
+  at<A>(timeMs: SimTime, fn: (arg: A) => void, arg: A, lane: Lane = NORMAL): void {
     if (!(timeMs >= this.nowMs && timeMs < Infinity)) throw timeError(timeMs, this.nowMs);
-    this.push(timeMs, fn, arg);
+    this.push(timeMs, fn, arg, lane);
   }
 
   /** Like schedule(), but returns a handle that can cancel the event. */
-  timer<A>(delayMs: number, fn: (arg: A) => void, arg: A): Timer {
+  timer<A>(delayMs: number, fn: (arg: A) => void, arg: A, lane: Lane = NORMAL): Timer {
     if (!(delayMs >= 0 && delayMs < Infinity)) throw delayError('timer', delayMs);
     const timer = new KernelTimer(this.nowMs + delayMs, fn, arg);
-    this.push(timer.timeMs, this.fireTimer, timer);
+    this.push(timer.timeMs, this.fireTimer, timer, lane);
     return timer;
   }
 
@@ -202,22 +218,21 @@ export class Kernel {
     fn(arg);
   }
 
-  private push(timeMs: SimTime, fn: Callback, arg: unknown): void {
+  private push(timeMs: SimTime, fn: Callback, arg: unknown, lane: Lane): void {
     if (this.size === this.capacity) this.grow();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotsUsed++;
     this.fns[slot] = fn;
     this.args[slot] = arg;
-    const seq = this.seqNext++;
+    const seq = this.seqNext++ + (lane - NORMAL) * LANE_SPAN;
     const heapTime = this.heapTime;
     const heapSeq = this.heapSeq;
     const heapSlot = this.heapSlot;
     let i = this.size++;
-    // Sift up. The new event has the largest sequence number so far, so a parent with an equal
-    // time always stays above it: comparing times alone is enough here.
+    // Sift up. The sequence is read only on a time tie, so the common case compares times alone.
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const parentTime = heapTime[parent];
-      if (parentTime <= timeMs) break;
+      if (parentTime < timeMs || (parentTime === timeMs && heapSeq[parent] < seq)) break;
       heapTime[i] = parentTime;
       heapSeq[i] = heapSeq[parent];
       heapSlot[i] = heapSlot[parent];

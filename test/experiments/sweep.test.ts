@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalOrder, mergeSweeps, parseShard, sweep, type SweepOptions } from '../../src/experiments/sweep.js';
+import { assemble, canonicalOrder, mergeSweeps, parseShard, sweep, type SweepOptions } from '../../src/experiments/sweep.js';
 import { parseParam, parseSet, type BaseDocument } from '../../src/experiments/variants.js';
 import { main, type Io } from '../../src/cli.js';
 import { renderSweepTable, sweepCharts } from '../../src/report/sweep.js';
@@ -38,22 +38,28 @@ function capture(): Io & { text: { out: string; err: string } } {
 }
 
 describe('sweep verdicts and recommendation', () => {
-  it('recommends the fewest instances that meet the SLO', async () => {
-    const r = await sweep(base, options({ params: [parseParam('consumers[0].instances=1..5')] }));
+  it('recommends the fewest handlers that meet the SLO (no headroom asked)', async () => {
+    const r = await sweep(base, options({ params: [parseParam('consumers[0].instances=1..5')], headroom: 0 }));
     expect(r.points.map((p) => p.pass)).toEqual([false, false, true, true, true]);
-    expect(r.recommendation).toEqual({ index: 2, label: 'instances=3', by: 'instances' });
-    expect(renderSweepTable(r, { color: false })).toContain('recommendation: instances=3, the passing point with the fewest instances (3)');
+    expect(r.recommendation).toEqual({ index: 2, label: 'instances=3', by: 'handlers', runnerUp: { index: 3, label: 'instances=4' } });
+    expect(renderSweepTable(r, { color: false })).toMatch(
+      /recommendation: instances=3 \(3 handlers, margin -?\d+%, utilisation \d+%\): the fewest handlers .*; runner-up instances=4 \(4 handlers/,
+    );
   });
 
-  it('on a two-parameter grid, picks the smallest instance count and draws heatmaps', async () => {
+  it('ranks by total handlers: 3 instances × 1 beat 2 × 2, and draws heatmaps', async () => {
     const r = await sweep(base, options({
       params: [parseParam('consumers[0].instances=1..4'), parseParam('consumers[0].concurrency=1,2')],
+      headroom: 0,
     }));
-    // Passing needs instances × concurrency ≥ 3: (2, 2) is the first with 2 instances.
+    // Passing needs instances × concurrency ≥ 3: (2, 2) has 4 handlers, (3, 1) only 3.
     expect(r.points.map((p) => `${p.values.join('x')}:${p.pass ? 'P' : 'F'}`)).toEqual([
       '1x1:F', '1x2:F', '2x1:F', '2x2:P', '3x1:P', '3x2:P', '4x1:P', '4x2:P',
     ]);
-    expect(r.recommendation?.label).toBe('instances=2 concurrency=2');
+    expect(r.points.map((p) => p.handlers)).toEqual([1, 2, 2, 4, 3, 6, 4, 8]);
+    expect(r.recommendation?.label).toBe('instances=3 concurrency=1');
+    // Ties (4 handlers: 2 × 2 and 4 × 1) go to the earlier point of the grid.
+    expect(r.recommendation?.runnerUp?.label).toBe('instances=2 concurrency=2');
     const names = sweepCharts(r).map((s) => s.name);
     expect(names).toContain('sweep-g.maxLag');
     expect(names).toContain('heatmap-pass');
@@ -87,6 +93,43 @@ describe('sweep verdicts and recommendation', () => {
     const produced = r.points.map((p) => JSON.stringify(p.perSeed.produced));
     expect(new Set(produced).size).toBe(1);
     expect(new Set(r.points[0].perSeed.produced).size).toBe(3);
+  });
+
+  it('with 20% headroom, recommends the smallest c whose P(wait) stays 20% under the SLO (Erlang C by hand)', async () => {
+    // λ = 200/s, exp(10ms): a = 2 Erlangs. By hand, C(c, a) = (aᶜ/c! · c/(c−a)) / (Σₖ₌₀ᶜ⁻¹ aᵏ/k! + aᶜ/c! · c/(c−a)):
+    // c = 3: (8/6 · 3) / (5 + 4) = 4/9 = 0.444;  c = 4: (16/24 · 2) / (19/3 + 4/3) = 4/23 = 0.174.
+    // SLO waitedRatio < 50%: c = 3 passes with a margin of (0.5 − 0.444)/0.5 = 11%; 20% headroom
+    // needs P(wait) ≤ 0.4, which c = 4 is the smallest to give.
+    const source = `
+name: mmc
+seed: 7
+duration: 10m
+system: { type: workqueue }
+producers: [{ name: p, rate: 200/s, arrivals: poisson }]
+consumers: [{ group: g, instances: 1, service: "exp(10ms)" }]
+report: { sampleEvery: 1m }
+expect: { g.waitedRatio: "< 50%" }
+`;
+    const mmc: BaseDocument = { source, file: 'mmc.yaml', options: {} };
+    const r = await sweep(mmc, options({ params: [parseParam('consumers[0].instances=3..6')] }));
+    expect(r.headroom).toBe(0.2);
+    expect(r.points[0].theory?.waitedRatio).toBeCloseTo(4 / 9, 6);
+    expect(r.points[1].theory?.waitedRatio).toBeCloseTo(4 / 23, 6);
+    expect(r.points.map((p) => p.pass)).toEqual([true, true, true, true]);
+    expect(r.points[0].margin).toBeGreaterThan(0.05);
+    expect(r.points[0].margin).toBeLessThan(0.2);
+    expect(r.points[1].margin).toBeGreaterThan(0.6);
+    expect(r.recommendation).toMatchObject({ label: 'instances=4', runnerUp: { label: 'instances=5' } });
+    // Utilisation is a/c = 50% at c = 4.
+    expect(r.points[1].utilisation).toBeCloseTo(0.5, 1);
+    // Without headroom, the point that barely passes.
+    expect(assemble({ ...r, headroom: 0 }).recommendation?.label).toBe('instances=3');
+    // The capacity chart draws the SLO, the recommended point and Erlang C.
+    const chart = sweepCharts(r).find((c) => c.name === 'sweep-g.waitedRatio');
+    const labels = chart?.config.data.datasets.map((d) => d.label);
+    expect(labels).toContain('recommended: instances=4');
+    expect(labels).toContain('Erlang C (M/M/c)');
+    expect(chart?.yTicks?.map((t) => t.label)).toContain('50%');
   });
 
   it('draws Erlang C where the scenario is M/M/c-shaped', async () => {

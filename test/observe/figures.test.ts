@@ -3,9 +3,10 @@
  * (computed by hand on a small summary), and P(wait) and utilisation against Erlang C.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluate, parseExpectation } from '../../src/observe/expectations.js';
+import { evaluate } from '../../src/observe/expectations.js';
+import { formatThreshold, parseExpectation } from '../../src/scenarios/expectation-text.js';
 import { figureUnit } from '../../src/observe/figures.js';
-import { formatFigure, formatThreshold } from '../../src/observe/units.js';
+import { formatFigure } from '../../src/report/figure-text.js';
 import type { GroupSummary, Summary } from '../../src/observe/result.js';
 import { erlangC, group, run } from '../helpers.js';
 
@@ -19,7 +20,7 @@ function summary(): Summary {
     queueWaitMs: { ...latency, count: 80, mean: 40 }, waited: 20, utilisation: 0.6, recoveryMs: { sale: 5000 },
   };
   return {
-    produced: 200, accepted: 150, rejected: 50, rejectedByCause: { 'queue-full': 50 }, duplicateAppends: 0,
+    produced: 200, accepted: 150, rejected: 50, rejectedByCause: { 'queue-full': 50 }, awaitingAck: 0, duplicateAppends: 0,
     simulatedMs: 60_000, events: 0, groups: { g },
   };
 }

@@ -34,6 +34,18 @@ describe('empty history', () => {
   });
 });
 
+describe('producer acknowledgements', () => {
+  it('counts what is neither accepted nor rejected at the end as awaiting its ack', () => {
+    const { l } = ledger();
+    const ids = [0, 1, 2, 3, 4].map(() => l.produce(0, NO_KEY));
+    l.accept(ids[0]);
+    l.accept(ids[1]);
+    l.reject(ids[2], 'max-length');
+    // ids[3] and ids[4] were sent to a partition that went offline: no answer by the end.
+    expect(summarize(l, 1000, 0, [1])).toMatchObject({ produced: 5, accepted: 2, rejected: 1, awaitingAck: 2 });
+  });
+});
+
 describe('duplicates', () => {
   it('counts Σ max(0, times processed − 1) and keeps evidence', () => {
     const { l } = ledger();

@@ -147,6 +147,7 @@ function base(): Result {
       accepted: produced - 12,
       rejected: 12,
       rejectedByCause: { 'max-length': 12 },
+      awaitingAck: 0,
       duplicateAppends: 0,
       simulatedMs: 1_200_000,
       events: 1_234_567,

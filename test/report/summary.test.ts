@@ -27,6 +27,7 @@ describe('renderSummary', () => {
   it('says how many records a producer still awaited an ack for at the end', () => {
     const stuck = sampleResult();
     stuck.summary.accepted -= 300; // e.g. a log partition offline at the end
+    stuck.summary.awaitingAck = 300;
     expect(renderSummary(stuck, { color: false }).split('\n')[0]).toContain('rejected 12 (max-length 12)  awaiting ack 300');
     expect(plain.split('\n')[0]).not.toContain('awaiting ack');
   });

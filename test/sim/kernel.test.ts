@@ -3,7 +3,7 @@
  * asserts the whole log, so an ordering change anywhere shows up as a diff.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../../src/sim/kernel.js';
+import { Kernel, LATE, NORMAL, URGENT, type Lane } from '../../src/sim/kernel.js';
 import { Rng } from '../../src/sim/rng.js';
 
 type Log = [string, number][];
@@ -92,6 +92,103 @@ describe('ordering', () => {
       ['tick2', 3],
       ['tick3', 5],
     ]);
+  });
+});
+
+describe('same-instant lanes', () => {
+  it('runs URGENT, then NORMAL, then LATE at an equal time, FIFO within each lane', () => {
+    const { kernel, log, note } = setup();
+    kernel.schedule(5, note, 'late-1', LATE);
+    kernel.schedule(5, note, 'normal-1');
+    kernel.schedule(5, note, 'urgent-1', URGENT);
+    kernel.at(5, note, 'late-2', LATE);
+    kernel.at(5, note, 'normal-2', NORMAL);
+    kernel.at(5, note, 'urgent-2', URGENT);
+    kernel.schedule(4, note, 'earlier late', LATE);
+    kernel.run();
+    expect(log).toEqual([
+      ['earlier late', 4],
+      ['urgent-1', 5],
+      ['urgent-2', 5],
+      ['normal-1', 5],
+      ['normal-2', 5],
+      ['late-1', 5],
+      ['late-2', 5],
+    ]);
+  });
+
+  it('lets time win over lane: a LATE event at t runs before an URGENT one at t + 1', () => {
+    const { kernel, log, note } = setup();
+    kernel.schedule(1, note, 'urgent', URGENT);
+    kernel.schedule(0, note, 'late', LATE);
+    kernel.run();
+    expect(log).toEqual([
+      ['late', 0],
+      ['urgent', 1],
+    ]);
+  });
+
+  it('puts a delay-0 URGENT event scheduled inside an event before the NORMAL ones already due', () => {
+    const { kernel, log, note } = setup();
+    kernel.schedule(5, () => {
+      note('a');
+      kernel.schedule(0, note, 'x (normal, from a)');
+      kernel.schedule(0, note, 'y (urgent, from a)', URGENT);
+    }, null);
+    kernel.schedule(5, note, 'b');
+    kernel.schedule(5, note, 'c (late)', LATE);
+    kernel.run();
+    expect(log).toEqual([
+      ['a', 5],
+      ['y (urgent, from a)', 5],
+      ['b', 5],
+      ['x (normal, from a)', 5],
+      ['c (late)', 5],
+    ]);
+  });
+
+  it('lets a deadline in the LATE lane lose to a response due at the same instant, whatever the scheduling order', () => {
+    const { kernel, log, note } = setup();
+    kernel.schedule(10, note, 'deadline', LATE); // scheduled first, as a caller's timeout is
+    kernel.schedule(4, () => kernel.schedule(6, note, 'response'), null);
+    kernel.run();
+    expect(log).toEqual([
+      ['response', 10],
+      ['deadline', 10],
+    ]);
+  });
+
+  it('orders timers by lane too, and a cancelled URGENT timer runs nothing', () => {
+    const { kernel, log, note } = setup();
+    kernel.timer(3, note, 'late timer', LATE);
+    kernel.timer(3, note, 'normal timer');
+    const cancelled = kernel.timer(3, note, 'cancelled urgent', URGENT);
+    kernel.timer(3, note, 'urgent timer', URGENT);
+    cancelled.cancel();
+    kernel.run();
+    expect(log).toEqual([
+      ['urgent timer', 3],
+      ['normal timer', 3],
+      ['late timer', 3],
+    ]);
+    expect(kernel.events).toBe(3);
+  });
+
+  it('keeps (time, lane, scheduling order) across heap growth (10,000 events, 20 times, 3 lanes)', () => {
+    const kernel = new Kernel();
+    const random = new Rng(2).stream('kernel-test/lanes');
+    const lanes: Lane[] = [URGENT, NORMAL, LATE];
+    const scheduled: [number, number, number][] = [];
+    const ran: number[] = [];
+    for (let id = 0; id < 10_000; id++) {
+      const time = Math.floor(random() * 20);
+      const lane = lanes[Math.floor(random() * 3)];
+      scheduled.push([time, lane, id]);
+      kernel.at(time, (eventId: number) => ran.push(eventId), id, lane);
+    }
+    kernel.run();
+    const expected = [...scheduled].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    expect(ran).toEqual(expected.map((e) => e[2]));
   });
 });
 

@@ -20,8 +20,8 @@
 import type { Kernel } from '../../sim/kernel.js';
 import { pagedUint8 } from '../../sim/paged.js';
 import { NO_KEY, type Facts, type MessageId } from '../facts.js';
-import type { ConsumerInstance, Delivery } from '../consumer.js';
-import type { Gauge, System } from '../system.js';
+import type { ConsumerInstance } from '../consumer.js';
+import type { DeliveryPort, Gauge, System } from '../system.js';
 import { Exchange, type ExchangeType, type Headers } from './exchange.js';
 import { BrokerQueue, type DeadLetterReason, type QueueOptions } from './queue.js';
 import { deadLetter, type DeadLetterTarget } from './dead-lettering.js';
@@ -73,8 +73,8 @@ export class Broker implements System {
   /** Per publisher, per (key + 1): the destination queues. */
   private readonly routes: (readonly number[] | undefined)[][] = [];
   private readonly deadLetterRoutes = new Map<string, readonly number[]>();
-  private readonly subscriptionOf = new Map<ConsumerInstance, Subscription>();
-  private readonly queueOfGroup = new Map<number, BrokerQueue>();
+  /** Every subscription, in the order they were made (per-consumer figures). */
+  private readonly subscriptions: Subscription[] = [];
   /** Publisher of each message (1 byte per message): dead-lettering needs its routing key. */
   private readonly publisherOf = pagedUint8();
   /** Whether anything needs a message's publisher later (byte limits, dead-lettering). */
@@ -124,7 +124,6 @@ export class Broker implements System {
       this.tracksPublishers = true;
     }
     this.queueByName.set(options.name, index);
-    this.queueOfGroup.set(group, this.queues[index]);
     return index;
   }
 
@@ -146,13 +145,13 @@ export class Broker implements System {
   subscribe(
     queue: number,
     options: SubscriptionOptions,
-    createInstance: (system: System) => ConsumerInstance,
+    createInstance: (port: DeliveryPort<BrokerDelivery>) => ConsumerInstance<BrokerDelivery>,
   ): Subscription {
     const port = new SubscriptionPort(this);
     const subscription = new Subscription(createInstance(port), queue, options);
     port.subscription = subscription;
     this.queues[queue].subscriptions.push(subscription);
-    this.subscriptionOf.set(subscription.instance, subscription);
+    this.subscriptions.push(subscription);
     return subscription;
   }
 
@@ -178,7 +177,7 @@ export class Broker implements System {
     }
   }
 
-  // ---- System ------------------------------------------------------------------------------
+  // ---- publish side ------------------------------------------------------------------------
 
   publish(producer: number, id: MessageId): void {
     if (this.tracksPublishers) this.publisherOf.set(id, producer);
@@ -202,8 +201,9 @@ export class Broker implements System {
     for (let i = 0; i < targets.length; i++) this.queues[targets[i]].dispatch();
   }
 
-  ack(delivery: Delivery): void {
-    const d = delivery as BrokerDelivery;
+  // ---- delivery side, through each subscription's port -------------------------------------
+
+  ack(d: BrokerDelivery): void {
     const subscription = d.subscription;
     // Auto-ack deliveries were forgotten when sent; a closed channel's deliveries are gone.
     if (subscription.options.autoAck || !subscription.unacked.delete(d)) return;
@@ -212,8 +212,7 @@ export class Broker implements System {
     this.queues[subscription.queue].acked(d);
   }
 
-  fail(delivery: Delivery, requeue: boolean): void {
-    const d = delivery as BrokerDelivery;
+  fail(d: BrokerDelivery, requeue: boolean): void {
     const subscription = d.subscription;
     if (subscription.options.autoAck || !subscription.unacked.delete(d)) return;
     const queue = this.queues[subscription.queue];
@@ -221,9 +220,9 @@ export class Broker implements System {
     else queue.rejected(d);
   }
 
-  release(instance: ConsumerInstance, _unacked: Delivery[] = [], left = false): void {
-    const subscription = this.subscriptionOf.get(instance);
-    if (subscription === undefined) return;
+  /** `subscription`'s instance went down: its channel closes, cleanly or silently. */
+  release(subscription: Subscription, left: boolean): void {
+    const instance = subscription.instance;
     const queue = this.queues[subscription.queue];
     const buffered = subscription.takeBuffer();
     if (subscription.options.autoAck) {
@@ -243,14 +242,6 @@ export class Broker implements System {
       return;
     }
     queue.requeue(unacked);
-    queue.dispatch();
-  }
-
-  capacityFreed(group: number): void {
-    const queue = this.queueOfGroup.get(group);
-    if (queue === undefined) return;
-    for (const s of queue.subscriptions) s.pump();
-    queue.capacityChanged();
     queue.dispatch();
   }
 
@@ -274,8 +265,8 @@ export class Broker implements System {
 
   consumerFigures(): Record<string, ConsumerFigures> {
     const out: Record<string, ConsumerFigures> = {};
-    for (const [instance, s] of this.subscriptionOf) {
-      out[instance.name] = {
+    for (const s of this.subscriptions) {
+      out[s.instance.name] = {
         queue: this.queues[s.queue].options.name,
         deliveries: s.deliveries,
         redeliveries: s.redeliveries,
@@ -306,7 +297,7 @@ export class Broker implements System {
   /** The heartbeat timeout passed without a word from a silently dead connection. */
   connectionDeclaredDead(
     queue: BrokerQueue,
-    instance: ConsumerInstance,
+    instance: ConsumerInstance<BrokerDelivery>,
     unacked: BrokerDelivery[],
   ): void {
     this.ledger.mark('connection-lost', instance.name, `${unacked.length} unacked requeued`);
@@ -368,34 +359,26 @@ export class Broker implements System {
 }
 
 /** What one consumer instance sees as its system: the broker, knowing who is calling. */
-class SubscriptionPort implements System {
-  readonly type = 'broker';
+class SubscriptionPort implements DeliveryPort<BrokerDelivery> {
   subscription: Subscription | null = null;
 
   constructor(private readonly broker: Broker) {}
 
-  publish(producer: number, id: MessageId): void {
-    this.broker.publish(producer, id);
-  }
-
-  ack(delivery: Delivery): void {
+  ack(delivery: BrokerDelivery): void {
     this.broker.ack(delivery);
   }
 
-  fail(delivery: Delivery, requeue: boolean): void {
+  fail(delivery: BrokerDelivery, requeue: boolean): void {
     this.broker.fail(delivery, requeue);
   }
 
-  release(instance: ConsumerInstance, _unacked: Delivery[], left = false): void {
-    this.broker.release(instance, [], left);
+  /** The broker requeues what the subscription holds: the instance's own list is not needed. */
+  release(_unacked: BrokerDelivery[], left: boolean): void {
+    this.broker.release(this.subscription!, left);
   }
 
   capacityFreed(): void {
     this.broker.handlerFreed(this.subscription!);
-  }
-
-  gauges(): Gauge[] {
-    return [];
   }
 }
 
@@ -416,7 +399,7 @@ function checkTimeouts(broker: Broker): void {
 interface DeadConnection {
   broker: Broker;
   queue: BrokerQueue;
-  instance: ConsumerInstance;
+  instance: ConsumerInstance<BrokerDelivery>;
   unacked: BrokerDelivery[];
 }
 

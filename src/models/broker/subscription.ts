@@ -7,7 +7,8 @@
  * is written to the socket: prefetch does not apply, and whatever sits in the buffer when the
  * consumer dies is lost.
  */
-import { Delivery, type ConsumerInstance } from '../consumer.js';
+import type { ConsumerInstance } from '../consumer.js';
+import { Delivery } from '../system.js';
 
 /** How a consumer's connection ends when it crashes. */
 export type ConnectionLoss = 'clean' | 'silent';
@@ -25,7 +26,7 @@ export class BrokerDelivery extends Delivery {
     readonly expiresAtMs: number,
     readonly deliveredAtMs: number,
   ) {
-    super(id, attempt, subscription.instance);
+    super(id, attempt);
     this.recorded = true;
   }
 
@@ -101,7 +102,7 @@ export class Subscription {
   private again = false;
 
   constructor(
-    readonly instance: ConsumerInstance,
+    readonly instance: ConsumerInstance<BrokerDelivery>,
     readonly queue: number,
     readonly options: SubscriptionOptions,
   ) {

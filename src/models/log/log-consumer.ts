@@ -23,17 +23,18 @@
  * dead-letter queue of its own, so it is dropped (a loss, cause `rejected`). Under
  * at-most-once it was committed already: lost (cause `processing-failed`).
  *
- * Crash points (faults): `after-ack-before-process` right after the at-most-once commit,
+ * Guarantees, crash points, poison handling, leave and restart are the core's
+ * (consumer-core.ts); this file adds the fetch and the commits. Crash points (faults):
+ * `after-ack-before-process` right after the at-most-once commit,
  * `after-process-before-ack` right after a record is processed (before any commit of it),
  * `mid-process` halfway through the next record. A crash at a time cancels the batch.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger } from '../../observe/ledger.js';
-import type { CrashPoint, InstanceOptions } from '../consumer.js';
+import type { Facts } from '../facts.js';
+import { ConsumerCore, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
 import type { LogGroup, Member } from './group-coordinator.js';
 import type { Partition } from './partition.js';
-import { handlerFails } from '../poison.js';
 
 export type CommitEvery = 'batch' | 'record';
 export const COMMIT_EVERY: readonly CommitEvery[] = ['batch', 'record'];
@@ -52,16 +53,10 @@ interface Batch {
   cancelled: boolean;
 }
 
-export class LogConsumer implements FaultTarget {
-  alive = true;
-  slowdown = 1;
-  armed: CrashPoint | null = null;
-  onCrash: (() => void) | null = null;
-  readonly name: string;
+export class LogConsumer extends ConsumerCore implements FaultTarget {
   member: Member | null = null;
+  /** Holding a batch (handling it); otherwise waiting inside poll(). */
   private busy = false;
-  /** Shutting down cleanly: the batch in hand is finished, then the member leaves. */
-  private leaving = false;
   private incarnation = 0;
   /** Fetch position per global partition (in memory; lost on crash). */
   private readonly position: Float64Array;
@@ -83,19 +78,18 @@ export class LogConsumer implements FaultTarget {
   private autoCommitTimer = false;
 
   constructor(
-    private readonly kernel: Kernel,
-    private readonly ledger: Ledger,
+    kernel: Kernel,
+    ledger: Facts,
     private readonly group: LogGroup,
     private readonly partitions: Partition[],
-    private readonly options: LogConsumerOptions,
+    private readonly settings: LogConsumerOptions,
   ) {
-    const { groupName, index } = options.instance;
-    this.name = `${groupName}/${index}`;
+    super(kernel, ledger, settings.instance);
     const n = partitions.length;
     this.position = new Float64Array(n);
     this.processedTo = new Float64Array(n);
     this.isTouched = new Uint8Array(n);
-    const max = options.maxPollRecords;
+    const max = settings.maxPollRecords;
     this.batchPartition = new Int32Array(max);
     this.batchOffset = new Float64Array(max);
     this.batchId = new Int32Array(max);
@@ -104,7 +98,7 @@ export class LogConsumer implements FaultTarget {
 
   /** A new member id for each (re)join; ids sort by instance index, then incarnation. */
   newMember(): string {
-    const { groupName, index } = this.options.instance;
+    const { groupName, index } = this.options;
     return `${groupName}-${String(index).padStart(3, '0')}-${this.incarnation++}`;
   }
 
@@ -148,12 +142,12 @@ export class LogConsumer implements FaultTarget {
     const now = this.kernel.now;
     this.lastPollMs = now;
     if (group.rebalancing && !member.rejoined) {
-      if (this.options.enableAutoCommit) this.commitAll(true);
+      if (this.settings.enableAutoCommit) this.commitAll(true);
       group.rejoin(member);
       // Eager: wait for the coordinator's wake-up. Cooperative: keep consuming meanwhile.
       if (group.paused || !member.inGroup) return;
     }
-    if (this.options.enableAutoCommit && now >= this.lastAutoCommitMs + this.options.autoCommitIntervalMs) {
+    if (this.settings.enableAutoCommit && now >= this.lastAutoCommitMs + this.settings.autoCommitIntervalMs) {
       this.commitAll(true);
       this.lastAutoCommitMs = now;
     }
@@ -169,7 +163,7 @@ export class LogConsumer implements FaultTarget {
     }
     if (this.commitsBeforeProcessing()) {
       this.commitAll(true);
-      if (this.armed === 'after-ack-before-process') return this.crash('after-ack-before-process');
+      if (this.crashesAt('after-ack-before-process')) return;
     }
     this.processNext();
   }
@@ -178,7 +172,7 @@ export class LogConsumer implements FaultTarget {
   private fetch(member: Member): number {
     const { group, partitions } = this;
     const g = group.g;
-    const max = this.options.maxPollRecords;
+    const max = this.settings.maxPollRecords;
     const assigned = member.assigned;
     let n = 0;
     for (let k = 0; k < assigned.length && n < max; k++) {
@@ -216,18 +210,12 @@ export class LogConsumer implements FaultTarget {
   }
 
   private processNext(): void {
-    const { store, service, random, group } = this.options.instance;
     while (this.next < this.batchLength) {
-      const id = this.batchId[this.next];
-      if (store !== null && store.has(id)) {
-        this.ledger.suppress(group, id);
+      if (this.alreadyApplied(this.batchId[this.next])) {
         this.recordDone();
         continue;
       }
-      const serviceMs = service.sample(random) * this.slowdown;
-      this.ledger.serve(group, this.armed === 'mid-process' ? serviceMs / 2 : serviceMs);
-      if (this.armed === 'mid-process') this.kernel.schedule(serviceMs / 2, crashMidProcess, this.batch!);
-      else this.kernel.schedule(serviceMs, processingDone, this.batch!);
+      this.startHandler(this.batch!, processingDone, crashMidProcess);
       return;
     }
     this.batchDone();
@@ -235,23 +223,20 @@ export class LogConsumer implements FaultTarget {
 
   /** The handler finished record `next`: apply the side effect, then maybe commit it. */
   complete(): void {
-    const { group, store, poison } = this.options.instance;
     const id = this.batchId[this.next];
-    if (poison !== null && handlerFails(poison, id, this.group.attemptOf(id))) return this.handlerFailed(id);
-    this.ledger.process(group, id, this.batchReplay[this.next] === 1);
-    store?.add(id);
-    if (this.armed === 'after-process-before-ack') return this.crash('after-process-before-ack');
+    if (this.handlerFails(id, this.group.attemptOf(id))) return this.failed(id);
+    this.applyEffect(id, this.batchReplay[this.next] === 1);
+    if (this.crashesAt('after-process-before-ack')) return;
     this.recordDone();
     this.processNext();
   }
 
-  private handlerFailed(id: number): void {
-    const { group, guarantee, onError } = this.options.instance;
-    this.ledger.fail(group, id);
+  private failed(id: number): void {
+    const outcome = this.handlerFailed(id);
     this.group.failed(id);
-    if (guarantee === 'at-most-once' || onError === 'reject') {
-      if (guarantee === 'at-most-once') this.ledger.abandon(group, id, 'processing-failed');
-      else this.ledger.drop(group, id, 'rejected');
+    if (outcome !== 'requeue') {
+      // Kafka has no dead-letter queue of its own: a rejected record is skipped, and lost.
+      if (outcome === 'reject') this.ledger.drop(this.options.group, id, 'rejected');
       this.recordDone();
       return this.processNext();
     }
@@ -270,7 +255,7 @@ export class LogConsumer implements FaultTarget {
     const offset = this.batchOffset[i];
     // After a seek, records of the old batch move neither a new position back nor forward.
     if (this.position[p] > offset && offset + 1 > this.processedTo[p]) this.processedTo[p] = offset + 1;
-    if (this.options.commitEvery === 'record' && this.commitsAfterProcessing()) {
+    if (this.settings.commitEvery === 'record' && this.commitsAfterProcessing()) {
       this.commitOne(p, this.processedTo[p]);
     }
   }
@@ -284,57 +269,41 @@ export class LogConsumer implements FaultTarget {
   }
 
   /** close(): the batch in hand is finished first, then the member leaves the group. */
-  leave(): void {
-    if (!this.alive || this.leaving) return;
-    this.leaving = true;
+  protected startLeaving(): void {
     if (!this.busy) this.departed();
   }
 
   /** Commits what it consumed and sends LeaveGroup: the group rebalances at once. */
-  private departed(): void {
-    if (this.options.enableAutoCommit) this.commitAll(true);
-    this.down('leave');
+  protected override departed(): void {
+    if (this.settings.enableAutoCommit) this.commitAll(true);
+    super.departed();
   }
 
-  /**
-   * Crashed or left. A crashed member is noticed after its session timeout; a leaving one
-   * sends LeaveGroup. The fault waiting for it may schedule the restart.
-   */
-  private down(kind: 'crash' | 'leave', detail?: string): void {
-    this.alive = false;
-    this.leaving = false;
-    this.armed = null;
+  /** A crashed member is noticed after its session timeout; a leaving one sends LeaveGroup. */
+  protected override wentDown(kind: 'crash' | 'leave'): void {
     this.untouchAll();
-    this.ledger.mark(kind, this.name, detail);
     const member = this.member;
     this.member = null;
     if (member !== null && member.inGroup) {
       if (kind === 'crash') this.group.crashed(member);
       else this.group.remove(member, 'left the group');
     }
-    const onCrash = this.onCrash;
-    this.onCrash = null;
-    onCrash?.();
   }
 
-  crash(detail = 'at time'): void {
-    if (!this.alive) return;
-    const { group } = this.options.instance;
+  protected abandonHeld(): void {
     if (this.batch !== null) {
       this.batch.cancelled = true;
       this.batch = null;
       // Committed but unprocessed records (at-most-once) are lost; the others will come again.
-      for (let i = this.next; i < this.batchLength; i++) this.ledger.abandon(group, this.batchId[i], 'crash-after-commit');
+      for (let i = this.next; i < this.batchLength; i++) {
+        this.ledger.abandon(this.options.group, this.batchId[i], 'crash-after-commit');
+      }
     }
     this.busy = false;
     this.batchLength = 0;
-    this.down('crash', detail);
   }
 
-  restart(): void {
-    if (this.alive) return;
-    this.alive = true;
-    this.ledger.mark('restart', this.name);
+  protected resume(): void {
     this.poll(); // joins under a new member id
   }
 
@@ -359,9 +328,9 @@ export class LogConsumer implements FaultTarget {
    * stops: an idle consumer with uncommitted positions polls again when the interval is due.
    */
   private autoCommitLater(): void {
-    if (!this.options.enableAutoCommit || this.touched.length === 0 || this.autoCommitTimer) return;
+    if (!this.settings.enableAutoCommit || this.touched.length === 0 || this.autoCommitTimer) return;
     this.autoCommitTimer = true;
-    const due = this.lastAutoCommitMs + this.options.autoCommitIntervalMs;
+    const due = this.lastAutoCommitMs + this.settings.autoCommitIntervalMs;
     this.kernel.at(Math.max(due, this.kernel.now), autoCommitDue, this);
   }
 
@@ -371,11 +340,11 @@ export class LogConsumer implements FaultTarget {
   }
 
   private commitsBeforeProcessing(): boolean {
-    return !this.options.enableAutoCommit && this.options.instance.guarantee === 'at-most-once';
+    return !this.settings.enableAutoCommit && this.settlesFirst;
   }
 
   private commitsAfterProcessing(): boolean {
-    return !this.options.enableAutoCommit && this.options.instance.guarantee !== 'at-most-once';
+    return !this.settings.enableAutoCommit && !this.settlesFirst;
   }
 
   /** Commits the positions (`fetched`) or processed offsets of every partition touched. */

@@ -18,7 +18,6 @@ import type { Random } from '../../sim/rng.js';
 import { Fifo } from '../../sim/ring.js';
 import type { Facts, MessageId } from '../facts.js';
 import type { Gauge, System } from '../system.js';
-import type { Delivery, ConsumerInstance } from '../consumer.js';
 import { Partition, type RetentionConfig } from './partition.js';
 import type { LogGroup } from './group-coordinator.js';
 import { FAILED, UNAVAILABLE, type LogProducerClient, type LogWriter, type Write } from './log-producer.js';
@@ -276,23 +275,6 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
   /** Seeks every partition of `group` at `atMs`. */
   scheduleReplay(group: LogGroup, atMs: number, target: ReplayTarget): void {
     this.kernel.at(atMs, runReplay, { group, target, kernel: this.kernel });
-  }
-
-  // The log's consumers are LogConsumer poll loops; these Delivery-based calls never reach it.
-  ack(_delivery: Delivery): void {
-    throw new Error('LogSystem.ack: log consumers commit offsets, they do not ack deliveries');
-  }
-
-  fail(_delivery: Delivery, _requeue: boolean): void {
-    throw new Error('LogSystem.fail: log consumers commit offsets, they do not nack deliveries');
-  }
-
-  release(_instance: ConsumerInstance, _unacked: Delivery[]): void {
-    throw new Error('LogSystem.release: log consumers restart from committed offsets');
-  }
-
-  capacityFreed(_group: number): void {
-    throw new Error('LogSystem.capacityFreed: log consumers poll on their own');
   }
 
   gauges(): Gauge[] {

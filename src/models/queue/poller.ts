@@ -6,7 +6,8 @@
  * again. While it holds a batch, an optional heartbeat extends the visibility timeout with
  * ChangeMessageVisibility.
  *
- * Guarantees and faults, as in the spine's consumer (consumer.ts):
+ * Guarantees, crash points, poison handling, leave and restart are the core's
+ * (consumer-core.ts); this file adds the poll loops, the deletes and the heartbeat:
  * - at-least-once: process, then delete. effectively-once adds the idempotency store.
  * - at-most-once: delete the batch on receipt, then process; a crash before processing loses it.
  * - A crash abandons the held batch. SQS does not notice: the messages stay in flight until
@@ -17,10 +18,9 @@
  * - Throttled calls (FIFO limits) are retried after an exponential backoff.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Ledger } from '../../observe/ledger.js';
-import type { CrashPoint, InstanceOptions } from '../consumer.js';
+import type { Facts } from '../facts.js';
+import { ConsumerCore, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
-import { handlerFails } from '../poison.js';
 import type { ReceivedBatch, ReceiveOutcome, Receiver, SqsQueue } from './sqs-queue.js';
 import { throttleBackoffMs } from './throttle.js';
 
@@ -44,66 +44,46 @@ export interface PollerOptions {
   endMs: number;
 }
 
-export class SqsConsumer implements FaultTarget {
-  alive = true;
-  slowdown = 1;
-  armed: CrashPoint | null = null;
-  onCrash: (() => void) | null = null;
-  readonly name: string;
-  /** Shutting down cleanly: each loop finishes its batch and stops instead of polling again. */
-  leaving = false;
+export class SqsConsumer extends ConsumerCore implements FaultTarget {
   private loops: PollLoop[] = [];
   private stoppedLoops = 0;
 
   constructor(
-    readonly kernel: Kernel,
-    readonly ledger: Ledger,
-    readonly options: PollerOptions,
+    kernel: Kernel,
+    ledger: Facts,
+    readonly settings: PollerOptions,
   ) {
-    this.name = `${options.base.groupName}/${options.base.index}`;
+    super(kernel, ledger, settings.base);
   }
 
   /** Starts the poll loops. */
   start(): void {
-    this.loops = Array.from({ length: this.options.base.concurrency }, () => new PollLoop(this));
+    this.loops = Array.from({ length: this.options.concurrency }, () => new PollLoop(this));
     for (const loop of this.loops) loop.poll();
-  }
-
-  crash(detail = 'at time'): void {
-    if (!this.alive) return;
-    for (const loop of this.loops) loop.abandon();
-    this.down('crash', detail);
-  }
-
-  leave(): void {
-    if (!this.alive || this.leaving) return;
-    this.leaving = true;
-    this.stoppedLoops = 0;
-  }
-
-  restart(): void {
-    if (this.alive) return;
-    this.alive = true;
-    this.ledger.mark('restart', this.name);
-    this.start();
   }
 
   /** A loop of a leaving consumer would poll again: it stops; the last one takes the consumer down. */
   loopStopped(): void {
     if (++this.stoppedLoops < this.loops.length) return;
-    this.down('leave');
+    this.departed();
   }
 
-  /** Crashed or left: on the timeline, and the fault waiting for it may schedule the restart. */
-  private down(kind: 'crash' | 'leave', detail?: string): void {
-    this.alive = false;
-    this.leaving = false;
-    this.armed = null;
+  /** The held batches are abandoned; SQS does not notice, they stay in flight. */
+  protected abandonHeld(): void {
+    for (const loop of this.loops) loop.abandon();
+  }
+
+  /** Each loop finishes its batch and stops instead of polling again. */
+  protected startLeaving(): void {
+    this.stoppedLoops = 0;
+  }
+
+  protected override wentDown(): void {
     this.loops = [];
-    this.ledger.mark(kind, this.name, detail);
-    const onCrash = this.onCrash;
-    this.onCrash = null;
-    onCrash?.();
+  }
+
+  protected resume(): void {
+    this.start();
   }
 }
 
@@ -122,7 +102,7 @@ class PollLoop implements Receiver {
   constructor(private readonly consumer: SqsConsumer) {}
 
   poll(): void {
-    const { kernel, options } = this.consumer;
+    const { kernel, settings: options } = this.consumer;
     if (this.dead || kernel.now >= options.endMs) return;
     if (this.consumer.leaving) {
       this.dead = true;
@@ -133,7 +113,7 @@ class PollLoop implements Receiver {
 
   received(batch: ReceivedBatch, outcome: ReceiveOutcome): void {
     if (this.dead) return;
-    const { kernel, options } = this.consumer;
+    const { kernel, settings: options } = this.consumer;
     if (outcome === 'throttled') {
       kernel.schedule(throttleBackoffMs(this.throttles++), poll, this);
       return;
@@ -149,19 +129,18 @@ class PollLoop implements Receiver {
   }
 
   private start(batch: ReceivedBatch): void {
-    const { ledger, options } = this.consumer;
-    const { group, guarantee } = options.base;
+    const { ledger, settings: options } = this.consumer;
+    const { group } = options.base;
     this.batch = batch;
     this.next = 0;
     this.toDelete = [];
     this.waited = false;
     for (let i = 0; i < batch.length; i++) ledger.deliver(group, batch.ids[i], batch.handles[i], this.consumer.name);
     if (options.heartbeat !== null) this.consumer.kernel.schedule(options.heartbeat.everyMs, beat, { loop: this, batch });
-    if (guarantee === 'at-most-once') {
+    if (this.consumer.settlesFirst) {
       for (let i = 0; i < batch.length; i++) this.toDelete.push(i);
       this.deleteHeld(() => {
-        if (this.consumer.armed === 'after-ack-before-process') return this.consumer.crash('after-ack-before-process');
-        this.processNext();
+        if (!this.consumer.crashesAt('after-ack-before-process')) this.processNext();
       });
       return;
     }
@@ -171,20 +150,15 @@ class PollLoop implements Receiver {
   /** Processes message `next`, or finishes the batch. */
   private processNext(): void {
     const batch = this.batch as ReceivedBatch;
-    const { ledger, kernel, options } = this.consumer;
-    const { group, guarantee, store, service, random } = options.base;
+    const { settings: options } = this.consumer;
+    const consumer = this.consumer;
     while (this.next < batch.length) {
-      const id = batch.ids[this.next];
-      if (guarantee !== 'at-most-once' && store !== null && store.has(id)) {
-        ledger.suppress(group, id);
+      if (!consumer.settlesFirst && consumer.alreadyApplied(batch.ids[this.next])) {
         this.processed(this.next++);
         continue;
       }
-      const serviceMs = service.sample(random) * this.consumer.slowdown;
-      ledger.serve(group, this.consumer.armed === 'mid-process' ? serviceMs / 2 : serviceMs);
       this.waited = true;
-      if (this.consumer.armed === 'mid-process') kernel.schedule(serviceMs / 2, crashMidProcess, this);
-      else kernel.schedule(serviceMs, done, this);
+      consumer.startHandler(this, done, crashMidProcess);
       return;
     }
     this.finishBatch();
@@ -194,21 +168,18 @@ class PollLoop implements Receiver {
   complete(): void {
     if (this.dead) return;
     const batch = this.batch as ReceivedBatch;
-    const { ledger, options } = this.consumer;
-    const { group, guarantee, store, poison } = options.base;
+    const consumer = this.consumer;
     const i = this.next++;
     const id = batch.ids[i];
-    if (poison !== null && handlerFails(poison, id, batch.handles[i])) {
-      ledger.fail(group, id);
-      // At-most-once deleted it on receipt: lost. Otherwise it is not deleted and reappears
-      // after the visibility timeout.
-      if (guarantee === 'at-most-once') ledger.abandon(group, id, 'processing-failed');
+    if (consumer.handlerFails(id, batch.handles[i])) {
+      // At-most-once deleted it on receipt: lost. Otherwise, whatever onError asks for, SQS
+      // has no nack: it is not deleted and reappears after the visibility timeout.
+      consumer.handlerFailed(id);
       return this.processNext();
     }
-    ledger.process(group, id);
-    store?.add(id);
-    if (guarantee !== 'at-most-once') {
-      if (this.consumer.armed === 'after-process-before-ack') return this.consumer.crash('after-process-before-ack');
+    consumer.applyEffect(id);
+    if (!consumer.settlesFirst) {
+      if (consumer.crashesAt('after-process-before-ack')) return;
       this.processed(i);
     }
     this.processNext();
@@ -217,7 +188,7 @@ class PollLoop implements Receiver {
   /** Message `i` may be deleted: now (DeleteMessage each) or at the end of the batch. */
   private processed(i: number): void {
     this.toDelete.push(i);
-    if (this.consumer.options.deletes === 'each') this.deleteHeld(null);
+    if (this.consumer.settings.deletes === 'each') this.deleteHeld(null);
   }
 
   private finishBatch(): void {
@@ -236,7 +207,7 @@ class PollLoop implements Receiver {
    */
   private deleteHeld(then: (() => void) | null): void {
     const batch = this.batch as ReceivedBatch;
-    const { queue } = this.consumer.options;
+    const { queue } = this.consumer.settings;
     if (this.toDelete.length > 0) {
       if (!queue.admit(this.toDelete.length > 1 ? 'DeleteMessageBatch' : 'DeleteMessage')) {
         const delay = throttleBackoffMs(this.throttles++);
@@ -258,9 +229,9 @@ class PollLoop implements Receiver {
   /** Heartbeat: extend the visibility of the messages of `batch` not yet deleted. */
   heartbeat(batch: ReceivedBatch): void {
     if (this.dead || this.batch !== batch) return;
-    const { queue, heartbeat } = this.consumer.options;
+    const { queue, heartbeat } = this.consumer.settings;
     const hb = heartbeat as Heartbeat;
-    const from = this.consumer.options.deletes === 'each' ? this.next : 0;
+    const from = this.consumer.settings.deletes === 'each' ? this.next : 0;
     if (queue.admit(from < batch.length - 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility')) {
       queue.changeVisibility(batch, from, hb.extendMs);
     }
@@ -272,7 +243,7 @@ class PollLoop implements Receiver {
     this.dead = true;
     const batch = this.batch;
     if (batch === null) return;
-    const { ledger, options } = this.consumer;
+    const { ledger, settings: options } = this.consumer;
     for (let i = this.next; i < batch.length; i++) ledger.abandon(options.base.group, batch.ids[i], 'crash-after-ack');
     this.batch = null;
   }

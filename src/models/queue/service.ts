@@ -21,7 +21,6 @@
  */
 import type { Kernel } from '../../sim/kernel.js';
 import type { Facts, MessageId } from '../facts.js';
-import type { Delivery } from '../consumer.js';
 import type { Gauge, System } from '../system.js';
 import type { SqsQueue } from './sqs-queue.js';
 import type { Random } from '../../sim/rng.js';
@@ -102,22 +101,6 @@ export class SqsService implements System {
     const key = this.ledger.keyOfMessage(id);
     const stored = queue.send(id, route.bytes, key, delayMs, copy);
     if (stored && copy) this.ledger.duplicateAppend(id);
-  }
-
-  ack(_delivery: Delivery): void {
-    throw new Error('SQS consumers delete messages on their queue; they never ack through the service');
-  }
-
-  fail(_delivery: Delivery, _requeue: boolean): void {
-    throw new Error('SQS has no nack: a failed message is left to its visibility timeout');
-  }
-
-  release(): void {
-    throw new Error('SQS keeps a crashed consumer\'s messages in flight until their visibility timeout');
-  }
-
-  capacityFreed(): void {
-    throw new Error('SQS consumers poll; the service never pushes');
   }
 
   gauges(): Gauge[] {

@@ -14,9 +14,9 @@ import { ConsumerInstance } from '../../models/consumer.js';
 import { Broker, type BrokerQueueOptions } from '../../models/broker/broker.js';
 import { EXCHANGE_TYPES, type ExchangeType } from '../../models/broker/exchange.js';
 import { OVERFLOWS, QUEUE_TYPES, type Overflow, type QueueType } from '../../models/broker/queue.js';
-import { CONNECTION_LOSS } from '../../models/broker/subscription.js';
+import { CONNECTION_LOSS, type BrokerDelivery } from '../../models/broker/subscription.js';
 import type { BrokerFigures, Result } from '../../observe/result.js';
-import type { System } from '../../models/system.js';
+import type { DeliveryPort } from '../../models/system.js';
 import { bytes, duration, name, positiveDuration } from '../fields.js';
 import { suggestion } from '../issues.js';
 import { definePlugin, type At, type PluginScenario } from './plugin.js';
@@ -168,7 +168,8 @@ export const broker = definePlugin({
           autoAck: consumer.autoAck ?? false,
           connectionLoss: consumer.connectionLoss ?? 'clean',
         };
-        const create = (port: System) => new ConsumerInstance(kernel, ledger, port, instanceOptions(c, index));
+        const create = (port: DeliveryPort<BrokerDelivery>) =>
+          new ConsumerInstance(kernel, ledger, port, instanceOptions(c, index));
         return model.subscribe(q, options, create).instance;
       });
     });

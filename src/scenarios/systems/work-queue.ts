@@ -28,7 +28,7 @@ export const workQueue = definePlugin({
       const group = groups[c];
       system.addGroup(group, consumer.group);
       return Array.from({ length: consumer.instances }, (_, index) => {
-        const instance = new ConsumerInstance(kernel, ledger, system, instanceOptions(c, index));
+        const instance = new ConsumerInstance(kernel, ledger, system.port(group), instanceOptions(c, index));
         system.attach(group, instance);
         return instance;
       });

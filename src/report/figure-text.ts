@@ -3,21 +3,7 @@
  * with `$`, ratios in percent. JSON keeps plain numbers; only text and charts use these.
  */
 import { formatDuration } from '../scenarios/units.js';
-import type { FigureUnit } from './figures.js';
-
-/** A threshold exactly as written back: `10m`, `1%`, `$5`, `100`. */
-export function formatThreshold(unit: FigureUnit, value: number): string {
-  switch (unit) {
-    case 'ms':
-      return value < 0 ? String(value) : formatDuration(value);
-    case 'ratio':
-      return `${Number((value * 100).toPrecision(6))}%`;
-    case 'dollars':
-      return `$${Number(value.toPrecision(6))}`;
-    case 'count':
-      return String(value);
-  }
-}
+import type { FigureUnit } from '../observe/figures.js';
 
 /** A duration rounded to what a reader can use: 3 significant figures, whole seconds past a minute. */
 export function formatSpan(ms: number): string {
@@ -32,7 +18,8 @@ export function formatSpan(ms: number): string {
 export function groupDigits(n: number, digits = 2): string {
   if (!Number.isFinite(n)) return String(n);
   const sign = n < 0 ? '-' : '';
-  const [whole, fraction] = Math.abs(n).toFixed(digits).replace(/\.?0+$/, '').split('.');
+  const fixed = Math.abs(n).toFixed(digits);
+  const [whole, fraction] = (fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
   return sign + grouped + (fraction === undefined ? '' : `.${fraction}`);
 }

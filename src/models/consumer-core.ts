@@ -1,0 +1,242 @@
+/**
+ * The consumer core: what every consumer instance does the same way, whatever the system.
+ * The push consumer (consumer.ts), the log's poll loop (log/log-consumer.ts) and the managed
+ * queue's pollers (queue/poller.ts) extend it, and add only how work arrives (pushed into
+ * handlers, fetched in batches, received by poll loops) and how it is settled (ack or nack,
+ * commit an offset, delete or leave to the visibility timeout).
+ *
+ * The guarantees: when the settle happens relative to the side effect.
+ * - at-most-once: settle on receipt, then process. A crash before processing loses the message.
+ * - at-least-once: process, then settle. A crash between the two repeats the side effect.
+ * - effectively-once: at-least-once plus an idempotency store keyed by message id, written
+ *   atomically with the side effect, so a redelivery is recognised and not applied again.
+ *
+ * The instance's life is a small state machine:
+ *
+ *   running ──leave()──▶ leaving ──(held work done)──▶ left
+ *      │                    │                           │
+ *      └──────crash()───────┴──────▶ crashed            │
+ *                                       │               │
+ *   running ◀─────────restart()─────────┴───────────────┘
+ *
+ * Crash points: a fault arms one (`armed`); the next message that reaches it crashes the
+ * instance there, synchronously, so the crash always wins against the step that would have
+ * followed. `mid-process` crashes halfway through the handler's service time.
+ *
+ * Poison: a failing handler applies no side effect. Under at-most-once the message was settled
+ * already, so it is lost (cause `processing-failed`); otherwise the consumer's `onError` decides
+ * whether the system is asked for a redelivery (`requeue`) or to reject it (`reject`), and each
+ * system does that its own way.
+ */
+import type { Random } from '../sim/rng.js';
+import type { Distribution } from '../sim/distributions.js';
+import type { Kernel } from '../sim/kernel.js';
+import { pagedUint8 } from '../sim/paged.js';
+import type { Facts, MessageId } from './facts.js';
+import { handlerFails, type PoisonRule } from './poison.js';
+
+export type Guarantee = 'at-most-once' | 'at-least-once' | 'effectively-once';
+export const GUARANTEES: readonly Guarantee[] = [
+  'at-most-once',
+  'at-least-once',
+  'effectively-once',
+];
+
+export type CrashPoint = 'after-process-before-ack' | 'after-ack-before-process' | 'mid-process';
+export const CRASH_POINTS: readonly CrashPoint[] = [
+  'after-process-before-ack',
+  'after-ack-before-process',
+  'mid-process',
+];
+
+/** Whether a crash point occurs at all under a guarantee (ack before or after processing). */
+export function crashPointOccurs(point: CrashPoint, guarantee: Guarantee): boolean {
+  if (point === 'mid-process') return true;
+  const acksFirst = guarantee === 'at-most-once';
+  return point === 'after-ack-before-process' ? acksFirst : !acksFirst;
+}
+
+export type OnError = 'requeue' | 'reject';
+export const ON_ERROR: readonly OnError[] = ['requeue', 'reject'];
+
+/** The side-effect store of an effectively-once consumer group: one bit per message id. */
+export class IdempotencyStore {
+  private readonly seen = pagedUint8();
+
+  has(id: MessageId): boolean {
+    return this.seen.get(id) !== 0;
+  }
+
+  add(id: MessageId): void {
+    this.seen.set(id, 1);
+  }
+}
+
+export interface InstanceOptions {
+  group: number;
+  groupName: string;
+  index: number;
+  concurrency: number;
+  service: Distribution;
+  guarantee: Guarantee;
+  /** This instance's own service-time stream. */
+  random: Random;
+  /** Shared by every instance of the group, as a real store would be. */
+  store: IdempotencyStore | null;
+  /** Messages whose handler fails; null for none. */
+  poison: PoisonRule | null;
+  /** What the consumer does when its handler fails: ask for redelivery, or reject. */
+  onError: OnError;
+}
+
+export type InstanceState = 'running' | 'leaving' | 'crashed' | 'left';
+
+/** What a failed handler leaves the system to do with the message. */
+export type FailureOutcome = 'lost' | 'requeue' | 'reject';
+
+export abstract class ConsumerCore {
+  state: InstanceState = 'running';
+  /** Service times are multiplied by this (a slowdown fault sets it). */
+  slowdown = 1;
+  /** A crash waiting for the next message to reach this point. */
+  armed: CrashPoint | null = null;
+  /** Called once when the instance next goes down, crashed or left (a fault schedules the restart). */
+  onCrash: (() => void) | null = null;
+  readonly name: string;
+  /** Settles on receipt, before processing (at-most-once). */
+  readonly settlesFirst: boolean;
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly ledger: Facts,
+    readonly options: InstanceOptions,
+  ) {
+    this.name = `${options.groupName}/${options.index}`;
+    this.settlesFirst = options.guarantee === 'at-most-once';
+  }
+
+  /** Running or leaving: it still holds and finishes work. */
+  get alive(): boolean {
+    return this.state === 'running' || this.state === 'leaving';
+  }
+
+  /** Running and not shutting down: it may take more work. */
+  get accepting(): boolean {
+    return this.state === 'running';
+  }
+
+  get leaving(): boolean {
+    return this.state === 'leaving';
+  }
+
+  /** Crash now: whatever the instance holds is abandoned. */
+  crash(detail = 'at time'): void {
+    if (!this.alive) return;
+    this.abandonHeld();
+    this.down('crash', detail);
+    this.afterDown('crash');
+  }
+
+  /** A clean shutdown: no new work; the held work is finished and settled, then it goes. */
+  leave(): void {
+    if (this.state !== 'running') return;
+    this.state = 'leaving';
+    this.startLeaving();
+  }
+
+  restart(): void {
+    if (this.alive) return;
+    this.state = 'running';
+    this.ledger.mark('restart', this.name);
+    this.resume();
+  }
+
+  /** The last held work of a clean shutdown is done: the instance goes. */
+  protected departed(): void {
+    this.down('leave');
+    this.afterDown('leave');
+  }
+
+  /**
+   * A crash point reached: crashes there if it is the armed one. Callers return at once when
+   * this is true, so the step that would have followed never happens.
+   */
+  crashesAt(point: CrashPoint): boolean {
+    if (this.armed !== point) return false;
+    this.crash(point);
+    return true;
+  }
+
+  /**
+   * Starts a handler on one message: `done(arg)` after the service time, or a crash halfway
+   * through when `mid-process` is armed.
+   */
+  startHandler<A>(arg: A, done: (arg: A) => void, crashMidway: (arg: A) => void): void {
+    const serviceMs = this.options.service.sample(this.options.random) * this.slowdown;
+    if (this.armed === 'mid-process') {
+      this.ledger.serve(this.options.group, serviceMs / 2);
+      this.kernel.schedule(serviceMs / 2, crashMidway, arg);
+    } else {
+      this.ledger.serve(this.options.group, serviceMs);
+      this.kernel.schedule(serviceMs, done, arg);
+    }
+  }
+
+  /** A redelivery the idempotency store recognises: suppressed, not applied again. */
+  alreadyApplied(id: MessageId): boolean {
+    const store = this.options.store;
+    if (store === null || !store.has(id)) return false;
+    this.ledger.suppress(this.options.group, id);
+    return true;
+  }
+
+  /** Whether the handler of attempt `attempt` of `id` fails (a poison fault). */
+  handlerFails(id: MessageId, attempt: number): boolean {
+    const poison = this.options.poison;
+    return poison !== null && handlerFails(poison, id, attempt);
+  }
+
+  /** The handler finished: the side effect, recorded in the idempotency store with it. */
+  applyEffect(id: MessageId, replay = false): void {
+    this.ledger.process(this.options.group, id, replay);
+    this.options.store?.add(id);
+  }
+
+  /**
+   * The handler failed: no side effect. Lost if the message was settled already; otherwise
+   * what `onError` asks the system for.
+   */
+  handlerFailed(id: MessageId): FailureOutcome {
+    const { group, onError } = this.options;
+    this.ledger.fail(group, id);
+    if (this.settlesFirst) {
+      this.ledger.abandon(group, id, 'processing-failed');
+      return 'lost';
+    }
+    return onError;
+  }
+
+  /** Crashed or left: on the timeline, and the fault waiting for it may schedule the restart. */
+  private down(kind: 'crash' | 'leave', detail?: string): void {
+    this.state = kind === 'crash' ? 'crashed' : 'left';
+    this.armed = null;
+    this.ledger.mark(kind, this.name, detail);
+    this.wentDown(kind);
+    const onCrash = this.onCrash;
+    this.onCrash = null;
+    onCrash?.();
+  }
+
+  // ---- what each kind of consumer does its own way ------------------------------------------
+
+  /** Crash: drop what it holds (cancel its handlers, record what is lost). */
+  protected abstract abandonHeld(): void;
+  /** Leave was asked: go now if nothing is held, otherwise let the held work finish. */
+  protected abstract startLeaving(): void;
+  /** Down, before the restart is scheduled: tell the system (leave the group, stop loops). */
+  protected wentDown(_kind: 'crash' | 'leave'): void {}
+  /** Down, after the restart is scheduled: hand back what it held. */
+  protected afterDown(_kind: 'crash' | 'leave'): void {}
+  /** Restarted: ask for work again (subscribe, poll, rejoin). */
+  protected abstract resume(): void;
+}
