@@ -100,6 +100,8 @@ export class HistoryChecker {
   feed(op: HistoryOp): Effect | null {
     const r = this.result;
     switch (op.op) {
+      // The header names every group, those with no line too (a queue nobody consumes).
+      case 'history': for (const g of (op.groups ?? []) as string[]) this.fold(g); return null;
       case 'publish': r.produced++; return null;
       case 'accepted': r.accepted++; return null;
       case 'rejected': bump(r.rejected, op.cause ?? ''); return null;
