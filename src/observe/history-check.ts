@@ -6,7 +6,7 @@
  * handler-failed, suppressed, ack/commit/delete, abandon, dead-letter, withdraw, drop) and
  * ignores the ledger's verdict lines (duplicate, loss, ordering-violation), so that a test can
  * hold its counts against the ledger's: where they differ, one of the two folds is wrong. It
- * applies the definitions of DESIGN.md and docs/metrics.md:
+ * applies the definitions of docs/metrics.md:
  * - a duplicate is a processing of a message the group had processed before, unless the
  *   processing is a deliberate replay (a log group sought back);
  * - a loss is a message acknowledged but never processed when its holder died (abandon), or
