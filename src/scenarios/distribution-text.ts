@@ -38,6 +38,11 @@ const KINDS: readonly DistributionKind[] = [
 
 /** The 0.99 quantile of the standard normal. */
 const Z99 = 2.326347874040841;
+/** The 0.90 quantile of the standard normal. */
+const Z90 = 1.2815515655446004;
+
+/** Other names users write for a distribution: `exponential(20ms)` is `exp(20ms)`. */
+const ALIASES: Readonly<Record<string, DistributionKind>> = { exponential: 'exp' };
 
 /** Parses distribution text such as `exp(20ms)` or `lognormal(mean=20ms, p99=200ms)`. */
 export function parseDistribution(text: string, opts: DistributionOptions = {}): Distribution {
@@ -81,7 +86,7 @@ function parseCall(text: string): Call {
         `uniform(1ms, 5ms) or lognormal(mean=20ms, p99=200ms)`,
     );
   }
-  const name = match[1];
+  const name = ALIASES[match[1]] ?? match[1];
   if (!(KINDS as readonly string[]).includes(name)) throw unknownName(text, name);
   const body = match[2].trim();
   const args = body === '' ? [] : splitArguments(body).map((part) => parseArgument(text, part));
@@ -272,14 +277,32 @@ function buildNormal(context: Context): Distribution {
 }
 
 function buildLognormal(context: Context): Distribution {
-  const forms = 'lognormal(mean=20ms, p99=200ms) or lognormal(mu=3, sigma=0.5)';
+  const forms =
+    'lognormal(mean=20ms, p99=200ms), lognormal(p50=15ms, p99=200ms), lognormal(p50=15ms, p90=60ms) ' +
+    'or lognormal(mu=3, sigma=0.5)';
   const keys = context.call.args.map((arg) => arg.key);
   if (keys.includes(undefined)) throw context.error(`lognormal takes named parameters: ${forms}`);
   const byShape = keys.includes('mu') || keys.includes('sigma');
-  if (byShape && (keys.includes('mean') || keys.includes('p99'))) {
-    throw context.error(`lognormal takes either mean and p99, or mu and sigma: ${forms}`);
+  const byMedian = keys.includes('p50');
+  if ((byShape && keys.some((k) => k !== 'mu' && k !== 'sigma')) || (byMedian && keys.includes('mean'))) {
+    throw context.error(`lognormal takes one of these forms: ${forms}`);
   }
-  return byShape ? lognormalFromShape(context, forms) : lognormalFromMean(context, forms);
+  if (byShape) return lognormalFromShape(context, forms);
+  return byMedian ? lognormalFromMedian(context, forms) : lognormalFromMean(context, forms);
+}
+
+/** From the median and one upper percentile: mu = ln(p50), sigma = ln(pq / p50) / z_q. */
+function lognormalFromMedian(context: Context, forms: string): Distribution {
+  const upper = context.call.args.some((arg) => arg.key === 'p90') ? 'p90' : 'p99';
+  const bound = context.bind(['p50', upper], forms);
+  const example = `lognormal(p50=15ms, ${upper}=${upper === 'p90' ? '60ms' : '200ms'})`;
+  const p50 = context.amount('p50', context.required(bound, 'p50', example));
+  const pq = context.amount(upper, context.required(bound, upper, example));
+  const [p50Text, pqText] = [context.format(p50), context.format(pq)];
+  if (!(p50 > 0)) throw context.error('p50 must be above 0');
+  if (!(pq > p50)) throw context.error(`${upper} (${pqText}) must be above p50 (${p50Text})`);
+  const sigma = Math.log(pq / p50) / (upper === 'p90' ? Z90 : Z99);
+  return new LognormalDistribution(`lognormal(p50=${p50Text}, ${upper}=${pqText})`, Math.log(p50), sigma);
 }
 
 function lognormalFromShape(context: Context, forms: string): Distribution {

@@ -126,6 +126,24 @@ describe('lognormal', () => {
     expectWithin5Se(quantileOf(values, 0.99), 200, 2.3844062535685104);
   });
 
+  it('lognormal(p50=15ms, p99=200ms) and (p50=15ms, p90=60ms) hit both percentiles', () => {
+    const byP99 = parseDistribution('lognormal(p50=15ms, p99=200ms)');
+    expect(byP99.text).toBe('lognormal(p50=15ms, p99=200ms)');
+    expect(byP99.quantile?.(0.5)).toBeCloseTo(15, 10);
+    expect(byP99.quantile?.(0.99)).toBeCloseTo(200, 9);
+    // sigma = ln(200/15)/z99 = 1.11343; mean = 15·e^(sigma²/2) = 27.89 ms.
+    expect(byP99.mean).toBeCloseTo(15 * Math.exp((Math.log(200 / 15) / 2.326347874040841) ** 2 / 2), 10);
+    const byP90 = parseDistribution('lognormal(p50=15ms, p90=60ms)');
+    expect(byP90.quantile?.(0.9)).toBeCloseTo(60, 9);
+    expect(() => parseDistribution('lognormal(p50=15ms, p99=10ms)')).toThrow(/p99 \(10ms\) must be above p50 \(15ms\)/);
+    expect(() => parseDistribution('lognormal(p50=15ms, mean=20ms)')).toThrow(/lognormal takes one of these forms/);
+  });
+
+  it('exponential(20ms) is exp(20ms)', () => {
+    const d = parseDistribution('exponential(20ms)');
+    expect([d.kind, d.text, d.mean]).toEqual(['exp', 'exp(20ms)', 20]);
+  });
+
   it('lognormal(mu=3, sigma=0.5) has mean e^3.125 and median e^3', () => {
     const d = parseDistribution('lognormal(mu=3, sigma=0.5)');
     expect(d.text).toBe('lognormal(mu=3, sigma=0.5)');
@@ -216,10 +234,6 @@ describe('errors', () => {
     'a duration needs a unit (us, ms, s, m, h, d), like 20ms; only 0 may go without';
   it.each([
     ['expo(20ms)', `"expo(20ms)": unknown distribution "expo"; did you mean exp? ${names}`],
-    [
-      'exponential(20ms)',
-      `"exponential(20ms)": unknown distribution "exponential"; did you mean exp? ${names}`,
-    ],
     ['gaussian(1ms)', `"gaussian(1ms)": unknown distribution "gaussian"; ${names}`],
     [
       '5ms',
@@ -262,12 +276,14 @@ describe('errors', () => {
     [
       'lognormal(20ms, 200ms)',
       '"lognormal(20ms, 200ms)": lognormal takes named parameters: ' +
-        'lognormal(mean=20ms, p99=200ms) or lognormal(mu=3, sigma=0.5)',
+        'lognormal(mean=20ms, p99=200ms), lognormal(p50=15ms, p99=200ms), lognormal(p50=15ms, p90=60ms) ' +
+        'or lognormal(mu=3, sigma=0.5)',
     ],
     [
       'lognormal(mean=20ms, sigma=1)',
-      '"lognormal(mean=20ms, sigma=1)": lognormal takes either mean and p99, or mu and sigma: ' +
-        'lognormal(mean=20ms, p99=200ms) or lognormal(mu=3, sigma=0.5)',
+      '"lognormal(mean=20ms, sigma=1)": lognormal takes one of these forms: ' +
+        'lognormal(mean=20ms, p99=200ms), lognormal(p50=15ms, p99=200ms), lognormal(p50=15ms, p90=60ms) ' +
+        'or lognormal(mu=3, sigma=0.5)',
     ],
     [
       'lognormal(mu=3ms, sigma=1)',
