@@ -226,8 +226,9 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   const seed = flags.seed ?? scenario.spec.seed;
   const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(scenario.spec.name)}`);
   const report = await import('./report/index.js');
-  if (outDir !== null) report.checkOutputDir(outDir);
+  // The history flags first: a refused history leaves no folder behind.
   const historyPlan = await planHistory(scenario, flags, outDir);
+  if (outDir !== null) report.checkOutputDir(outDir);
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar(io);
   if (!flags.json && !flags.quiet) {
     io.err(`queuesim ${VERSION}: ${scenario.spec.name}, seed ${seed}\n`);
