@@ -225,9 +225,9 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   const scenario = loadScenario(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
   const seed = flags.seed ?? scenario.spec.seed;
   const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(scenario.spec.name)}`);
-  const report = await import('./report/index.js');
-  // The history flags first: a refused history leaves no folder behind.
+  // Refuse bad history flags before the output folder is made.
   const historyPlan = await planHistory(scenario, flags, outDir);
+  const report = await import('./report/index.js');
   if (outDir !== null) report.checkOutputDir(outDir);
   const progress = flags.json || flags.quiet || !io.errIsTty ? null : await progressBar(io);
   if (!flags.json && !flags.quiet) {

@@ -29,12 +29,14 @@ describe.each(LOG_SCENARIOS)('%s', (name) => {
 });
 
 describe('log-more-consumers-than-partitions', () => {
-  it('the four idle members change nothing but utilisation, which they halve', () => {
+  it('the four idle members change nothing but what they cost: half the utilisation, twice the instance-seconds', () => {
     const r = runScenario(loadScenario(new URL('../../../scenarios/log-more-consumers-than-partitions.yaml', import.meta.url).pathname));
     const { four, eight } = r.summary.groups;
     // Idle members are handlers paid for and never busy: the same work over twice the handlers.
-    expect({ ...eight, utilisation: null }).toEqual({ ...four, utilisation: null });
+    const cost = { utilisation: null, instanceSeconds: null };
+    expect({ ...eight, ...cost }).toEqual({ ...four, ...cost });
     expect(eight.utilisation! / four.utilisation!).toBeCloseTo(0.5, 12);
+    expect([four.instanceSeconds, eight.instanceSeconds]).toEqual([4 * 300, 8 * 300]);
     const idle = Object.values(r.summary.assignments!.eight).filter((tps) => tps.length === 0);
     expect(idle).toHaveLength(4);
   }, 60_000);
