@@ -169,16 +169,16 @@ export abstract class ConsumerCore {
   }
 
   /**
-   * Starts a handler on one message: `done(arg)` after the service time, or a crash halfway
+   * Starts a handler on message `id`: `done(arg)` after the service time, or a crash halfway
    * through when `mid-process` is armed.
    */
-  startHandler<A>(arg: A, done: (arg: A) => void, crashMidway: (arg: A) => void): void {
+  startHandler<A>(id: MessageId, arg: A, done: (arg: A) => void, crashMidway: (arg: A) => void): void {
     const serviceMs = this.options.service.sample(this.options.random) * this.slowdown;
     if (this.armed === 'mid-process') {
-      this.ledger.serve(this.options.group, serviceMs / 2);
+      this.ledger.serve(this.options.group, id, serviceMs / 2);
       this.kernel.schedule(serviceMs / 2, crashMidway, arg);
     } else {
-      this.ledger.serve(this.options.group, serviceMs);
+      this.ledger.serve(this.options.group, id, serviceMs);
       this.kernel.schedule(serviceMs, done, arg);
     }
   }

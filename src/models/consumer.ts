@@ -65,7 +65,7 @@ export class ConsumerInstance<D extends Delivery = Delivery> extends ConsumerCor
       this.acknowledge(delivery);
       return this.finish(delivery);
     }
-    this.startHandler(delivery, this.processingDone, this.crashMidProcess);
+    this.startHandler(delivery.id, delivery, this.processingDone, this.crashMidProcess);
   }
 
   /** The handler finished: apply the side effect, then ack unless a crash comes first. */

@@ -34,8 +34,12 @@ export interface Facts {
   enqueue(g: number, id: MessageId, partition?: string | null, offset?: number): void;
   /** Handed to a consumer instance (named for the history) as attempt 1, 2, … */
   deliver(g: number, id: MessageId, attempt: number, instance?: string | null): void;
-  /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
-  serve(g: number, ms: number): void;
+  /** A handler of group g starts serving a delivery of `id` for `ms` (cut short if it crashes). */
+  serve(g: number, id: MessageId, ms: number): void;
+  /** SQS: the message's visibility timeout ran out while group g held it: it is visible again. */
+  visibilityExpired(g: number, id: MessageId): void;
+  /** SQS: ChangeMessageVisibility made the held message invisible for `timeoutMs` from now. */
+  visibilityChanged(g: number, id: MessageId, timeoutMs: number): void;
   /** An instance of group g went down (crashed or left) or came back: its availability. */
   instanceDown(g: number): void;
   instanceUp(g: number): void;

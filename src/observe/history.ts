@@ -13,7 +13,7 @@
 import { pagedInt32, pagedUint8, type Paged } from '../sim/paged.js';
 
 /** Bumped when a line changes meaning or loses a field; new fields keep the version. */
-export const HISTORY_FORMAT = 'queuesim-history/1';
+export const HISTORY_FORMAT = 'queuesim-history/2';
 
 /** Where lines go. */
 export interface HistorySink {
@@ -167,6 +167,21 @@ export class HistoryRecorder {
     const who = instance === null ? 'null' : json(instance);
     this.line(id, 'deliver',
       `${this.group(g)},"instance":${who},"attempt":${attempt},"redelivered":${attempt > 1}${this.at(id)}`);
+  }
+
+  /** A handler starts on the delivery for `serviceMs` (half the drawn time if it will crash midway). */
+  processStart(g: number, id: number, serviceMs: number): void {
+    if (this.keeps(id)) this.line(id, 'process-start', this.consumer(g, id, `,"serviceMs":${serviceMs}`));
+  }
+
+  /** SQS: the visibility timeout ran out; `instance` is who held it (null after a crash). */
+  visibilityExpired(g: number, id: number): void {
+    if (this.keeps(id)) this.line(id, 'visibility-expired', this.consumer(g, id, ''));
+  }
+
+  /** SQS: ChangeMessageVisibility hid the held message for `timeoutMs` more from now. */
+  visibilityChanged(g: number, id: number, timeoutMs: number): void {
+    if (this.keeps(id)) this.line(id, 'visibility-change', this.consumer(g, id, `,"timeoutMs":${timeoutMs}`));
   }
 
   /** The side effect was applied; `replay` marks a deliberate replay (a log group sought back). */

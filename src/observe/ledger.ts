@@ -299,9 +299,19 @@ export class Ledger implements Facts {
     }
   }
 
-  /** A handler of group g starts serving a delivery for `ms` (cut short if it crashes). */
-  serve(g: number, ms: number): void {
+  /** A handler of group g starts serving a delivery of `id` for `ms` (cut short if it crashes). */
+  serve(g: number, id: MessageId, ms: number): void {
     this.groups[g].busyMs += ms;
+    if (this.history !== null) this.history.processStart(g, id, ms);
+  }
+
+  /** SQS visibility: for the history only, the counts follow from the deliveries it causes. */
+  visibilityExpired(g: number, id: MessageId): void {
+    if (this.history !== null) this.history.visibilityExpired(g, id);
+  }
+
+  visibilityChanged(g: number, id: MessageId, timeoutMs: number): void {
+    if (this.history !== null) this.history.visibilityChanged(g, id, timeoutMs);
   }
 
   instanceDown(g: number): void {

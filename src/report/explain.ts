@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { HISTORY_FILE, readHistoryLines } from '../observe/history-file.js';
 import type { HistoryOp } from '../observe/history-check.js';
 import { InputError } from '../scenarios/issues.js';
+import { formatSpan } from './figure-text.js';
 
 export interface ExplainFlags {
   message?: number;
@@ -109,6 +110,9 @@ export function describe(op: HistoryOp): string {
     case 'duplicate-append': return `stored again by a producer retry${at}`;
     case 'enqueue': return op.partition === undefined ? `enqueued${group}` : `appended to ${String(op.partition)} at offset ${String(op.offset)}${group}`;
     case 'deliver': return `delivered to ${instance} (${ordinal(op.attempt ?? 1)} delivery, redelivered=${String(op.redelivered)})${at}${group}`;
+    case 'process-start': return `handling started by ${instance} (service ${formatSpan(Number(op.serviceMs))})${at}${group}`;
+    case 'visibility-change': return `visibility extended by ${instance}: hidden for ${formatSpan(Number(op.timeoutMs))} from now${group}`;
+    case 'visibility-expired': return `visibility timeout expired: visible again${typeof op.instance === 'string' ? ` (${op.instance} still held it)` : ''}${group}`;
     case 'process': return `processed by ${instance}${op.replay === true ? ' (replay after a seek back)' : ''}${at}${group}`;
     case 'handler-failed': return `handler failed on ${instance}: no effect applied${group}`;
     case 'suppressed': return `redelivery recognised by ${instance}: effect not applied again${group}`;

@@ -145,7 +145,10 @@ function stepLabel(op: HistoryOp): string {
     case 'publish': return 'pub';
     case 'accepted': return 'acc';
     case 'enqueue': return 'enq';
+    case 'process-start': return 'start';
     case 'process': return 'proc';
+    case 'visibility-change': return 'vis+';
+    case 'visibility-expired': return 'vis0';
     case 'duplicate': return 'DUP';
     case 'loss': return 'LOST';
     case 'ordering-violation': return 'ORDER';

@@ -80,9 +80,12 @@ function example(flag: string): string {
   return flag === '--history-window' ? '10m..12m' : '1000..2000';
 }
 
-/** The lines a run of `scenario` would write unfiltered: a publish and an accept, then 4 per group. */
+/**
+ * The lines a run of `scenario` would write unfiltered: a publish and an accept, then 5 per
+ * group (enqueue, deliver, process-start, process, ack).
+ */
 export function estimateHistoryBytes(scenario: Scenario): number {
-  const linesPerMessage = 2 + 4 * scenario.spec.consumers.length;
+  const linesPerMessage = 2 + 5 * scenario.spec.consumers.length;
   return scenario.plannedMessages * linesPerMessage * BYTES_PER_LINE;
 }
 

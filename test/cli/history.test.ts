@@ -25,13 +25,22 @@ describe('broker crash before ack, prefetch 10', () => {
   beforeAll(async () => {
     const r = await cli('run', 'broker-crash-before-ack', '--history', '--out', out, '--no-charts', '--no-html');
     expect(r.code).toBe(0);
-    expect(r.err).toContain(`history: 170,034 lines`);
+    // 170,034 lines of version 1 plus one process-start per handler start (34,002).
+    expect(r.err).toContain(`history: 204,036 lines`);
     ops = history(out);
+  });
+
+  it('starts a handler once per processing: the crashes come after processing, never midway', () => {
+    const count = (op: string): number => ops.filter((o) => o.op === op).length;
+    expect(count('process-start')).toBe(34_002);
+    expect(count('process')).toBe(count('process-start'));
+    // const(15ms): every handler runs exactly 15 ms.
+    expect(new Set(ops.filter((o) => o.op === 'process-start').map((o) => o.serviceMs))).toEqual(new Set([15]));
   });
 
   it('writes the history next to the report, versioned, with nothing temporary left', async () => {
     expect(readdirSync(out).sort()).toEqual(['history.jsonl.gz', 'result.json', 'timeseries.csv']);
-    expect(ops[0]).toMatchObject({ format: 'queuesim-history/1', op: 'history', scenario: 'broker-crash-before-ack', seed: 7 });
+    expect(ops[0]).toMatchObject({ format: 'queuesim-history/2', op: 'history', scenario: 'broker-crash-before-ack', seed: 7 });
   });
 
   it('shows the ten requeued messages redelivered in their queue order, redelivered=true', async () => {
@@ -62,10 +71,13 @@ describe('broker crash before ack, prefetch 10', () => {
     expect(lines.map((l) => l.replace(/^.{16}/, '').trim())).toEqual([
       'enqueued [clean]',
       'delivered to clean/0 (1st delivery, redelivered=false) [clean]',
+      // The scenario's service time is const(15ms).
+      'handling started by clean/0 (service 15ms) [clean]',
       'processed by clean/0 [clean]',
       'clean/0 went down holding it [clean]',
       'clean/0: crash (after-process-before-ack)',
       'delivered to clean/1 (2nd delivery, redelivered=true) [clean]',
+      'handling started by clean/1 (service 15ms) [clean]',
       'processed by clean/1 [clean]',
       'DUPLICATE EFFECT: processed again by clean/1 [clean]',
       'acked by clean/1 [clean]',

@@ -42,6 +42,29 @@ describe('recorded lines', () => {
     ]);
   });
 
+  it('a handler start carries its service time; SQS visibility changes and expiries name the holder', () => {
+    const { l, at, lines } = recorded();
+    const id = l.produce(0, NO_KEY);
+    l.enqueue(0, id);
+    at(1000);
+    l.deliver(0, id, 1, 'g/0');
+    l.serve(0, id, 45_000);
+    at(11_000);
+    l.visibilityChanged(0, id, 30_000);
+    at(41_000);
+    l.visibilityExpired(0, id);
+    l.abandon(0, id, 'crash-after-ack');
+    at(42_000);
+    l.visibilityExpired(0, id);
+    expect(lines.slice(-5)).toEqual([
+      '{"t":1000,"op":"process-start","msg":0,"group":"g","instance":"g/0","serviceMs":45000}',
+      '{"t":11000,"op":"visibility-change","msg":0,"group":"g","instance":"g/0","timeoutMs":30000}',
+      '{"t":41000,"op":"visibility-expired","msg":0,"group":"g","instance":"g/0"}',
+      '{"t":41000,"op":"abandon","msg":0,"group":"g","instance":"g/0","cause":"crash-after-ack"}',
+      '{"t":42000,"op":"visibility-expired","msg":0,"group":"g","instance":null}',
+    ]);
+  });
+
   it('a redelivery says redelivered=true and a second processing is a duplicate effect', () => {
     const { l, ops } = recorded();
     const id = l.produce(0, NO_KEY);

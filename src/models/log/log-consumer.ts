@@ -215,7 +215,7 @@ export class LogConsumer extends ConsumerCore implements FaultTarget {
         this.recordDone();
         continue;
       }
-      this.startHandler(this.batch!, processingDone, crashMidProcess);
+      this.startHandler(this.batchId[this.next], this.batch!, processingDone, crashMidProcess);
       return;
     }
     this.batchDone();

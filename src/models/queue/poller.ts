@@ -158,7 +158,7 @@ class PollLoop implements Receiver {
         continue;
       }
       this.waited = true;
-      consumer.startHandler(this, done, crashMidProcess);
+      consumer.startHandler(batch.ids[this.next], this, done, crashMidProcess);
       return;
     }
     this.finishBatch();

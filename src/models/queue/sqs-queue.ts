@@ -426,6 +426,7 @@ export class SqsQueue {
 
   private becomeVisible(slots: number[]): void {
     if (slots.length === 0) return;
+    if (this.group >= 0) for (const slot of slots) this.ledger.visibilityExpired(this.group, this.ids.get(slot));
     // Backwards, so FIFO messages go back to the heads of their groups in their order.
     for (let i = slots.length - 1; i >= 0; i--) {
       this.inFlight--;
@@ -501,6 +502,7 @@ export class SqsQueue {
       const slot = batch.slots[i];
       if (this.state.get(slot) !== IN_FLIGHT || this.receives.get(slot) !== batch.handles[i]) continue;
       this.visibleAt.set(slot, until);
+      if (this.group >= 0) this.ledger.visibilityChanged(this.group, this.ids.get(slot), Math.max(0, until - now));
       entries++;
     }
     this.meter.call(batch.length - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);

@@ -4,6 +4,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { group, run } from '../../helpers.js';
+import { parseScenario } from '../../../src/scenarios/load.js';
+import { runScenario } from '../../../src/scenarios/run.js';
+import type { HistoryOp } from '../../../src/observe/history-check.js';
+
+/** The history of `yaml`'s run: [t, op, instance, the op's own field] of the lines about message 0. */
+function lifeOfFirst(yaml: string): unknown[][] {
+  const ops: HistoryOp[] = [];
+  runScenario(parseScenario(yaml, 'test.yaml'), { history: { sink: { write: (line) => ops.push(JSON.parse(line) as HistoryOp) } } });
+  return ops
+    .filter((o) => o.msg === 0 && !['publish', 'enqueue', 'accepted'].includes(o.op))
+    .map((o) => [o.t, o.op, o.instance ?? null, o.serviceMs ?? o.timeoutMs ?? o.attempt ?? o.reason ?? null]);
+}
 
 /**
  * One message, sent at 1 s (rate 1/s, uniform, for 1.5 s). One consumer instance with two poll
@@ -63,6 +75,44 @@ describe('visibility timeout shorter than processing', () => {
   it('with one poll loop nobody receives it again: one delivery, deleted by the latest handle', () => {
     const r = run(oneSlowMessage().replace('concurrency: 2', 'concurrency: 1'));
     expect(group(r)).toMatchObject({ deliveries: 1, processed: 1, duplicates: 0, deadLettered: 0, backlogAtEnd: 0 });
+  });
+});
+
+describe('the history of visibility', () => {
+  it('records each handler start, each expiry and the redelivery or redrive it causes', () => {
+    // The times of the first test: receives at 1, 31 and 61 s, each starting a 45 s handler;
+    // expiries 30 s after each receive; the expiry at 91 s is redriven at once by the parked poll.
+    expect(lifeOfFirst(oneSlowMessage())).toEqual([
+      [1000, 'deliver', 'workers/0', 1],
+      [1000, 'process-start', 'workers/0', 45_000],
+      [31_000, 'visibility-expired', 'workers/0', null],
+      [31_000, 'deliver', 'workers/0', 2],
+      [31_000, 'process-start', 'workers/0', 45_000],
+      [46_000, 'process', 'workers/0', null],
+      [61_000, 'visibility-expired', 'workers/0', null],
+      [61_000, 'deliver', 'workers/0', 3],
+      [61_000, 'process-start', 'workers/0', 45_000],
+      [76_000, 'process', 'workers/0', null],
+      [76_000, 'duplicate', 'workers/0', null],
+      [91_000, 'visibility-expired', 'workers/0', null],
+      [91_000, 'dead-letter', null, 'maxReceiveCount'],
+      // The recorder forgets a dead-lettered message's holder, so the late processing names none.
+      [106_000, 'process', null, null],
+      [106_000, 'duplicate', null, null],
+    ]);
+  });
+
+  it('records each heartbeat as a visibility change of 30 s, and no expiry', () => {
+    expect(lifeOfFirst(oneSlowMessage('    heartbeat: { every: 10s, extendTo: 30s }'))).toEqual([
+      [1000, 'deliver', 'workers/0', 1],
+      [1000, 'process-start', 'workers/0', 45_000],
+      [11_000, 'visibility-change', 'workers/0', 30_000],
+      [21_000, 'visibility-change', 'workers/0', 30_000],
+      [31_000, 'visibility-change', 'workers/0', 30_000],
+      [41_000, 'visibility-change', 'workers/0', 30_000],
+      [46_000, 'process', 'workers/0', null],
+      [46_000, 'delete', 'workers/0', null],
+    ]);
   });
 });
 
