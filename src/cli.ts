@@ -25,6 +25,7 @@ type MergeFlags = { out?: string; json?: boolean; quiet?: boolean; charts: boole
 export const EXIT = { ok: 0, expectationFailed: 1, invalidInput: 2, internal: 3 } as const;
 
 interface RunFlags extends HistoryFlags {
+  set: string[];
   seed?: number;
   warmup?: number;
   out?: string;
@@ -73,6 +74,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .option('--no-html', 'skip the HTML report')
     .option('--allow-huge', 'allow runs estimated at more than 3·10^9 events')
     .option('--warmup <duration>', 'leave the first part of the run out of latency and max-lag figures', parseWarmup)
+    .option('--set <path=value>', 'override one field, like consumers[0].instances=8 (repeatable)', collect, [])
     .option('--history', 'write history.jsonl.gz: every step of every message (docs/history.md)')
     .option('--history-keys <k1,k2>', 'history of these keys only')
     .option('--history-messages <from..to>', 'history of these message ids only, like 1000..2000')
@@ -221,8 +223,15 @@ function countOption(flag: string, max = Number.MAX_SAFE_INTEGER): (text: string
   };
 }
 
+/** The scenario as written, or with `--set` overrides applied as compare and sweep apply them. */
+async function loadWithSets(file: string, flags: RunFlags): Promise<Scenario> {
+  if (flags.set.length === 0) return loadScenario(file, { allowHuge: flags.allowHuge });
+  const { applyVariant, parseSet, readBase } = await import('./experiments/variants.js');
+  return applyVariant(readBase(file, { allowHuge: flags.allowHuge }), flags.set.map(parseSet));
+}
+
 async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number> {
-  const scenario = loadScenario(resolveScenarioFile(fileOrName), { allowHuge: flags.allowHuge });
+  const scenario = await loadWithSets(resolveScenarioFile(fileOrName), flags);
   const seed = flags.seed ?? scenario.spec.seed;
   const outDir = flags.out ?? (flags.json ? null : `reports/${safeDirName(scenario.spec.name)}`);
   // Refuse bad history flags before the output folder is made.

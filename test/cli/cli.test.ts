@@ -137,3 +137,25 @@ describe('list, validate and schema', () => {
     expect(existsSync(BIN)).toBe(true);
   });
 });
+
+describe('run --set', () => {
+  it('overrides fields as compare and sweep do, and the result keeps the changed source', async () => {
+    const file = scenarioFile(SMALL);
+    const r = await cli('run', file, '--set', 'duration=2m', '--set', 'consumers[0].instances=3', '--json');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out);
+    expect(result.summary.simulatedMs).toBe(120_000);
+    expect(result.source).toMatch(/duration: 2m/);
+    expect(result.source).toMatch(/instances: 3/);
+    // Without --set, the file as written.
+    expect(JSON.parse((await cli('run', file, '--json')).out).summary.simulatedMs).toBe(60_000);
+  });
+
+  it('refuses a field the scenario does not have, naming the fields there', async () => {
+    const r = await cli('run', scenarioFile(SMALL), '--set', 'consumers[0].instanses=3', '--json');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/consumers\[0\]\.instanses/);
+    expect(r.err).toMatch(/instances/);
+    noStack(r.err);
+  });
+});
