@@ -53,6 +53,14 @@ export class LatencyHistogram {
     };
   }
 
+  /** Adds every sample of `other` (HDR histograms merge exactly). */
+  add(other: LatencyHistogram): void {
+    this.hist.add(other.hist);
+    this.count += other.count;
+    this.sumMs += other.sumMs;
+    if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;
+  }
+
   reset(): void {
     this.hist.reset();
     this.count = 0;
