@@ -104,6 +104,14 @@ export class LatencyHistogram {
     };
   }
 
+  /** Adds every sample of `other` (HDR histograms merge exactly). */
+  add(other: LatencyHistogram): void {
+    this.hist.add(other.hist);
+    this.count += other.count;
+    this.sumMs += other.sumMs;
+    if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;
+  }
+
   reset(): void {
     if (this.high >= 0) this.counts.fill(0, this.low, this.high + 1);
     this.low = Infinity;
