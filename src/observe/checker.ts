@@ -71,11 +71,19 @@ function summarizeGroup(
     maxLag: group.maxLag,
     maxOldestAgeMs,
     latencyMs: group.latency.summary(),
+    ...phaseLatency(ledger, group),
     queueWaitMs: group.queueWait.summary(),
     waited: group.waited,
     utilisation,
     recoveryMs: recovery(group),
   };
+}
+
+/** Latency per load phase, when the run had phases; a phase no message of the group was produced in is left out. */
+function phaseLatency(ledger: Ledger, group: GroupState): Pick<GroupSummary, 'latencyByPhaseMs'> {
+  const names = ledger.phaseLatencyNames().filter((name) => group.phaseLatency.has(name));
+  if (names.length === 0) return {};
+  return { latencyByPhaseMs: Object.fromEntries(names.map((name) => [name, group.phaseLatency.get(name)!.summary()])) };
 }
 
 /** A phase whose lag has not come back by the end of the run never recovered: null. */

@@ -29,6 +29,7 @@ import {
   InputError,
   ScenarioError,
   suggestion,
+  valueAt,
   type PathKey,
   type ScenarioIssue,
 } from './issues.js';
@@ -380,15 +381,6 @@ function ownFields(known: string[], path: PathKey[], data: unknown): string[] {
   const ownKeys = own === undefined ? [] : fieldsOf(own);
   const foreign = new Set(SYSTEMS.flatMap(fieldsOf).filter((key) => !ownKeys.includes(key)));
   return known.filter((key) => !foreign.has(key));
-}
-
-function valueAt(data: unknown, path: PathKey[]): unknown {
-  let value = data;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PathKey, unknown>)[key];
-  }
-  return value;
 }
 
 /** Finds the line:column of a path (or of key `key` in the mapping at `path`). */
