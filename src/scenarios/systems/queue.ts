@@ -48,6 +48,9 @@ const Queue = z.strictObject({
   duplicateProbability: z.number().min(0).max(1).default(0).meta({
     description: 'Standard: probability that a delete misses a server, so the message comes back (at-least-once copies).',
   }),
+  outOfOrderProbability: z.number().min(0).max(1).default(0).meta({
+    description: 'Standard: probability that a message is delivered after the next one sent to the queue, if both are still waiting (best-effort ordering; AWS publishes no rate, so 0 by default).',
+  }),
   maximumMessageSize: bytes('MaximumMessageSize: larger sends are refused (1KB–1MB; default 1MB, the maximum since 2025).').default(MAX_MESSAGE_BYTES),
   inFlightLimit: count('Messages in flight at most; short polls beyond it get OverLimit, long polls nothing.').default(DEFAULT_IN_FLIGHT_LIMIT),
   shortPollServers: count('Virtual servers a queue\'s messages are spread over.', LIMITS.servers).default(4),
@@ -174,7 +177,7 @@ export const queue = definePlugin({
     const system = spec.system;
     const endMs = spec.duration + spec.drain;
     const queues = system.queues.map(
-      (q) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`)),
+      (q) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`), rng.stream(`queue/${q.name}/order`)),
     );
     const find = (name: string): SqsQueue => queues.find((q) => q.name === name) as SqsQueue;
     system.queues.forEach((q, i) => {
@@ -236,6 +239,7 @@ function queueOptions(q: QueueSpec): QueueOptions {
     receiveWaitMs: q.receiveMessageWaitTime,
     maxReceiveCount: q.deadLetterQueue === undefined ? Infinity : (q.maxReceiveCount ?? 10),
     duplicateProbability: q.fifo ? 0 : q.duplicateProbability,
+    outOfOrderProbability: q.fifo ? 0 : q.outOfOrderProbability,
     inFlightLimit: q.inFlightLimit,
     maximumMessageSizeBytes: q.maximumMessageSize,
     callsPerSecond: !q.fifo ? Infinity : highThroughput ? HIGH_THROUGHPUT_CALLS : FIFO_CALLS,
