@@ -501,21 +501,21 @@ export class SqsQueue {
   }
 
   /**
-   * ChangeMessageVisibility(Batch) on entries `from…` of `batch`: visible `extendMs` from now,
-   * capped at 12 hours after the receive.
+   * ChangeMessageVisibility(Batch) on entries `from…to − 1` of `batch`: visible `extendMs` from
+   * now (0: at once), capped at 12 hours after the receive.
    */
-  changeVisibility(batch: ReceivedBatch, from: number, extendMs: number): void {
+  changeVisibility(batch: ReceivedBatch, from: number, extendMs: number, to = batch.length): void {
     const now = this.kernel.now;
     const until = Math.min(now + extendMs, batch.receivedAt + MAX_VISIBILITY_MS);
     let entries = 0;
-    for (let i = from; i < batch.length; i++) {
+    for (let i = from; i < to; i++) {
       const slot = batch.slots[i];
       if (this.state.get(slot) !== IN_FLIGHT || this.receives.get(slot) !== batch.handles[i]) continue;
       this.visibleAt.set(slot, until);
       if (this.group >= 0) this.ledger.visibilityChanged(this.group, this.ids.get(slot), Math.max(0, until - now));
       entries++;
     }
-    this.meter.call(batch.length - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);
+    this.meter.call(to - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);
     if (entries > 0) this.kernel.at(Math.max(until, now), extendedDue, batch);
   }
 

@@ -69,6 +69,11 @@ interface SystemFields {
   queues: QueueSpec[];
   topics: TopicSpec[];
 }
+interface OnFailureSpec {
+  visibility?: number;
+  backoff?: number;
+  maxBackoff?: number;
+}
 interface ProducerFields {
   queue?: string;
   topic?: string;
@@ -99,6 +104,14 @@ export const queue = definePlugin({
     deletes: z.enum(['batch', 'each']).optional().meta({
       description: 'queue: DeleteMessageBatch after the batch (default), or DeleteMessage after each message.',
     }),
+    onFailure: z
+      .strictObject({
+        visibility: duration('ChangeMessageVisibility to this when the handler fails: 0s makes the message visible again at once (a nack); at most 12h.').optional(),
+        backoff: positiveDuration('Instead of a fixed visibility: backoff × 2^(receive count − 1), doubling with each receive.').optional(),
+        maxBackoff: positiveDuration('With backoff: the largest visibility it sets (default 12h, the SQS maximum).').optional(),
+      })
+      .optional()
+      .meta({ description: 'queue: what the consumer does with a message its handler failed; default nothing, so it waits out the visibility timeout.' }),
   },
   producerFields: {
     queue: z.string().optional().meta({ description: 'queue: the queue to send to; default the first queue.' }),
@@ -141,6 +154,7 @@ export const queue = definePlugin({
       if (consumer.waitTime !== undefined && consumer.waitTime > 20 * SECOND) {
         issues.push(at(['consumers', c, 'waitTime'], 'the long-poll wait is at most 20s'));
       }
+      checkOnFailure(consumer.onFailure, ['consumers', c, 'onFailure'], at, issues);
     });
     spec.producers.forEach((raw, p) => {
       const producer = raw;
@@ -203,6 +217,7 @@ export const queue = definePlugin({
           pollIntervalMs: consumer.pollInterval ?? SECOND,
           heartbeat: consumer.heartbeat === undefined ? null : { everyMs: consumer.heartbeat.every, extendMs: consumer.heartbeat.extendTo },
           deletes: consumer.deletes ?? 'batch',
+          failureVisibility: failureVisibility(consumer.onFailure),
           endMs,
         });
         if (poller.alive) kernel.at(0, startPoller, poller); // an autoscaler starts the others
@@ -270,6 +285,29 @@ function route(
     retryEvery: producer.retry?.every ?? 0,
     retryAfterMs: producer.retry?.after ?? 0,
   };
+}
+
+function checkOnFailure(f: OnFailureSpec | undefined, path: (string | number)[], at: At, issues: ScenarioIssue[]): void {
+  if (f === undefined) return;
+  if ((f.visibility === undefined) === (f.backoff === undefined)) {
+    issues.push(at(path, 'give either visibility (a fixed ChangeMessageVisibility) or backoff, not both or neither'));
+  }
+  if (f.maxBackoff !== undefined && f.backoff === undefined) issues.push(at([...path, 'maxBackoff'], 'maxBackoff goes with backoff'));
+  for (const key of ['visibility', 'backoff', 'maxBackoff'] as const) {
+    if ((f[key] ?? 0) > MAX_VISIBILITY_MS) issues.push(at([...path, key], 'a visibility timeout is at most 12h'));
+  }
+}
+
+/** The visibility a failed message gets on its `receives`-th receive; null: leave it alone. */
+function failureVisibility(f: OnFailureSpec | undefined): ((receives: number) => number) | null {
+  if (f === undefined) return null;
+  if (f.visibility !== undefined) {
+    const ms = f.visibility;
+    return () => ms;
+  }
+  const first = f.backoff as number;
+  const max = f.maxBackoff ?? MAX_VISIBILITY_MS;
+  return (receives) => Math.min(max, first * 2 ** (receives - 1));
 }
 
 function checkQueues(system: SystemFields, at: At, issues: ScenarioIssue[]): void {
