@@ -104,6 +104,20 @@ export class LatencyHistogram {
     };
   }
 
+  /** Adds every sample of `other`: counts in the same layout merge exactly, index by index. */
+  add(other: LatencyHistogram): void {
+    if (other.high >= 0) {
+      if (other.high >= this.counts.length) this.grow(other.high);
+      for (let i = other.low; i <= other.high; i++) this.counts[i] += other.counts[i];
+      if (other.low < this.low) this.low = other.low;
+      if (other.high > this.high) this.high = other.high;
+      this.filled = false;
+    }
+    this.count += other.count;
+    this.sumMs += other.sumMs;
+    if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;
+  }
+
   reset(): void {
     if (this.high >= 0) this.counts.fill(0, this.low, this.high + 1);
     this.low = Infinity;

@@ -126,6 +126,7 @@ export const broker = definePlugin({
   schema: BrokerSystem,
   producerFields,
   consumerFields,
+  scaleMetrics: ['ready'],
   check: checkBroker,
   wire({ kernel, ledger, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
@@ -179,6 +180,7 @@ export const broker = definePlugin({
       system: model,
       instances,
       gauges: model.gauges(),
+      scaleMetric: (c) => model.queues[queueIndex.get(queueOf(c))!].ready.length,
       figures(result: Result) {
         const series = prunedZeroSeries(result.series, 'deadLettered');
         const charts: ChartDeclaration[] = [
