@@ -38,7 +38,7 @@ import { IntPairDeque } from '../../sim/ring.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../../sim/paged.js';
 import type { Facts, MessageId } from '../facts.js';
 import type { Gauge } from '../system.js';
-import { CostMeter, type Action } from './cost.js';
+import type { Action, QueueFacts } from './cost.js';
 import { TimeSlotHeap } from './heap.js';
 import { DeadlineRing } from './deadline-ring.js';
 import { DEDUP_WINDOW_MS, DELAYED, FifoGroups, GONE, IN_FLIGHT, VISIBLE } from './fifo.js';
@@ -110,16 +110,9 @@ export class SqsQueue {
   /** The ledger group of the consumers that poll this queue; -1 for none. */
   group = -1;
   deadLetterQueue: SqsQueue | null = null;
-  readonly meter: CostMeter;
   visible = 0;
   inFlight = 0;
   delayed = 0;
-  /** Messages moved to the dead-letter queue. */
-  redriven = 0;
-  /** Producer retries swallowed by FIFO deduplication. */
-  deduplicated = 0;
-  /** Messages deleted by retention expiry. */
-  expiredByRetention = 0;
 
   private slotCount = 0;
   private readonly ids = pagedInt32();
@@ -166,8 +159,9 @@ export class SqsQueue {
     private readonly copies: Random,
     /** Whether a new message is overtaken (standard, outOfOrderProbability > 0). */
     private readonly order: Random,
+    /** Its calls and message movements, reported for the cost block (src/observe/systems/queue.ts). */
+    readonly facts: QueueFacts,
   ) {
-    this.meter = new CostMeter(options.pricePerMillion);
     this.fifoGroups = options.fifo ? new FifoGroups(this.state) : null;
     this.serverVisible = new Int32Array(options.servers);
   }
@@ -185,12 +179,12 @@ export class SqsQueue {
    */
   send(id: MessageId, bytes: number, groupKey: number, delayMs: number, copy: boolean): boolean {
     const now = this.kernel.now;
-    this.meter.call('SendMessage', bytes);
+    this.facts.call('SendMessage', bytes);
     if (this.fifoGroups !== null) {
       // The simulated producer sets MessageDeduplicationId to its message id; content-based
       // deduplication gives the same ids, since every message body is distinct.
       if (this.dedupUntil.get(id) > now) {
-        this.deduplicated++;
+        this.facts.deduplicated();
         return false;
       }
       this.dedupUntil.set(id, now + DEDUP_WINDOW_MS);
@@ -206,7 +200,7 @@ export class SqsQueue {
     let bucket = this.buckets.get(action);
     if (bucket === undefined) this.buckets.set(action, (bucket = new TokenBucket(this.options.callsPerSecond)));
     if (bucket.take(this.kernel.now)) return true;
-    this.meter.throttle(action);
+    this.facts.throttled(action);
     return false;
   }
 
@@ -252,7 +246,7 @@ export class SqsQueue {
     if (waitMs === 0) {
       // At the limit a standard queue answers OverLimit; a FIFO queue just returns nothing.
       if (overLimit && this.fifoGroups === null) {
-        this.meter.overLimit++;
+        this.facts.overLimit();
         this.answer(receiver, new ReceivedBatch(this, now), 'over-limit');
         return;
       }
@@ -328,8 +322,8 @@ export class SqsQueue {
   }
 
   private answer(receiver: Receiver, batch: ReceivedBatch, outcome: ReceiveOutcome): void {
-    this.meter.call('ReceiveMessage', batch.bytes);
-    if (batch.length === 0) this.meter.emptyReceives++;
+    this.facts.call('ReceiveMessage', batch.bytes);
+    if (batch.length === 0) this.facts.emptyReceive();
     if (batch.length > 0) {
       const deadline = batch.receivedAt + this.options.visibilityTimeoutMs;
       for (let i = 0; i < batch.length; i++) this.deadlines.push(deadline, batch.slots[i], batch.handles[i]);
@@ -399,7 +393,7 @@ export class SqsQueue {
     const id = this.ids.get(slot);
     this.state.set(slot, GONE);
     this.fifoGroups?.removed(slot);
-    this.redriven++;
+    this.facts.redriven();
     if (this.group >= 0) this.ledger.deadLetter(this.group, id, 'maxReceiveCount');
     const dlq = this.deadLetterQueue;
     if (dlq === null) return;
@@ -497,7 +491,7 @@ export class SqsQueue {
 
   /** Bills one delete call (DeleteMessage or DeleteMessageBatch) of `entries` entries. */
   billDelete(entries: number): void {
-    this.meter.call(entries > 1 ? 'DeleteMessageBatch' : 'DeleteMessage', 0);
+    this.facts.call(entries > 1 ? 'DeleteMessageBatch' : 'DeleteMessage', 0);
   }
 
   /**
@@ -515,7 +509,7 @@ export class SqsQueue {
       if (this.group >= 0) this.ledger.visibilityChanged(this.group, this.ids.get(slot), Math.max(0, until - now));
       entries++;
     }
-    this.meter.call(to - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);
+    this.facts.call(to - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);
     if (entries > 0) this.kernel.at(Math.max(until, now), extendedDue, batch);
   }
 
@@ -546,7 +540,7 @@ export class SqsQueue {
       this.state.set(slot, GONE);
       if (state === IN_FLIGHT) this.fifoGroups?.deleted(slot);
       else this.fifoGroups?.removed(slot);
-      this.expiredByRetention++;
+      this.facts.expired();
       if (this.group >= 0) this.ledger.drop(this.group, this.ids.get(slot), 'retention');
     }
     this.dropDeletedRetention();
@@ -635,7 +629,6 @@ export class SqsQueue {
       { metric: 'visible', subject: this.name, read: () => this.visible },
       { metric: 'inFlight', subject: this.name, read: () => this.inFlight },
       { metric: 'delayed', subject: this.name, read: () => this.delayed },
-      { metric: 'emptyReceives', subject: this.name, read: () => this.meter.emptyReceives },
     ];
   }
 }

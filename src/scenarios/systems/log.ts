@@ -24,7 +24,8 @@ import {
   type ReplayTarget,
   type TopicConfig,
 } from '../../models/log/index.js';
-import type { PartitionSummary, Result } from '../../observe/result.js';
+import type { Result } from '../../observe/result.js';
+import { PartitionLagMeter } from '../../observe/systems/log.js';
 import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
 import { definePlugin } from './plugin.js';
 import { LIMITS } from '../limits.js';
@@ -314,12 +315,13 @@ export const log = definePlugin({
       replicationFactor: t.replicationFactor,
       minInsyncReplicas: t.minInsyncReplicas,
     }));
+    const lags = new PartitionLagMeter(topics.reduce((n, t) => n + t.maxPartitions, 0));
     const log = new LogSystem(kernel, ledger, topics, {
       brokers: system.brokers,
       replicationDelayMs: system.replicationDelay,
       brokerSessionTimeoutMs: system.brokerSessionTimeout,
       uncleanLeaderElection: system.uncleanLeaderElection,
-    });
+    }, lags);
     const caches = new Map<number, KeyPartitionCache>();
     spec.producers.forEach((p, index) => {
       const own: LogProducerSpec = p;
@@ -403,18 +405,16 @@ export const log = definePlugin({
       gauges: log.gauges(),
       storedBytes: () => log.partitions.reduce((sum, p) => sum + p.storageBytes(), 0),
       scaleMetric: (c, _metric, target) => kedaLag(groupStates[c], log, target),
-      finish(result: Result) {
-        result.charts = [...(result.charts ?? []), {
+      figures: (result: Result) => ({
+        charts: [...(result.charts ?? []), {
           name: 'partition-lag',
           title: 'Lag per partition (log end − committed offset, summed over groups)',
           yLabel: 'records',
           metrics: ['partitionLag'],
           stacked: true,
-        }];
-        result.summary.partitions = partitionSummaries(log);
-        result.summary.assignments = Object.fromEntries(groupStates.map((g) => [g.config.name,
-          Object.fromEntries(g.members.map((m) => [m.id, m.assigned.map((p) => log.partitions[p].name)]))]));
-      },
+        }],
+        summary: { ...result.summary, ...lags.figures(log, groupStates) },
+      }),
     };
   },
 });
@@ -443,25 +443,4 @@ function replayTarget(to: z.output<typeof ReplayTo>): ReplayTarget {
   if ('offset' in to) return { kind: 'offset', offset: to.offset };
   if ('ago' in to) return { kind: 'ago', ms: to.ago };
   return { kind: 'time', ms: to.time };
-}
-
-function partitionSummaries(log: LogSystem): Record<string, PartitionSummary> {
-  const out: Record<string, PartitionSummary> = {};
-  for (const partition of log.activePartitions()) {
-    const owners: Record<string, string | null> = {};
-    for (const group of log.groups) {
-      if (!group.subscribed.includes(partition.global)) continue;
-      owners[group.config.name] = group.owner[partition.global]?.id ?? null;
-    }
-    const rs = log.cluster.replicas[partition.global];
-    out[partition.name] = {
-      records: partition.logEndOffset,
-      logStartOffset: partition.logStartOffset,
-      maxLag: log.maxLag[partition.global],
-      owners,
-      leader: rs.leader >= 0 ? rs.brokers[rs.leader] : null,
-      isr: rs.brokers.filter((_, k) => rs.inSync[k]),
-    };
-  }
-  return out;
 }

@@ -8,11 +8,11 @@
  * message enters the group's lag when it lands in the queue.
  */
 import { z } from 'zod';
-import type { CostSummary, QueueFigures, Result } from '../../observe/result.js';
 import { SqsQueue, DEFAULT_IN_FLIGHT_LIMIT, MAX_VISIBILITY_MS, type QueueOptions } from '../../models/queue/sqs-queue.js';
 import { SqsConsumer } from '../../models/queue/poller.js';
 import { SqsService, type Route } from '../../models/queue/service.js';
-import { PRICE_FIFO, PRICE_STANDARD, type CostMeter } from '../../models/queue/cost.js';
+import { PRICE_FIFO, PRICE_STANDARD } from '../../models/queue/cost.js';
+import { costSummary, QueueMeter } from '../../observe/systems/queue.js';
 import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
 import { definePlugin, type At } from './plugin.js';
 import { LIMITS } from '../limits.js';
@@ -191,8 +191,9 @@ export const queue = definePlugin({
     const { spec } = scenario;
     const system = spec.system;
     const endMs = spec.duration + spec.drain;
+    const meters = system.queues.map((q) => new QueueMeter(q.name, queueOptions(q).pricePerMillion));
     const queues = system.queues.map(
-      (q) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`), rng.stream(`queue/${q.name}/order`)),
+      (q, i) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`), rng.stream(`queue/${q.name}/order`), meters[i]),
     );
     const find = (name: string): SqsQueue => queues.find((q) => q.name === name) as SqsQueue;
     system.queues.forEach((q, i) => {
@@ -227,16 +228,19 @@ export const queue = definePlugin({
     return {
       system: service,
       instances,
-      gauges: service.gauges(),
       scaleMetric: (c) => consumerQueues[c].visible,
-      finish(result: Result) {
-        result.cost = costSummary(queues, result);
-        result.charts = [
+      gauges: queues.flatMap((q, i) => [
+        ...q.gauges(),
+        { metric: 'emptyReceives', subject: q.name, read: () => meters[i].emptyReceives },
+      ]),
+      figures: (result) => ({
+        cost: costSummary(meters, Object.values(result.summary.groups).reduce((s, g) => s + g.processed, 0)),
+        charts: [
           ...(result.charts ?? []),
           { name: 'queue-messages', title: 'Queue: visible and in-flight messages', yLabel: 'messages', metrics: ['visible', 'inFlight'] },
           { name: 'queue-empty-receives', title: 'Queue: empty receives (cumulative)', yLabel: 'receives', metrics: ['emptyReceives'] },
-        ];
-      },
+        ],
+      }),
     };
   },
 });
@@ -356,47 +360,4 @@ function checkQueues(system: SystemFields, at: At, issues: ScenarioIssue[]): voi
 
 function unknownQueue(name: string, byName: Map<string, unknown>): string {
   return `no queue "${name}"; queues are ${[...byName.keys()].join(', ')}`;
-}
-
-function sorted(map: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
-}
-
-function costSummary(queues: SqsQueue[], result: Result): CostSummary {
-  const requests = new Map<string, number>();
-  const throttled = new Map<string, number>();
-  const perQueue: Record<string, QueueFigures> = {};
-  let billed = 0;
-  let dollars = 0;
-  let empty = 0;
-  let overLimit = 0;
-  for (const q of queues) {
-    const m: CostMeter = q.meter;
-    for (const [a, n] of m.calls) requests.set(a, (requests.get(a) ?? 0) + n);
-    for (const [a, n] of m.throttled) throttled.set(a, (throttled.get(a) ?? 0) + n);
-    billed += m.billed;
-    dollars += m.dollars;
-    empty += m.emptyReceives;
-    overLimit += m.overLimit;
-    perQueue[q.name] = {
-      requestsByAction: sorted(m.calls),
-      billedRequests: m.billed,
-      emptyReceives: m.emptyReceives,
-      dollars: m.dollars,
-      redriven: q.redriven,
-      deduplicated: q.deduplicated,
-      expired: q.expiredByRetention,
-    };
-  }
-  const processed = Object.values(result.summary.groups).reduce((s, g) => s + g.processed, 0);
-  return {
-    requestsByAction: sorted(requests),
-    billedRequests: billed,
-    emptyReceives: empty,
-    throttledByAction: sorted(throttled),
-    overLimit,
-    dollars,
-    dollarsPerMillionProcessed: processed === 0 ? null : (dollars / processed) * 1e6,
-    queues: perQueue,
-  };
 }
