@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { formatPath, InputError } from '../scenarios/issues.js';
 import { checkGridCost } from '../scenarios/cost.js';
-import { applyVariant, crossProduct, type Assignment, type Axis, type BaseDocument } from './variants.js';
+import { applyVariant, applyVariants, crossProduct, type Assignment, type Axis, type BaseDocument } from './variants.js';
 import { runTasks } from './pool.js';
 import { seedFigures, type RunDigest, type Task } from './runner.js';
 import { mmcPrediction } from './theory.js';
@@ -68,7 +68,7 @@ export async function sweep(base: BaseDocument, options: SweepOptions): Promise<
   const grid = crossProduct(options.params);
   // Validate every point first: bad input is exit 2 before anything runs.
   const first = applyVariant(base, options.sets);
-  const scenarios = grid.map((v) => applyVariant(base, [...options.sets, ...v.assignments], v.label));
+  const scenarios = applyVariants(base, options.sets, grid, options.onNotice);
   const baseSeed = options.seed ?? first.spec.seed;
   checkGridCost(scenarios.map((s) => s.cost), options.seeds, base.options.allowHuge);
   const seeds = Array.from({ length: options.seeds }, (_, k) => baseSeed + k);

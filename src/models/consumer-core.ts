@@ -87,6 +87,8 @@ export interface InstanceOptions {
   poison: PoisonRule | null;
   /** What the consumer does when its handler fails: ask for redelivery, or reject. */
   onError: OnError;
+  /** Starts stopped (`left`), for an autoscaler to start later with restart(). */
+  stopped?: boolean;
 }
 
 export type InstanceState = 'running' | 'leaving' | 'crashed' | 'left';
@@ -95,7 +97,7 @@ export type InstanceState = 'running' | 'leaving' | 'crashed' | 'left';
 export type FailureOutcome = 'lost' | 'requeue' | 'reject';
 
 export abstract class ConsumerCore {
-  state: InstanceState = 'running';
+  state: InstanceState;
   /** Service times are multiplied by this (a slowdown fault sets it). */
   slowdown = 1;
   /** A crash waiting for the next message to reach this point. */
@@ -112,6 +114,7 @@ export abstract class ConsumerCore {
     readonly options: InstanceOptions,
   ) {
     this.name = `${options.groupName}/${options.index}`;
+    this.state = options.stopped === true ? 'left' : 'running';
     this.settlesFirst = options.guarantee === 'at-most-once';
   }
 

@@ -241,9 +241,42 @@ export type SystemSpec = { type: string } & Record<string, unknown>;
 /** Stands for the `system:` block until scenario-schema.ts puts the plugins' union here. */
 const System = z.custom<SystemSpec>();
 
+/** What an autoscaler scales on (docs/semantics.md, "Autoscaling"). */
+export const SCALE_METRICS = ['lag', 'ready', 'visible', 'backlogPerInstance', 'utilisation'] as const;
+export type ScaleMetric = (typeof SCALE_METRICS)[number];
+
+const Autoscale = z.strictObject({
+  metric: z.enum(SCALE_METRICS).meta({
+    description: 'lag (log: log end − committed offset, as KEDA\'s Kafka scaler), ready (broker queue depth), ' +
+      'visible (SQS ApproximateNumberOfMessagesVisible), backlogPerInstance (the group\'s backlog, any system, ' +
+      'as AWS target tracking on SQS) or utilisation (busy handler time over the last polling interval).',
+  }),
+  target: z.number().positive().meta({
+    description: 'The target per instance: messages of backlog per instance, or a utilisation from 0 to 1 (like 0.7).',
+  }),
+  min: z.number().int().min(0).max(LIMITS.instances).default(1).meta({
+    description: 'Fewest instances (HPA minReplicas, default 1); 0 lets KEDA scale to zero when the metric is 0.',
+  }),
+  max: count('Most instances (HPA maxReplicas).', LIMITS.instances),
+  pollingInterval: positiveDuration('How often the metric is read and a decision made (KEDA pollingInterval, default 30s).').default(30_000),
+  scaleUpDelay: z.union([z.string(), z.number()]).default(0).meta({
+    description: 'Time from a scale-out decision to the new instance running (pod scheduling, image pull, start-up), ' +
+      'a duration (45s) or a distribution drawn per instance (uniform(30s, 60s)); default 0.',
+  }),
+  scaleDownStabilization: duration('Scale down only to the highest recommendation of this window ' +
+    '(HPA behavior.scaleDown.stabilizationWindowSeconds, default 300s).').default(300_000),
+  scaleUpStabilization: duration('Scale up only to the lowest recommendation of this window ' +
+    '(HPA behavior.scaleUp.stabilizationWindowSeconds, default 0s).').default(0),
+  tolerance: z.number().min(0).max(1).default(0.1).meta({
+    description: 'No change while metric / target is within 1 ± this (HPA --horizontal-pod-autoscaler-tolerance, default 0.1).',
+  }),
+  cooldown: positiveDuration('With min 0: scale 1 → 0 after the metric was 0 this long (KEDA cooldownPeriod, default 300s).').default(300_000),
+});
+export type AutoscaleSpec = z.output<typeof Autoscale>;
+
 export const Consumer = z.strictObject({
   group: name('The consumer group.'),
-  instances: count('Consumer instances (processes).', LIMITS.instances).default(1),
+  instances: count('Consumer instances (processes); with autoscale, how many run at the start (raised to min, lowered to max).', LIMITS.instances).default(1),
   concurrency: count('Parallel handlers per instance.', LIMITS.instances).default(1),
   service: z.string().min(1).meta({
     unit: 'distribution',
@@ -260,6 +293,9 @@ export const Consumer = z.strictObject({
     .enum(ON_ERROR)
     .default('requeue')
     .meta({ description: 'When the handler fails: requeue (nack with requeue) or reject.' }),
+  autoscale: Autoscale.optional().meta({
+    description: 'Scale the instances on a metric, as KEDA and the Kubernetes HPA do (docs/semantics.md, "Autoscaling").',
+  }),
 });
 
 const instanceRef = z.union([z.number().int().min(0), z.literal('all')]);

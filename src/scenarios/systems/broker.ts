@@ -127,6 +127,7 @@ export const broker = definePlugin({
   schema: BrokerSystem,
   producerFields,
   consumerFields,
+  scaleMetrics: ['ready'],
   check: checkBroker,
   wire({ kernel, ledger, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
@@ -179,6 +180,7 @@ export const broker = definePlugin({
       system: model,
       instances,
       gauges: model.gauges(),
+      scaleMetric: (c) => model.queues[queueIndex.get(queueOf(c))!].ready.length,
       finish(result: Result) {
         const figures: BrokerFigures = {
           consumers: model.consumerFigures(),

@@ -80,6 +80,7 @@ export const queue = definePlugin({
     queues: bounded(Queue, LIMITS.entities).min(1).meta({ description: 'The queues (dead-letter queues included).' }),
     topics: z.array(Topic).default([]).meta({ description: 'SNS-style topics fanning out to queues.' }),
   }),
+  scaleMetrics: ['visible'],
   consumerFields: {
     queue: z.string().optional().meta({ description: 'queue: the queue this group polls; default the first queue.' }),
     batchSize: z.number().int().min(1).max(10).optional().meta({ description: 'queue: MaxNumberOfMessages per receive (1–10, default 1).' }),
@@ -201,7 +202,7 @@ export const queue = definePlugin({
           deletes: consumer.deletes ?? 'batch',
           endMs,
         });
-        kernel.at(0, startPoller, poller);
+        if (poller.alive) kernel.at(0, startPoller, poller); // an autoscaler starts the others
         return poller;
       });
     });
@@ -209,6 +210,7 @@ export const queue = definePlugin({
       system: service,
       instances,
       gauges: service.gauges(),
+      scaleMetric: (c) => consumerQueues[c].visible,
       finish(result: Result) {
         result.cost = costSummary(queues, result);
         result.charts = [
