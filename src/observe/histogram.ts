@@ -104,9 +104,15 @@ export class LatencyHistogram {
     };
   }
 
-  /** Adds every sample of `other` (HDR histograms merge exactly). */
+  /** Adds every sample of `other`: counts in the same layout merge exactly, index by index. */
   add(other: LatencyHistogram): void {
-    this.hist.add(other.hist);
+    if (other.high >= 0) {
+      if (other.high >= this.counts.length) this.grow(other.high);
+      for (let i = other.low; i <= other.high; i++) this.counts[i] += other.counts[i];
+      if (other.low < this.low) this.low = other.low;
+      if (other.high > this.high) this.high = other.high;
+      this.filled = false;
+    }
     this.count += other.count;
     this.sumMs += other.sumMs;
     if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;

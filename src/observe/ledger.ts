@@ -25,11 +25,12 @@ const REJECTED = 2;
 
 // Per-group flags per message.
 const ENQUEUED = 1;
-const DELIVERED = 2;
 const PROCESSED = 4;
 const ACKED = 8;
 /** Left the group's lag: acknowledged, dead-lettered, dropped or lost. */
 const RESOLVED = 16;
+/** A handler has started on it: its queue wait is over (docs/metrics.md). */
+const STARTED = 32;
 
 /** Examples kept per anomaly kind and group; counts stay exact beyond it. */
 const EXAMPLES_PER_KIND = 8;
@@ -303,9 +304,20 @@ export class Ledger implements Facts {
     const group = this.groups[g];
     group.deliveries++;
     if (attempt > 1) group.redeliveries++;
+  }
+
+  /**
+   * A handler of group g starts serving a delivery of `id` for `ms` (cut short if it crashes).
+   * The first start ends the message's queue wait, on every system alike: time spent in a
+   * prefetch buffer or a polled batch is waiting, as in queueing theory's Wq.
+   */
+  serve(g: number, id: MessageId, ms: number): void {
+    const group = this.groups[g];
+    group.busyMs += ms;
+    if (this.history !== null) this.history.processStart(g, id, ms);
     const flags = group.flags.get(id);
-    if ((flags & DELIVERED) === 0) {
-      group.flags.set(id, flags | DELIVERED);
+    if ((flags & STARTED) === 0) {
+      group.flags.set(id, flags | STARTED);
       const now = this.clock();
       if (now >= this.warmupEndMs) {
         const wait = now - this.produceTime.get(id);
@@ -313,12 +325,6 @@ export class Ledger implements Facts {
         if (wait > 0) group.waited++;
       }
     }
-  }
-
-  /** A handler of group g starts serving a delivery of `id` for `ms` (cut short if it crashes). */
-  serve(g: number, id: MessageId, ms: number): void {
-    this.groups[g].busyMs += ms;
-    if (this.history !== null) this.history.processStart(g, id, ms);
   }
 
   /** SQS visibility: for the history only, the counts follow from the deliveries it causes. */

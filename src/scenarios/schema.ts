@@ -10,8 +10,8 @@
  * `lognormal(mean=20ms, p99=200ms)`) and parsed here by the kernel's strict parsers.
  */
 import { z } from 'zod';
-import { parseBytes, parseMultiplier } from './units.js';
-import { bounded, clockTime, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
+import { parseMultiplier } from './units.js';
+import { bounded, bytes, clockTime, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
 import { LIMITS } from './limits.js';
 export type { RateOrMultiple } from './fields.js';
 import { CRASH_POINTS, GUARANTEES, ON_ERROR } from '../models/consumer.js';
@@ -171,7 +171,7 @@ const RateTrace = z
     interpolate: z.enum(['step', 'linear']).default('step').meta({
       description: 'step: each row holds until the next; linear: straight lines between rows.',
     }),
-    scale: parsed(parseMultiplier, 'Multiplies every rate of the trace: 1.5x.').default(1),
+    scale: parsed(parseMultiplier, 'Multiplies every rate of the trace: 1.5x.', 'multiplier').default(1),
   })
   .meta({
     description:
@@ -181,7 +181,7 @@ const RateTrace = z
 
 const Diurnal = z
   .strictObject({
-    peak: parsed(parseMultiplier, 'The daily peak as a multiple of `rate`: 3x.'),
+    peak: parsed(parseMultiplier, 'The daily peak as a multiple of `rate`: 3x.', 'multiplier'),
     peakAt: clockTime('The time of day of the peak, like 20:00.'),
     startsAt: clockTime('The time of day at the start of the run (default 00:00).').default(0),
     period: positiveDuration('The length of one cycle (default 24h; 7d for a weekly one).').default(
@@ -205,7 +205,7 @@ export const Producer = z.strictObject({
     .meta({ description: 'poisson: random (exponential gaps); uniform: evenly spaced.' }),
   // prefault, not default: zod leaves defaults of transformed fields out of the JSON Schema.
   keys: Keys.nullable().prefault(null),
-  messageSize: parsed(parseBytes, 'Bytes per message: 512B, 1KB, 64KB.').default(1024),
+  messageSize: bytes('Bytes per message.').default(1024),
   phases: bounded(Phase, LIMITS.events).default([]),
   backlog: count(
     'Messages already waiting at t = 0 (after an outage), keyed as this producer keys them; ' +
@@ -279,6 +279,7 @@ export const Consumer = z.strictObject({
   instances: count('Consumer instances (processes); with autoscale, how many run at the start (raised to min, lowered to max).', LIMITS.instances).default(1),
   concurrency: count('Parallel handlers per instance.', LIMITS.instances).default(1),
   service: z.string().min(1).meta({
+    unit: 'distribution',
     description:
       'Time to process one message: const(5ms), exp(20ms), uniform(1ms, 5ms), ' +
       'normal(mean=20ms, sd=5ms), lognormal(mean=20ms, p99=200ms), pareto(scale=10ms, shape=2.5), ' +
@@ -364,8 +365,8 @@ const RandomCrashFault = z
     }),
     group: z.string().meta({ description: 'The consumer group.' }),
     instance: instanceRef.default('all').meta({ description: 'Instance index, or all (default).' }),
-    mtbf: z.string().meta({ description: 'Up time before each crash, a distribution: exp(6h), const(30m), lognormal(…).' }),
-    mttr: z.string().meta({ description: 'Down time before each restart, a distribution: exp(2m), const(45s).' }),
+    mtbf: z.string().meta({ unit: 'distribution', description: 'Up time before each crash, a distribution: exp(6h), const(30m), lognormal(…).' }),
+    mttr: z.string().meta({ unit: 'distribution', description: 'Down time before each restart, a distribution: exp(2m), const(45s).' }),
     point: z.enum(RANDOM_CRASH_POINTS).optional().meta({
       description: 'Where each crash strikes: at-time (killed wherever it is; the default) or a lifecycle point.',
     }),

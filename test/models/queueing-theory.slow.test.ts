@@ -11,6 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { erlangC, group, mean, run } from '../helpers.js';
+import { MM1_SYSTEMS, mm1 } from './mm1-systems.js';
 
 function workQueue(opts: { ratePerSec: number; service: string; instances: number; minutes: number }): string {
   return `
@@ -81,4 +82,17 @@ describe("Little's law on the output series", () => {
     expect(L / (lambda * g.latencyMs.mean)).toBeGreaterThan(0.97);
     expect(L / (lambda * g.latencyMs.mean)).toBeLessThan(1.03);
   });
+});
+
+describe('M/M/1 on every system', () => {
+  // λ = 900/s, μ = 1000/s: ρ = 0.9, Wq = 0.9 / (1 − 0.9) ms = 9 ms. One hour is 3.24M
+  // customers; the asymptotic variance above gives a standard error of 0.105 ms (1.2%), so
+  // 5% is over four standard errors. Every system must report the wait until handling starts.
+  for (const type of Object.keys(MM1_SYSTEMS)) {
+    it(`${type}: mean wait in queue is 9 ms`, () => {
+      const g = group(run(mm1(type, 60)));
+      expect(g.queueWaitMs.mean).toBeGreaterThan(9 * 0.95);
+      expect(g.queueWaitMs.mean).toBeLessThan(9 * 1.05);
+    });
+  }
 });

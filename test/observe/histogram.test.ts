@@ -74,4 +74,27 @@ describe('LatencyHistogram', () => {
     expect(h.summary()).toMatchObject({ count: 1, p50: 7, p99: 7, max: 7, mean: 7 });
     h.destroy();
   });
+
+  it('adds another histogram exactly, before and after either has been queried', () => {
+    const whole = new LatencyHistogram();
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    for (const ms of [1, 2, 3]) {
+      a.record(ms);
+      whole.record(ms);
+    }
+    expect(a.percentile(50)).toBe(2);
+    for (const ms of [10, 20, 30, 40, 5000]) {
+      b.record(ms);
+      whole.record(ms);
+    }
+    a.add(b);
+    // 8 values 1, 2, 3, 10, 20, 30, 40, 5000 ms: the median is the 4th, 10 ms (within HDR's
+    // 0.1% bucket: 10,000 µs lies in a sub-bucket 8 µs wide, reported as its top, 10,007 µs).
+    expect(a.summary()).toEqual(whole.summary());
+    expect(a.count).toBe(8);
+    expect(a.percentile(50)).toBe(10.007);
+    expect(a.maxMs).toBe(5000);
+    for (const h of [whole, a, b]) h.destroy();
+  });
 });
