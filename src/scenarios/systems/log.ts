@@ -16,6 +16,7 @@ import {
   NULL_KEY_PARTITIONERS,
   OFFSET_RESETS,
   Partitioner,
+  BrokerNode,
   type Acks,
   type AssignmentStrategy,
   type CommitEvery,
@@ -28,6 +29,9 @@ import type { Result } from '../../observe/result.js';
 import { PartitionLagMeter } from '../../observe/systems/log.js';
 import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
 import { definePlugin } from './plugin.js';
+import { randomFailures, upDownTimes } from '../fault-times.js';
+import { scheduleFaults } from '../../models/faults.js';
+import { dirname } from 'node:path';
 import { LIMITS } from '../limits.js';
 
 const DAY_MS = 86_400_000;
@@ -93,12 +97,25 @@ const SYSTEM = z.strictObject({
     lostAcks: probability('Probability that the answer to a write that landed is lost (the producer times out and retries).'),
     failedWrites: probability('Probability that a write fails and stores nothing (the producer retries after a backoff).'),
   })).default([]).meta({ description: 'Flaky-broker windows: writes fail, or land while their acks are lost.' }),
-  brokerCrashes: z.array(z.strictObject({
-    broker: z.number().int().min(0).meta({ description: 'The broker (0 … brokers − 1).' }),
-    at: duration('When it crashes.'),
-    for: positiveDuration('How long it stays down; omit to keep it down.').optional(),
-  })).default([]).meta({
-    description: 'Broker crashes: its partitions lose their leader until the controller notices and elects another.',
+  brokerCrashes: z.array(z.union([
+    z.strictObject({
+      broker: z.number().int().min(0).meta({ description: 'The broker (0 … brokers − 1).' }),
+      at: duration('When it crashes.'),
+      for: positiveDuration('How long it stays down; omit to keep it down.').optional(),
+    }),
+    z.strictObject({
+      broker: z.union([z.number().int().min(0), z.literal('all')]).default('all').meta({
+        description: 'The broker (0 … brokers − 1), or all (default): each on a seeded stream of its own.',
+      }),
+      mtbf: z.string().meta({ description: 'Up time before each crash, a distribution: exp(30d), const(12h).' }),
+      mttr: z.string().meta({ description: 'Down time before each restart, a distribution: exp(10m), const(2m).' }),
+      from: duration('No crash before this time (default 0).').default(0),
+      until: duration('No crash after this time (default: the end of the run); restarts still happen.').optional(),
+    }),
+  ], { error: 'expected { broker, at, for } (a crash at a time) or { broker, mtbf, mttr, from, until } (crashes at random)' }))
+    .default([]).meta({
+    description: 'Broker crashes, at a time (`at`, `for`) or at random (`mtbf`, `mttr`): its partitions lose their ' +
+      'leader until the controller notices and elects another.',
   }),
   replays: z.array(Replay).default([]).meta({
     description: 'Scheduled seeks of a group (reprocess after a bug fix); counted as replayed.',
@@ -243,7 +260,10 @@ export const log = definePlugin({
       }
     });
     system.brokerCrashes.forEach((c, i) => {
-      if (c.broker >= system.brokers) issues.push(at(['system', 'brokerCrashes', i, 'broker'], `no broker ${c.broker}; brokers are 0 … ${system.brokers - 1}`));
+      if (c.broker !== 'all' && c.broker >= system.brokers) {
+        issues.push(at(['system', 'brokerCrashes', i, 'broker'], `no broker ${c.broker}; brokers are 0 … ${system.brokers - 1}`));
+      }
+      if ('mtbf' in c) upDownTimes(c, ['system', 'brokerCrashes', i], at, issues, dirname(scenario.file));
     });
     spec.consumers.forEach((c, i) => {
       const own: LogConsumerSpec = c;
@@ -397,7 +417,13 @@ export const log = definePlugin({
     for (const increase of system.partitionIncreases) log.scheduleIncrease(increase.topic, increase.at, increase.partitions);
     log.setBrokerFaults(system.brokerFaults.map((f) => ({ atMs: f.at, forMs: f.for, lostAcks: f.lostAcks, failedWrites: f.failedWrites })),
       rng.stream('log/broker/faults'));
-    for (const c of system.brokerCrashes) log.cluster.scheduleCrash(c.broker, c.at, c.for ?? null);
+    system.brokerCrashes.forEach((c, i) => {
+      if (!('mtbf' in c)) return log.cluster.scheduleCrash(c.broker, c.at, c.for ?? null);
+      const brokers = c.broker === 'all' ? Array.from({ length: system.brokers }, (_, b) => b) : [c.broker];
+      // Each broker on a stream of its own: log/broker-crashes/<i>/broker-<b>.
+      scheduleFaults(kernel, ledger, [randomFailures(brokers.map((b) => new BrokerNode(log.cluster, b)),
+        brokers.map((b) => rng.stream(`log/broker-crashes/${i}/broker-${b}`)), c, dirname(scenario.file), endMs)]);
+    });
     log.startRetention(system.retentionCheckInterval, endMs);
     return {
       system: log,
