@@ -193,7 +193,8 @@ export const queue = definePlugin({
     const endMs = spec.duration + spec.drain;
     const meters = system.queues.map((q) => new QueueMeter(q.name, queueOptions(q).pricePerMillion));
     const queues = system.queues.map(
-      (q, i) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`), rng.stream(`queue/${q.name}/order`), meters[i]),
+      (q, i) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`),
+        rng.stream(`queue/${q.name}/order`), meters[i]),
     );
     const find = (name: string): SqsQueue => queues.find((q) => q.name === name) as SqsQueue;
     system.queues.forEach((q, i) => {
