@@ -28,6 +28,7 @@ import { seedFigures, type RunDigest, type Task } from './runner.js';
 import { mmcPrediction } from './theory.js';
 import type { Recommendation, Shard, SloLine, SweepPoint, SweepResult } from './results.js';
 import { checkSaved, JournalEntrySchema, JournalHeaderSchema } from './saved-results.js';
+import { cannotWrite } from '../report/write.js';
 import type { z } from 'zod';
 
 export type { Recommendation, Shard, SloLine, SweepPoint, SweepResult };
@@ -314,7 +315,7 @@ function openJournal(dir: string, fingerprint: string, resume: boolean): Journal
     const text = readFileSync(file, 'utf8');
     // A kill in mid-append leaves a partial last line: it is skipped, and the next entry
     // starts on a line of its own.
-    if (!text.endsWith('\n')) appendFileSync(file, '\n');
+    if (!text.endsWith('\n')) writing(file, () => appendFileSync(file, '\n'));
     const lines = text.split('\n');
     const header = readJournalLine(JournalHeaderSchema, lines[0], file, 1);
     if (header?.fingerprint !== fingerprint) {
@@ -326,14 +327,24 @@ function openJournal(dir: string, fingerprint: string, resume: boolean): Journal
       if (entry !== null) done.set(entry.task, entry.digest);
     });
   } else {
-    writeFileSync(file, `${JSON.stringify({ fingerprint })}\n`);
+    writing(file, () => writeFileSync(file, `${JSON.stringify({ fingerprint })}\n`));
   }
   return {
     done,
     append(task, digest) {
-      appendFileSync(file, `${JSON.stringify({ task, digest })}\n`);
+      // A line a full disk cuts short is skipped on resume, like one a kill cuts short.
+      writing(file, () => appendFileSync(file, `${JSON.stringify({ task, digest })}\n`));
     },
   };
+}
+
+/** A journal write; a full disk or a lost permission is exit 2 with the path and the reason. */
+function writing(file: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    throw cannotWrite(file, error);
+  }
 }
 
 /**

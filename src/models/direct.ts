@@ -39,11 +39,17 @@ export interface DirectOptions {
   /** First backoff, ms; doubles per retry up to `maxBackoffMs`, with full jitter. */
   backoffMs: number;
   maxBackoffMs: number;
-  /** Time windows (load phases) whose failed calls are counted apart: the loss at the peak. */
-  windows: { name: string; startMs: number; endMs: number }[];
 }
 
 export type CallFailure = 'queue-full' | 'timeout' | 'downstream-crash' | 'error';
+
+/** What the model reports beyond the ledger's facts; src/observe/systems/direct.ts folds them. */
+export interface CallFacts {
+  /** An attempt failed (retried or not). */
+  attemptFailed(cause: CallFailure): void;
+  /** A call failed for good, now: its last attempt failed. */
+  callFailed(): void;
+}
 
 /** One attempt of one call; once a handler takes it, it is that handler's delivery too. */
 class Call extends Delivery {
@@ -69,10 +75,6 @@ export class Direct implements System, DeliveryPort<Call> {
   /** Callers still waiting (those that gave up not counted). */
   private waitingCount = 0;
   private dispatching = false;
-  /** Failed attempts by cause (retried or not), for the result. */
-  readonly attemptFailures = new Map<string, number>();
-  /** Calls that finally failed inside each of `options.windows`. */
-  readonly failedInWindow: number[];
 
   constructor(
     private readonly kernel: Kernel,
@@ -80,9 +82,8 @@ export class Direct implements System, DeliveryPort<Call> {
     private readonly group: number,
     readonly options: DirectOptions,
     private readonly backoffRandom: Random,
-  ) {
-    this.failedInWindow = options.windows.map(() => 0);
-  }
+    private readonly facts: CallFacts,
+  ) {}
 
   attach(instance: ConsumerInstance<Call>): void {
     this.pool.add(instance);
@@ -154,14 +155,10 @@ export class Direct implements System, DeliveryPort<Call> {
 
   private failed(call: Call, cause: CallFailure): void {
     call.over = true;
-    this.attemptFailures.set(cause, (this.attemptFailures.get(cause) ?? 0) + 1);
+    this.facts.attemptFailed(cause);
     if (call.attempt > this.options.retries) {
       this.ledger.reject(call.id, cause);
-      const now = this.kernel.now;
-      const windows = this.options.windows;
-      for (let i = 0; i < windows.length; i++) {
-        if (now >= windows[i].startMs && now < windows[i].endMs) this.failedInWindow[i]++;
-      }
+      this.facts.callFailed();
       return;
     }
     // Exponential backoff with full jitter (AWS architecture blog): uniform in [0, cap).

@@ -20,20 +20,24 @@ import type { Facts } from './facts.js';
 import type { Distribution } from '../sim/distributions.js';
 import type { Random } from '../sim/rng.js';
 
-/** What a fault acts on: a consumer instance of any system. */
-export interface FaultTarget {
-  readonly name: string;
+/** What a random crash acts on: a consumer instance, or a log broker. */
+export interface Crashable {
   readonly alive: boolean;
-  /** A crash waiting for the next message to reach this point. */
+  /** A crash waiting for the next message to reach this point (a broker has none). */
   armed: CrashPoint | null;
-  /** Service times are multiplied by this. */
-  slowdown: number;
-  /** Called once when the instance next goes down, crashed or left (a fault schedules the restart). */
+  /** Called once when it next goes down (a fault schedules the restart). */
   onCrash: (() => void) | null;
   crash(detail?: string): void;
+  restart(): void;
+}
+
+/** What a fault acts on: a consumer instance of any system. */
+export interface FaultTarget extends Crashable {
+  readonly name: string;
+  /** Service times are multiplied by this. */
+  slowdown: number;
   /** A clean shutdown: finish and acknowledge what it holds, then go. */
   leave(): void;
-  restart(): void;
 }
 
 export interface CrashFault {
@@ -63,7 +67,7 @@ export type RandomCrashPoint = CrashPoint | 'at-time';
 
 export interface RandomCrashFault {
   kind: 'random-crash';
-  instances: FaultTarget[];
+  instances: Crashable[];
   /** One stream per instance, so instances fail independently and reproducibly. */
   randoms: Random[];
   /** Up time before each crash. */
@@ -145,7 +149,7 @@ function setSlowdown({ ledger, fault, factor }: SlowdownChange): void {
 interface Life {
   kernel: Kernel;
   fault: RandomCrashFault;
-  instance: FaultTarget;
+  instance: Crashable;
   random: Random;
 }
 

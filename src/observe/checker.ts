@@ -4,6 +4,7 @@
  */
 import type { GroupState, Ledger } from './ledger.js';
 import type { Anomaly, GroupSummary, Summary } from './result.js';
+import { sorted } from './sorted.js';
 
 /** A consumer group as configured: its instances and each one's handlers. */
 export interface Fleet {
@@ -100,9 +101,6 @@ export function anomalies(ledger: Ledger): Record<string, Anomaly[]> {
   return out;
 }
 
-function sorted(map: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
 
 function total(byCause: Record<string, number>): number {
   return Object.values(byCause).reduce((sum, n) => sum + n, 0);

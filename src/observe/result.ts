@@ -5,6 +5,15 @@
  * never renamed. Everything is plain data so that `src/report` can render a saved result
  * without any simulation state.
  */
+import type { BrokerPart } from './systems/broker.js';
+import type { DirectPart } from './systems/direct.js';
+import type { LogSummaryPart } from './systems/log.js';
+import type { QueuePart } from './systems/queue.js';
+
+export type { BrokerFigures, DeadLetterRecord } from './systems/broker.js';
+export type { DirectFigures } from './systems/direct.js';
+export type { PartitionSummary } from './systems/log.js';
+export type { CostSummary, QueueFigures } from './systems/queue.js';
 
 export interface LatencySummary {
   /** Number of samples behind the percentiles. */
@@ -71,7 +80,7 @@ export interface GroupSummary {
   recoveryMs: Record<string, number | null>;
 }
 
-export interface Summary {
+export interface Summary extends Partial<LogSummaryPart> {
   produced: number;
   accepted: number;
   rejected: number;
@@ -85,26 +94,6 @@ export interface Summary {
   /** Kernel events executed. */
   events: number;
   groups: Record<string, GroupSummary>;
-  /** Log systems: figures per partition (`<topic>-<p>`). */
-  partitions?: Record<string, PartitionSummary>;
-  /** Log systems: group → member id → its partitions at the end of the run. */
-  assignments?: Record<string, Record<string, string[]>>;
-}
-
-/** One partition of a log at the end of a run. */
-export interface PartitionSummary {
-  /** Records appended (the log-end offset). */
-  records: number;
-  /** First offset still retained. */
-  logStartOffset: number;
-  /** Largest lag of any group (log end − committed offset), seen at an append. */
-  maxLag: number;
-  /** Group → the member id owning the partition at the end, or null when unowned. */
-  owners: Record<string, string | null>;
-  /** The leader's broker at the end, null while the partition is offline. */
-  leader: number | null;
-  /** Brokers of the in-sync replicas at the end. */
-  isr: number[];
 }
 
 /**
@@ -178,7 +167,8 @@ export interface ChartDeclaration {
   stacked?: boolean;
 }
 
-export interface Result {
+/** What every run's result holds, whatever the system. */
+export interface CommonResult {
   queuesim: string;
   scenario: string;
   description: string;
@@ -201,80 +191,16 @@ export interface Result {
   expectations: ExpectationResult[];
   /** System-specific charts (see ChartDeclaration); absent when there are none. */
   charts?: ChartDeclaration[];
-  /** Managed queues (system type queue): requests and their price. */
-  cost?: CostSummary;
-  /** Brokers (system type broker): per-consumer deliveries and unroutable publishes. */
-  broker?: BrokerFigures;
-  /** Direct calls (system type direct): failed attempts, failures per phase, utilisation. */
-  direct?: DirectFigures;
   /** The scenario file's text, for the HTML report. */
   source: string;
 }
 
-/** Request cost of a managed queue (SQS): every call is billed, empty receives included. */
-export interface DirectFigures {
-  /** Failed attempts by cause, retried ones included (`summary.rejectedByCause` counts calls). */
-  failedAttemptsByCause: Record<string, number>;
-  /** Calls that finally failed while each load phase ran, by phase name. */
-  failedDuringPhase: Record<string, number>;
-  /** Mean of the sampled downstream utilisation (busy handlers / handlers). */
-  meanUtilisation: number;
-  maxUtilisation: number;
-  /** Most callers seen waiting for a handler at a sample. */
-  maxWaiting: number;
-}
-
-export interface CostSummary {
-  /** API calls by action (throttled calls excluded). Keys in sorted order. */
-  requestsByAction: Record<string, number>;
-  /** Requests as billed: each call once per started 64 KB chunk of its payload. */
-  billedRequests: number;
-  /** Receives that returned no message (billed too). */
-  emptyReceives: number;
-  /** Calls refused with ThrottlingException (FIFO throughput limits), by action. */
-  throttledByAction: Record<string, number>;
-  /** Short polls refused with OverLimit (in-flight limit reached). */
-  overLimit: number;
-  dollars: number;
-  /** Dollars per million distinct messages processed (summed over groups); null when none. */
-  dollarsPerMillionProcessed: number | null;
-  queues: Record<string, QueueFigures>;
-}
-
-/** One queue's requests, cost and message movements. */
-export interface QueueFigures {
-  requestsByAction: Record<string, number>;
-  billedRequests: number;
-  emptyReceives: number;
-  dollars: number;
-  /** Messages moved to the dead-letter queue (maxReceiveCount). */
-  redriven: number;
-  /** Producer retries swallowed by FIFO deduplication. */
-  deduplicated: number;
-  /** Messages deleted by retention expiry. */
-  expired: number;
-}
-
-/** A broker's own figures: the prefetch imbalance shows in the per-consumer counts. */
 /**
- * One dead-lettering of one message, as RabbitMQ's `x-death` header records it: the queue it
- * left, why, and how many times it has now died in that queue for that reason.
+ * Each system's own part of the result, declared by its file in src/observe/systems/ (which
+ * folds the figures from the facts its model reports) and returned by its plugin: `cost` for
+ * managed queues, `broker` for brokers, `direct` for direct calls; a log adds `partitions` and
+ * `assignments` to the summary. A result holds only its own system's part.
  */
-export interface DeadLetterRecord {
-  tMs: number;
-  messageId: number;
-  queue: string;
-  reason: string;
-  count: number;
-}
+export type SystemParts = Partial<QueuePart & BrokerPart & DirectPart>;
 
-export interface BrokerFigures {
-  /** Per consumer instance (`group/index`): the queue it reads, deliveries and redeliveries. */
-  consumers: Record<string, { queue: string; deliveries: number; redeliveries: number }>;
-  /** Publishes that reached no queue: returned to a mandatory publisher, or dropped silently. */
-  unroutable: { returned: number; dropped: number };
-  /** Every dead-lettering with its x-death fields, in time order (the first 100). */
-  deadLetters: DeadLetterRecord[];
-  /** Dead-letterings beyond the first 100, left out of `deadLetters`. */
-  deadLettersOmitted: number;
-}
+export type Result = CommonResult & SystemParts;

@@ -180,7 +180,8 @@ const REASONS: Record<string, string> = {
   ENAMETOOLONG: 'the name is too long',
 };
 
-function cannotWrite(path: string, error: unknown): InputError {
+/** A failed write as exit-2 input: the path and the reason in words (`no space left on the device (ENOSPC)`). */
+export function cannotWrite(path: string, error: unknown): InputError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   return new InputError(`cannot write ${path}: ${REASONS[code] ?? (error as Error).message}${code === '' ? '' : ` (${code})`}`);
 }

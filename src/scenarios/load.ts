@@ -21,6 +21,7 @@ import { EXPECT_METRICS, type Expectation } from '../observe/expectations.js';
 import { parseExpectation } from './expectation-text.js';
 import type { ScaleMetric, ScenarioSpec } from './schema.js';
 import { fleetSize } from './autoscale.js';
+import { upDownTimes } from './fault-times.js';
 import { ScenarioSchema } from './scenario-schema.js';
 import { planProducer, type ProducerPlan } from './profile.js';
 import { readRateTrace, type BaselineShape, type ShapeProblem } from './traffic-shape.js';
@@ -271,16 +272,7 @@ function randomCrashTimes(
           `${guarantee === 'at-most-once' ? 'after-ack-before-process' : 'after-process-before-ack'}`));
     }
   }
-  const times: Partial<FaultTimes> = {};
-  for (const field of ['mtbf', 'mttr'] as const) {
-    try {
-      times[field] = parseDistribution(fault[field], { baseDir });
-      if (!(times[field].mean > 0)) issues.push(at(['faults', i, field], `${fault[field]} has a mean of 0; the fault would never end`));
-    } catch (error) {
-      issues.push(at(['faults', i, field], (error as Error).message));
-    }
-  }
-  return times.mtbf !== undefined && times.mttr !== undefined ? { mtbf: times.mtbf, mttr: times.mttr } : null;
+  return upDownTimes(fault, ['faults', i], at, issues, baseDir);
 }
 
 /** Settings of another system's producers or consumers do not apply here: say so. */

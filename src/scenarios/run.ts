@@ -157,8 +157,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     expectations: [],
     source: scenario.source,
   };
-  wired.finish?.(result);
-  // After finish: a system's own figures (a managed queue's cost) are SLO figures too.
+  if (wired.figures !== undefined) Object.assign(result, wired.figures(result));
+  // After the system's part: its own figures (a managed queue's cost) are SLO figures too.
   result.expectations = evaluate(scenario.expectations, result);
   options.onStateBytes?.(ledger.perMessageBytes() + (wired.storedBytes?.() ?? 0));
   ledger.dispose();

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkOutputDir, writeFiles } from '../../src/report/write.js';
 import { InputError } from '../../src/scenarios/issues.js';
@@ -104,4 +105,77 @@ describe('names of output files', () => {
     expect(existsSync(dir)).toBe(false);
     expect(existsSync(join(root, 'x.png'))).toBe(false);
   });
+});
+
+/**
+ * A full disk, simulated: a preloaded module makes the write of every file whose path matches
+ * QUEUESIM_TEST_ENOSPC put down 100 bytes and then fail with ENOSPC, as write(2) does when the
+ * disk fills (an append to it fails outright), in a real `queuesim` process.
+ */
+const FULL_DISK = `
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
+const realOpen = fsp.open;
+const realAppend = fs.appendFileSync;
+const target = new RegExp(process.env.QUEUESIM_TEST_ENOSPC);
+const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+fs.appendFileSync = (path, ...rest) => {
+  if (target.test(String(path))) throw enospc();
+  return realAppend(path, ...rest);
+};
+fsp.open = async (path, ...rest) => {
+  const handle = await realOpen(path, ...rest);
+  if (!target.test(String(path))) return handle;
+  const write = handle.writeFile.bind(handle);
+  handle.writeFile = async (data) => {
+    await write(data.slice(0, 100));
+    throw enospc();
+  };
+  return handle;
+};
+syncBuiltinESMExports();
+`;
+
+describe('a full disk (ENOSPC) while writing the report', () => {
+  const bin = fileURLToPath(new URL('../../bin/queuesim.js', import.meta.url));
+  const queuesim = (args: string[], env: Record<string, string> = {}) => {
+    const preload = join(root, 'full-disk.mjs');
+    writeFileSync(preload, FULL_DISK);
+    const flags = env.QUEUESIM_TEST_ENOSPC === undefined ? [] : ['--import', pathToFileURL(preload).href];
+    return spawnSync(process.execPath, [...flags, bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  };
+
+  it('exits 2 with the path and the reason, keeps the old files whole and renames none of the new ones', () => {
+    const dir = fresh();
+    const first = queuesim(['run', 'crash-before-ack', '--out', dir, '--no-charts', '--quiet']);
+    expect(first.status).toBe(0);
+    const names = ['report.html', 'result.json', 'timeseries.csv'];
+    expect(readdirSync(dir).sort()).toEqual(names);
+    const before = names.map((name) => readFileSync(join(dir, name)));
+    // Another seed: every new file differs from the old one, so a renamed subset would show.
+    const full = queuesim(['run', 'crash-before-ack', '--seed', '8', '--out', dir, '--no-charts', '--quiet'],
+      { QUEUESIM_TEST_ENOSPC: '/\\.report\\.html\\.[^/]*\\.tmp$' });
+    expect(full.stderr).toBe(`cannot write ${join(dir, 'report.html')}: no space left on the device (ENOSPC)\n`);
+    expect(full.status).toBe(2);
+    expect(full.stdout).toBe('');
+    // No temporary (the partial report.html's and the complete result.json's) is left.
+    expect(readdirSync(dir).sort()).toEqual(names);
+    names.forEach((name, i) => expect(readFileSync(join(dir, name)).equals(before[i]), name).toBe(true));
+    const again = queuesim(['run', 'crash-before-ack', '--seed', '8', '--out', dir, '--no-charts', '--quiet']);
+    expect(again.status).toBe(0);
+    expect(readFileSync(join(dir, 'result.json')).equals(before[1])).toBe(false);
+  }, 120_000);
+
+  it("a sweep whose journal cannot grow exits 2 with the journal's path, not an internal error", () => {
+    const dir = fresh();
+    const r = queuesim(['sweep', 'crash-before-ack', '--param', 'consumers[0].instances=2,4', '--seeds', '1',
+      '--set', 'duration=3m', '--jobs', '1', '--out', dir, '--quiet', '--no-charts', '--no-html'],
+    { QUEUESIM_TEST_ENOSPC: 'points\\.jsonl$' });
+    expect(r.stderr).toBe(`cannot write ${join(dir, 'points.jsonl')}: no space left on the device (ENOSPC)\n`);
+    expect(r.status).toBe(2);
+    // The header went in before the disk filled; no replication line, no sweep.json.
+    expect(readdirSync(dir)).toEqual(['points.jsonl']);
+    expect(readFileSync(join(dir, 'points.jsonl'), 'utf8')).toMatch(/^\{"fingerprint":"[0-9a-f]{16}"\}\n$/);
+  }, 120_000);
 });

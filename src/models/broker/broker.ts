@@ -26,6 +26,8 @@ import { Exchange, type ExchangeType, type Headers } from './exchange.js';
 import { BrokerQueue, type DeadLetterReason, type QueueOptions } from './queue.js';
 import { deadLetter, type DeadLetterTarget } from './dead-lettering.js';
 import { Subscription, type BrokerDelivery, type SubscriptionOptions } from './subscription.js';
+import type { BrokerFacts } from './broker-facts.js';
+
 
 export interface PublisherOptions {
   /** '' for the default exchange. */
@@ -50,22 +52,12 @@ export interface BrokerOptions {
   endMs: number;
 }
 
-/** Per-consumer figures: the prefetch imbalance shows here. */
-export interface ConsumerFigures {
-  queue: string;
-  deliveries: number;
-  redeliveries: number;
-}
-
 /** How often RabbitMQ checks delivery-acknowledgement timeouts. */
 export const CONSUMER_TIMEOUT_CHECK_MS = 60_000;
 
 export class Broker implements System {
   readonly type = 'broker';
   readonly queues: BrokerQueue[] = [];
-  /** Unroutable publishes: returned to a mandatory publisher, or dropped silently. */
-  unroutableReturned = 0;
-  unroutableDropped = 0;
   private readonly exchanges = new Map<string, Exchange>();
   private readonly queueByName = new Map<string, number>();
   private readonly deadLetterTargets: DeadLetterTarget[] = [];
@@ -73,7 +65,7 @@ export class Broker implements System {
   /** Per publisher, per (key + 1): the destination queues. */
   private readonly routes: (readonly number[] | undefined)[][] = [];
   private readonly deadLetterRoutes = new Map<string, readonly number[]>();
-  /** Every subscription, in the order they were made (per-consumer figures). */
+  /** Every subscription, in the order they were made. */
   private readonly subscriptions: Subscription[] = [];
   /** Publisher of each message (1 byte per message): dead-lettering needs its routing key. */
   private readonly publisherOf = pagedUint8();
@@ -101,6 +93,7 @@ export class Broker implements System {
     private readonly kernel: Kernel,
     private readonly ledger: Facts,
     private readonly options: BrokerOptions,
+    private readonly facts: BrokerFacts,
   ) {}
 
   // ---- topology ----------------------------------------------------------------------------
@@ -148,7 +141,9 @@ export class Broker implements System {
     createInstance: (port: DeliveryPort<BrokerDelivery>) => ConsumerInstance<BrokerDelivery>,
   ): Subscription {
     const port = new SubscriptionPort(this);
-    const subscription = new Subscription(createInstance(port), queue, options);
+    const instance = createInstance(port);
+    const number = this.facts.subscribed(instance.name, this.queues[queue].options.name);
+    const subscription = new Subscription(instance, queue, options, number, this.facts);
     port.subscription = subscription;
     this.queues[queue].subscriptions.push(subscription);
     this.subscriptions.push(subscription);
@@ -186,8 +181,7 @@ export class Broker implements System {
     const key = this.keyed[producer] ? this.ledger.keyOfMessage(id) : NO_KEY;
     const targets = this.routes[producer][key + 1] ?? this.cacheRoute(producer, key);
     if (targets.length === 0) {
-      if (publisher.mandatory) this.unroutableReturned++;
-      else this.unroutableDropped++;
+      this.facts.unroutable(publisher.mandatory);
       this.ledger.reject(id, 'unroutable');
       return;
     }
@@ -261,18 +255,6 @@ export class Broker implements System {
         })),
       ];
     });
-  }
-
-  consumerFigures(): Record<string, ConsumerFigures> {
-    const out: Record<string, ConsumerFigures> = {};
-    for (const s of this.subscriptions) {
-      out[s.instance.name] = {
-        queue: this.queues[s.queue].options.name,
-        deliveries: s.deliveries,
-        redeliveries: s.redeliveries,
-      };
-    }
-    return out;
   }
 
   /** Closes channels whose oldest unacked delivery is older than the queue's timeout. */

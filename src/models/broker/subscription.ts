@@ -9,6 +9,7 @@
  */
 import type { ConsumerInstance } from '../consumer.js';
 import { Delivery } from '../system.js';
+import type { BrokerFacts } from './broker-facts.js';
 
 /** How a consumer's connection ends when it crashes. */
 export type ConnectionLoss = 'clean' | 'silent';
@@ -91,9 +92,6 @@ export interface SubscriptionOptions {
 export class Subscription {
   /** Unacked deliveries in delivery order. */
   readonly unacked = new UnackedList();
-  /** Deliveries and redeliveries pushed to this consumer (per-consumer figures). */
-  deliveries = 0;
-  redeliveries = 0;
   /** Set while the broker itself closes the channel (consumer timeout): a clean close. */
   closingByBroker = false;
   private buffer: BrokerDelivery[] = [];
@@ -105,6 +103,9 @@ export class Subscription {
     readonly instance: ConsumerInstance<BrokerDelivery>,
     readonly queue: number,
     readonly options: SubscriptionOptions,
+    /** Its number among the broker's subscriptions, as its deliveries are reported. */
+    private readonly number: number,
+    private readonly facts: BrokerFacts,
   ) {
     this.limit = options.autoAck || options.prefetch === 0 ? Infinity : options.prefetch;
   }
@@ -122,8 +123,7 @@ export class Subscription {
   }
 
   push(delivery: BrokerDelivery): void {
-    this.deliveries++;
-    if (delivery.attempt > 1) this.redeliveries++;
+    this.facts.delivered(this.number, delivery.attempt);
     if (!this.options.autoAck) this.unacked.add(delivery);
     this.buffer.push(delivery);
     // A busy instance takes it when a handler frees (a running pump re-checks on its own).

@@ -13,4 +13,4 @@ export { LogGroup, Member, OFFSET_RESETS, type LogGroupConfig, type OffsetReset 
 export { LogConsumer, COMMIT_EVERY, type CommitEvery, type LogConsumerOptions } from './log-consumer.js';
 export { LogSystem, replayOffset, type BrokerFault, type ReplayTarget, type TopicConfig } from './log-system.js';
 export { LogProducerClient, type Acks, type LogProducerConfig } from './log-producer.js';
-export { Cluster, ReplicaSet, placeReplicas, type ClusterConfig } from './replication.js';
+export { BrokerNode, Cluster, ReplicaSet, placeReplicas, type ClusterConfig } from './replication.js';

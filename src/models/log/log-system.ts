@@ -60,13 +60,18 @@ interface Topic {
   groups: LogGroup[];
 }
 
+/** What the log reports beyond the ledger's facts; src/observe/systems/log.ts folds them. */
+export interface LogFacts {
+  /** A record was appended to global partition `partition`, leaving a group `lag` records behind. */
+  lagAtAppend(partition: number, lag: number): void;
+}
+
 export class LogSystem implements System, LogWriter, ReplicationListener {
   readonly type = 'log';
   readonly partitions: Partition[] = [];
   readonly groups: LogGroup[] = [];
   readonly cluster: Cluster;
   /** Largest lag (log end − committed offset) of any group, per partition, seen at an append. */
-  readonly maxLag: Float64Array;
   private readonly topics: Topic[] = [];
   private readonly producers: LogProducerClient[] = [];
   /** Topic index of each global partition. */
@@ -81,6 +86,7 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
     private readonly ledger: Facts,
     topics: TopicConfig[],
     cluster: ClusterConfig,
+    private readonly facts: LogFacts,
   ) {
     const replicas: ReplicaSet[] = [];
     for (const t of topics) {
@@ -93,7 +99,6 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
       }
       this.topics.push({ name: t.name, first, count: t.partitions, groups: [] });
     }
-    this.maxLag = new Float64Array(this.partitions.length);
     this.awaiting = this.partitions.map(() => new Fifo<Write>());
     this.cluster = new Cluster(kernel, ledger, this.partitions, replicas, cluster, this);
   }
@@ -168,7 +173,7 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
     for (const group of this.topics[this.topicOf[p]].groups) {
       if (!copy) this.ledger.enqueue(group.g, id, partition.name, offset);
       const lag = end - group.committed[p];
-      if (lag > this.maxLag[p]) this.maxLag[p] = lag;
+      this.facts.lagAtAppend(p, lag);
     }
     this.cluster.appended(p);
     return offset;

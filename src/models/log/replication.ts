@@ -26,6 +26,8 @@
  */
 import type { Kernel } from '../../sim/kernel.js';
 import type { Facts } from '../facts.js';
+import type { CrashPoint } from '../consumer-core.js';
+import type { Crashable } from '../faults.js';
 import type { Partition } from './partition.js';
 
 export interface ClusterConfig {
@@ -164,10 +166,15 @@ export class Cluster {
     this.advance(p);
   }
 
-  crash(broker: number): void {
+  isAlive(broker: number): boolean {
+    return this.alive[broker];
+  }
+
+  crash(broker: number, detail?: string): void {
+    if (!this.alive[broker]) return; // a fixed and a random crash may meet
     this.alive[broker] = false;
     const incarnation = ++this.incarnation[broker];
-    this.ledger.mark('broker-crash', `broker-${broker}`);
+    this.ledger.mark('broker-crash', `broker-${broker}`, detail);
     for (const p of this.hosted[broker]) {
       const rs = this.replicas[p];
       if (rs.leader >= 0 && rs.brokers[rs.leader] === broker) {
@@ -198,6 +205,7 @@ export class Cluster {
   }
 
   restore(broker: number): void {
+    if (this.alive[broker]) return;
     this.alive[broker] = true;
     this.incarnation[broker]++;
     this.ledger.mark('broker-restart', `broker-${broker}`);
@@ -275,6 +283,34 @@ export class Cluster {
 interface Tick {
   cluster: Cluster;
   p: number;
+}
+
+/** A broker as a random-crash fault sees it: it crashes at a time, never at a message's step. */
+export class BrokerNode implements Crashable {
+  /** Only at-time crashes are drawn for a broker: this stays null. */
+  armed: CrashPoint | null = null;
+  onCrash: (() => void) | null = null;
+
+  constructor(
+    private readonly cluster: Cluster,
+    readonly broker: number,
+  ) {}
+
+  get alive(): boolean {
+    return this.cluster.isAlive(this.broker);
+  }
+
+  crash(detail?: string): void {
+    if (!this.alive) return;
+    this.cluster.crash(this.broker, detail);
+    const onCrash = this.onCrash;
+    this.onCrash = null;
+    onCrash?.();
+  }
+
+  restart(): void {
+    this.cluster.restore(this.broker);
+  }
 }
 
 function fetchTick({ cluster, p }: Tick): void {

@@ -38,7 +38,7 @@ import { IntPairDeque } from '../../sim/ring.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../../sim/paged.js';
 import type { Facts, MessageId } from '../facts.js';
 import type { Gauge } from '../system.js';
-import { CostMeter, type Action } from './cost.js';
+import type { Action, QueueFacts } from './cost.js';
 import { TimeSlotHeap } from './heap.js';
 import { DeadlineRing } from './deadline-ring.js';
 import { DEDUP_WINDOW_MS, DELAYED, FifoGroups, GONE, IN_FLIGHT, VISIBLE } from './fifo.js';
@@ -59,6 +59,8 @@ export interface QueueOptions {
   maxReceiveCount: number;
   /** Standard only: P(a delete misses a server and the message comes back). */
   duplicateProbability: number;
+  /** Standard only: P(a new message is delivered after the next one sent, if both still wait). */
+  outOfOrderProbability: number;
   inFlightLimit: number;
   /** MaximumMessageSize: a larger SendMessage is refused. */
   maximumMessageSizeBytes: number;
@@ -108,16 +110,9 @@ export class SqsQueue {
   /** The ledger group of the consumers that poll this queue; -1 for none. */
   group = -1;
   deadLetterQueue: SqsQueue | null = null;
-  readonly meter: CostMeter;
   visible = 0;
   inFlight = 0;
   delayed = 0;
-  /** Messages moved to the dead-letter queue. */
-  redriven = 0;
-  /** Producer retries swallowed by FIFO deduplication. */
-  deduplicated = 0;
-  /** Messages deleted by retention expiry. */
-  expiredByRetention = 0;
 
   private slotCount = 0;
   private readonly ids = pagedInt32();
@@ -128,6 +123,8 @@ export class SqsQueue {
   private readonly state = pagedUint8();
   /** Standard: visible slots with the receive count they were made visible at. */
   private readonly ready = new IntPairDeque();
+  /** Standard: a new message drawn to be overtaken, kept out of `ready` until the next one. */
+  private heldBack = -1;
   private readonly fifoGroups: FifoGroups | null;
   private readonly dedupUntil = pagedFloat64();
   /**
@@ -160,8 +157,11 @@ export class SqsQueue {
     private readonly sampling: Random,
     /** Whether a delete misses a server (standard, duplicateProbability > 0). */
     private readonly copies: Random,
+    /** Whether a new message is overtaken (standard, outOfOrderProbability > 0). */
+    private readonly order: Random,
+    /** Its calls and message movements, reported for the cost block (src/observe/systems/queue.ts). */
+    readonly facts: QueueFacts,
   ) {
-    this.meter = new CostMeter(options.pricePerMillion);
     this.fifoGroups = options.fifo ? new FifoGroups(this.state) : null;
     this.serverVisible = new Int32Array(options.servers);
   }
@@ -179,12 +179,12 @@ export class SqsQueue {
    */
   send(id: MessageId, bytes: number, groupKey: number, delayMs: number, copy: boolean): boolean {
     const now = this.kernel.now;
-    this.meter.call('SendMessage', bytes);
+    this.facts.call('SendMessage', bytes);
     if (this.fifoGroups !== null) {
       // The simulated producer sets MessageDeduplicationId to its message id; content-based
       // deduplication gives the same ids, since every message body is distinct.
       if (this.dedupUntil.get(id) > now) {
-        this.deduplicated++;
+        this.facts.deduplicated();
         return false;
       }
       this.dedupUntil.set(id, now + DEDUP_WINDOW_MS);
@@ -200,7 +200,7 @@ export class SqsQueue {
     let bucket = this.buckets.get(action);
     if (bucket === undefined) this.buckets.set(action, (bucket = new TokenBucket(this.options.callsPerSecond)));
     if (bucket.take(this.kernel.now)) return true;
-    this.meter.throttle(action);
+    this.facts.throttled(action);
     return false;
   }
 
@@ -246,7 +246,7 @@ export class SqsQueue {
     if (waitMs === 0) {
       // At the limit a standard queue answers OverLimit; a FIFO queue just returns nothing.
       if (overLimit && this.fifoGroups === null) {
-        this.meter.overLimit++;
+        this.facts.overLimit();
         this.answer(receiver, new ReceivedBatch(this, now), 'over-limit');
         return;
       }
@@ -322,8 +322,8 @@ export class SqsQueue {
   }
 
   private answer(receiver: Receiver, batch: ReceivedBatch, outcome: ReceiveOutcome): void {
-    this.meter.call('ReceiveMessage', batch.bytes);
-    if (batch.length === 0) this.meter.emptyReceives++;
+    this.facts.call('ReceiveMessage', batch.bytes);
+    if (batch.length === 0) this.facts.emptyReceive();
     if (batch.length > 0) {
       const deadline = batch.receivedAt + this.options.visibilityTimeoutMs;
       for (let i = 0; i < batch.length; i++) this.deadlines.push(deadline, batch.slots[i], batch.handles[i]);
@@ -355,7 +355,11 @@ export class SqsQueue {
       this.fifoGroups.take(max - batch.length, (slot) => this.receiveSlot(batch, slot));
       return;
     }
-    while (batch.length < max && this.ready.length > 0) {
+    while (batch.length < max) {
+      if (this.ready.length === 0) {
+        if (this.heldBack < 0) break;
+        this.releaseHeldBack(); // nothing overtook it before it was received
+      }
       const slot = this.ready.peekValue();
       const tag = this.ready.peekTag();
       this.ready.shift();
@@ -389,7 +393,7 @@ export class SqsQueue {
     const id = this.ids.get(slot);
     this.state.set(slot, GONE);
     this.fifoGroups?.removed(slot);
-    this.redriven++;
+    this.facts.redriven();
     if (this.group >= 0) this.ledger.deadLetter(this.group, id, 'maxReceiveCount');
     const dlq = this.deadLetterQueue;
     if (dlq === null) return;
@@ -487,25 +491,25 @@ export class SqsQueue {
 
   /** Bills one delete call (DeleteMessage or DeleteMessageBatch) of `entries` entries. */
   billDelete(entries: number): void {
-    this.meter.call(entries > 1 ? 'DeleteMessageBatch' : 'DeleteMessage', 0);
+    this.facts.call(entries > 1 ? 'DeleteMessageBatch' : 'DeleteMessage', 0);
   }
 
   /**
-   * ChangeMessageVisibility(Batch) on entries `from…` of `batch`: visible `extendMs` from now,
-   * capped at 12 hours after the receive.
+   * ChangeMessageVisibility(Batch) on entries `from…to − 1` of `batch`: visible `extendMs` from
+   * now (0: at once), capped at 12 hours after the receive.
    */
-  changeVisibility(batch: ReceivedBatch, from: number, extendMs: number): void {
+  changeVisibility(batch: ReceivedBatch, from: number, extendMs: number, to = batch.length): void {
     const now = this.kernel.now;
     const until = Math.min(now + extendMs, batch.receivedAt + MAX_VISIBILITY_MS);
     let entries = 0;
-    for (let i = from; i < batch.length; i++) {
+    for (let i = from; i < to; i++) {
       const slot = batch.slots[i];
       if (this.state.get(slot) !== IN_FLIGHT || this.receives.get(slot) !== batch.handles[i]) continue;
       this.visibleAt.set(slot, until);
       if (this.group >= 0) this.ledger.visibilityChanged(this.group, this.ids.get(slot), Math.max(0, until - now));
       entries++;
     }
-    this.meter.call(batch.length - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);
+    this.facts.call(to - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);
     if (entries > 0) this.kernel.at(Math.max(until, now), extendedDue, batch);
   }
 
@@ -536,7 +540,7 @@ export class SqsQueue {
       this.state.set(slot, GONE);
       if (state === IN_FLIGHT) this.fifoGroups?.deleted(slot);
       else this.fifoGroups?.removed(slot);
-      this.expiredByRetention++;
+      this.facts.expired();
       if (this.group >= 0) this.ledger.drop(this.group, this.ids.get(slot), 'retention');
     }
     this.dropDeletedRetention();
@@ -592,7 +596,27 @@ export class SqsQueue {
     this.serverVisible[slot % this.options.servers]++;
     if (this.fifoGroups !== null) this.fifoGroups.visible(slot);
     else if (front) this.ready.pushFront(slot, this.receives.get(slot));
+    else this.pushReady(slot);
+  }
+
+  /**
+   * Best-effort ordering: with outOfOrderProbability a new message waits out of line until the
+   * next one is made visible, which goes ahead of it. One that overtook is not held back itself.
+   */
+  private pushReady(slot: number): void {
+    if (this.heldBack >= 0) {
+      this.ready.pushBack(slot, this.receives.get(slot));
+      this.releaseHeldBack();
+      return;
+    }
+    const p = this.options.outOfOrderProbability;
+    if (p > 0 && this.order() < p) this.heldBack = slot;
     else this.ready.pushBack(slot, this.receives.get(slot));
+  }
+
+  private releaseHeldBack(): void {
+    this.ready.pushBack(this.heldBack, this.receives.get(this.heldBack));
+    this.heldBack = -1;
   }
 
   private leaveVisible(slot: number): void {
@@ -605,7 +629,6 @@ export class SqsQueue {
       { metric: 'visible', subject: this.name, read: () => this.visible },
       { metric: 'inFlight', subject: this.name, read: () => this.inFlight },
       { metric: 'delayed', subject: this.name, read: () => this.delayed },
-      { metric: 'emptyReceives', subject: this.name, read: () => this.meter.emptyReceives },
     ];
   }
 }

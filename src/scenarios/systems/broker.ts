@@ -15,7 +15,8 @@ import { Broker, type BrokerQueueOptions } from '../../models/broker/broker.js';
 import { EXCHANGE_TYPES, type ExchangeType } from '../../models/broker/exchange.js';
 import { OVERFLOWS, QUEUE_TYPES, type Overflow, type QueueType } from '../../models/broker/queue.js';
 import { CONNECTION_LOSS, type BrokerDelivery } from '../../models/broker/subscription.js';
-import type { BrokerFigures, Result } from '../../observe/result.js';
+import type { ChartDeclaration, Result, Series } from '../../observe/result.js';
+import { BrokerMeter } from '../../observe/systems/broker.js';
 import type { DeliveryPort } from '../../models/system.js';
 import { bounded, bytes, duration, name, positiveDuration } from '../fields.js';
 import { LIMITS } from '../limits.js';
@@ -29,8 +30,6 @@ export const QUORUM_DELIVERY_LIMIT = 20;
 export const DEFAULT_VERSION = '4.2';
 /** RabbitMQ major.minor (or major.minor.patch), 3.x or 4.x. */
 const VERSION = /^(3|4)\.\d+(\.\d+)?$/;
-/** Dead-letter records listed in result.broker; the rest are counted. */
-const DEAD_LETTERS_SHOWN = 100;
 /** Quorum queues cap a consumer's prefetch at 2,000 (0 = unlimited becomes 2,000 too). */
 export const QUORUM_PREFETCH_CAP = 2000;
 
@@ -132,10 +131,11 @@ export const broker = definePlugin({
   wire({ kernel, ledger, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
     const system = spec.system;
+    const meter = new BrokerMeter();
     const model = new Broker(kernel, ledger, {
       heartbeatMs: system.heartbeat,
       endMs: spec.duration + spec.drain,
-    });
+    }, meter);
     const consumers = spec.consumers;
     const queueOf = (c: number) => consumers[c].queue ?? consumers[c].group;
     for (const ex of system.exchanges) model.addExchange(ex.name, ex.type as ExchangeType, ex.alternateExchange ?? null);
@@ -181,16 +181,9 @@ export const broker = definePlugin({
       instances,
       gauges: model.gauges(),
       scaleMetric: (c) => model.queues[queueIndex.get(queueOf(c))!].ready.length,
-      finish(result: Result) {
-        const figures: BrokerFigures = {
-          consumers: model.consumerFigures(),
-          unroutable: { returned: model.unroutableReturned, dropped: model.unroutableDropped },
-          deadLetters: ledger.deaths.slice(0, DEAD_LETTERS_SHOWN),
-          deadLettersOmitted: Math.max(0, ledger.deaths.length - DEAD_LETTERS_SHOWN),
-        };
-        result.broker = figures;
-        pruneZeroSeries(result, 'deadLettered');
-        const charts = [
+      figures(result: Result) {
+        const series = prunedZeroSeries(result.series, 'deadLettered');
+        const charts: ChartDeclaration[] = [
           {
             name: 'redeliveries',
             title: 'Redeliveries (cumulative) per queue',
@@ -199,7 +192,7 @@ export const broker = definePlugin({
           },
         ];
         // Only when something was dead-lettered: the reasons that never happened are pruned.
-        if (result.series.deadLettered !== undefined) {
+        if (series.deadLettered !== undefined) {
           charts.push({
             name: 'dead-letters',
             title: 'Dead letters (cumulative) by queue and reason',
@@ -207,7 +200,7 @@ export const broker = definePlugin({
             metrics: ['deadLettered'],
           });
         }
-        result.charts = [...(result.charts ?? []), ...charts];
+        return { broker: meter.figures(ledger.deaths), series, charts: [...(result.charts ?? []), ...charts] };
       },
     };
   },
@@ -237,14 +230,13 @@ function queueOptions(
   };
 }
 
-/** Drops the columns of `metric` that stay 0 all run (reasons that never happened). */
-function pruneZeroSeries(result: Result, metric: string): void {
-  const columns = result.series[metric];
-  if (columns === undefined || Array.isArray(columns)) return;
-  for (const [subject, values] of Object.entries(columns)) {
-    if (values.every((v) => v === 0)) delete columns[subject];
-  }
-  if (Object.keys(columns).length === 0) delete result.series[metric];
+/** The series without the columns of `metric` that stay 0 all run (reasons that never happened). */
+function prunedZeroSeries(series: Series, metric: string): Series {
+  const columns = series[metric];
+  if (columns === undefined || Array.isArray(columns)) return series;
+  const kept = Object.fromEntries(Object.entries(columns).filter(([, values]) => !values.every((v) => v === 0)));
+  const { [metric]: _dropped, ...others } = series;
+  return Object.keys(kept).length === 0 ? (others as Series) : { ...series, [metric]: kept };
 }
 
 function checkBroker(scenario: BrokerScenario, at: At, issues: ScenarioIssue[]): void {

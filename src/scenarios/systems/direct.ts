@@ -8,7 +8,7 @@ import { ConsumerInstance } from '../../models/consumer.js';
 import { Direct } from '../../models/direct.js';
 import { duration, positiveDuration } from '../fields.js';
 import { definePlugin } from './plugin.js';
-import type { DirectFigures } from '../../observe/result.js';
+import { DirectFacts } from '../../observe/systems/direct.js';
 
 export const direct = definePlugin({
   type: 'direct',
@@ -43,6 +43,7 @@ export const direct = definePlugin({
   wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
     const system = spec.system;
+    const facts = new DirectFacts(() => kernel.now, scenario.plans.flatMap((plan) => plan.phases));
     const downstream = new Direct(
       kernel,
       ledger,
@@ -53,9 +54,9 @@ export const direct = definePlugin({
         retries: system.retries,
         backoffMs: system.backoff,
         maxBackoffMs: system.maxBackoff,
-        windows: scenario.plans.flatMap((plan) => plan.phases),
       },
       rng.stream('system/direct/backoff'),
+      facts,
     );
     const consumer = spec.consumers[0];
     const instances = Array.from({ length: consumer.instances }, (_, index) => {
@@ -67,23 +68,9 @@ export const direct = definePlugin({
       system: downstream,
       instances: [instances],
       gauges: downstream.gauges(),
-      finish(result) {
-        const figures: DirectFigures = {
-          failedAttemptsByCause: Object.fromEntries([...downstream.attemptFailures].sort(([a], [b]) => (a < b ? -1 : 1))),
-          failedDuringPhase: phaseFailures(downstream),
-          meanUtilisation: 0,
-          maxUtilisation: 0,
-          maxWaiting: 0,
-        };
-        const utilisation = seriesOf(result.series.utilisation);
-        const waiting = seriesOf(result.series.waiting);
-        if (utilisation.length > 0) {
-          figures.meanUtilisation = utilisation.reduce((s, u) => s + u, 0) / utilisation.length;
-          figures.maxUtilisation = Math.max(...utilisation);
-        }
-        if (waiting.length > 0) figures.maxWaiting = Math.max(...waiting);
-        result.direct = figures;
-        result.charts = [
+      figures: (result) => ({
+        direct: facts.figures(result.series.utilisation, result.series.waiting),
+        charts: [
           ...(result.charts ?? []),
           {
             name: 'downstream',
@@ -91,23 +78,8 @@ export const direct = definePlugin({
             yLabel: 'calls',
             metrics: ['busy', 'waiting'],
           },
-        ];
-      },
+        ],
+      }),
     };
   },
 });
-
-function seriesOf(metric: unknown): number[] {
-  if (metric === undefined || Array.isArray(metric)) return [];
-  const values = (metric as Record<string, (number | null)[]>).downstream ?? [];
-  return values.filter((v): v is number => v !== null);
-}
-
-/** Failed calls per phase name; repeated phases (bursts) add up. */
-function phaseFailures(downstream: Direct): Record<string, number> {
-  const out: Record<string, number> = {};
-  downstream.options.windows.forEach((w, i) => {
-    out[w.name] = (out[w.name] ?? 0) + downstream.failedInWindow[i];
-  });
-  return out;
-}

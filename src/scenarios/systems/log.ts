@@ -16,6 +16,7 @@ import {
   NULL_KEY_PARTITIONERS,
   OFFSET_RESETS,
   Partitioner,
+  BrokerNode,
   type Acks,
   type AssignmentStrategy,
   type CommitEvery,
@@ -24,9 +25,13 @@ import {
   type ReplayTarget,
   type TopicConfig,
 } from '../../models/log/index.js';
-import type { PartitionSummary, Result } from '../../observe/result.js';
+import type { Result } from '../../observe/result.js';
+import { PartitionLagMeter } from '../../observe/systems/log.js';
 import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
 import { definePlugin } from './plugin.js';
+import { randomFailures, upDownTimes } from '../fault-times.js';
+import { scheduleFaults } from '../../models/faults.js';
+import { dirname } from 'node:path';
 import { LIMITS } from '../limits.js';
 
 const DAY_MS = 86_400_000;
@@ -92,12 +97,25 @@ const SYSTEM = z.strictObject({
     lostAcks: probability('Probability that the answer to a write that landed is lost (the producer times out and retries).'),
     failedWrites: probability('Probability that a write fails and stores nothing (the producer retries after a backoff).'),
   })).default([]).meta({ description: 'Flaky-broker windows: writes fail, or land while their acks are lost.' }),
-  brokerCrashes: z.array(z.strictObject({
-    broker: z.number().int().min(0).meta({ description: 'The broker (0 … brokers − 1).' }),
-    at: duration('When it crashes.'),
-    for: positiveDuration('How long it stays down; omit to keep it down.').optional(),
-  })).default([]).meta({
-    description: 'Broker crashes: its partitions lose their leader until the controller notices and elects another.',
+  brokerCrashes: z.array(z.union([
+    z.strictObject({
+      broker: z.number().int().min(0).meta({ description: 'The broker (0 … brokers − 1).' }),
+      at: duration('When it crashes.'),
+      for: positiveDuration('How long it stays down; omit to keep it down.').optional(),
+    }),
+    z.strictObject({
+      broker: z.union([z.number().int().min(0), z.literal('all')]).default('all').meta({
+        description: 'The broker (0 … brokers − 1), or all (default): each on a seeded stream of its own.',
+      }),
+      mtbf: z.string().meta({ description: 'Up time before each crash, a distribution: exp(30d), const(12h).' }),
+      mttr: z.string().meta({ description: 'Down time before each restart, a distribution: exp(10m), const(2m).' }),
+      from: duration('No crash before this time (default 0).').default(0),
+      until: duration('No crash after this time (default: the end of the run); restarts still happen.').optional(),
+    }),
+  ], { error: 'expected { broker, at, for } (a crash at a time) or { broker, mtbf, mttr, from, until } (crashes at random)' }))
+    .default([]).meta({
+    description: 'Broker crashes, at a time (`at`, `for`) or at random (`mtbf`, `mttr`): its partitions lose their ' +
+      'leader until the controller notices and elects another.',
   }),
   replays: z.array(Replay).default([]).meta({
     description: 'Scheduled seeks of a group (reprocess after a bug fix); counted as replayed.',
@@ -242,7 +260,10 @@ export const log = definePlugin({
       }
     });
     system.brokerCrashes.forEach((c, i) => {
-      if (c.broker >= system.brokers) issues.push(at(['system', 'brokerCrashes', i, 'broker'], `no broker ${c.broker}; brokers are 0 … ${system.brokers - 1}`));
+      if (c.broker !== 'all' && c.broker >= system.brokers) {
+        issues.push(at(['system', 'brokerCrashes', i, 'broker'], `no broker ${c.broker}; brokers are 0 … ${system.brokers - 1}`));
+      }
+      if ('mtbf' in c) upDownTimes(c, ['system', 'brokerCrashes', i], at, issues, dirname(scenario.file));
     });
     spec.consumers.forEach((c, i) => {
       const own: LogConsumerSpec = c;
@@ -314,12 +335,13 @@ export const log = definePlugin({
       replicationFactor: t.replicationFactor,
       minInsyncReplicas: t.minInsyncReplicas,
     }));
+    const lags = new PartitionLagMeter(topics.reduce((n, t) => n + t.maxPartitions, 0));
     const log = new LogSystem(kernel, ledger, topics, {
       brokers: system.brokers,
       replicationDelayMs: system.replicationDelay,
       brokerSessionTimeoutMs: system.brokerSessionTimeout,
       uncleanLeaderElection: system.uncleanLeaderElection,
-    });
+    }, lags);
     const caches = new Map<number, KeyPartitionCache>();
     spec.producers.forEach((p, index) => {
       const own: LogProducerSpec = p;
@@ -395,7 +417,13 @@ export const log = definePlugin({
     for (const increase of system.partitionIncreases) log.scheduleIncrease(increase.topic, increase.at, increase.partitions);
     log.setBrokerFaults(system.brokerFaults.map((f) => ({ atMs: f.at, forMs: f.for, lostAcks: f.lostAcks, failedWrites: f.failedWrites })),
       rng.stream('log/broker/faults'));
-    for (const c of system.brokerCrashes) log.cluster.scheduleCrash(c.broker, c.at, c.for ?? null);
+    system.brokerCrashes.forEach((c, i) => {
+      if (!('mtbf' in c)) return log.cluster.scheduleCrash(c.broker, c.at, c.for ?? null);
+      const brokers = c.broker === 'all' ? Array.from({ length: system.brokers }, (_, b) => b) : [c.broker];
+      // Each broker on a stream of its own: log/broker-crashes/<i>/broker-<b>.
+      scheduleFaults(kernel, ledger, [randomFailures(brokers.map((b) => new BrokerNode(log.cluster, b)),
+        brokers.map((b) => rng.stream(`log/broker-crashes/${i}/broker-${b}`)), c, dirname(scenario.file), endMs)]);
+    });
     log.startRetention(system.retentionCheckInterval, endMs);
     return {
       system: log,
@@ -403,18 +431,16 @@ export const log = definePlugin({
       gauges: log.gauges(),
       storedBytes: () => log.partitions.reduce((sum, p) => sum + p.storageBytes(), 0),
       scaleMetric: (c, _metric, target) => kedaLag(groupStates[c], log, target),
-      finish(result: Result) {
-        result.charts = [...(result.charts ?? []), {
+      figures: (result: Result) => ({
+        charts: [...(result.charts ?? []), {
           name: 'partition-lag',
           title: 'Lag per partition (log end − committed offset, summed over groups)',
           yLabel: 'records',
           metrics: ['partitionLag'],
           stacked: true,
-        }];
-        result.summary.partitions = partitionSummaries(log);
-        result.summary.assignments = Object.fromEntries(groupStates.map((g) => [g.config.name,
-          Object.fromEntries(g.members.map((m) => [m.id, m.assigned.map((p) => log.partitions[p].name)]))]));
-      },
+        }],
+        summary: { ...result.summary, ...lags.figures(log, groupStates) },
+      }),
     };
   },
 });
@@ -443,25 +469,4 @@ function replayTarget(to: z.output<typeof ReplayTo>): ReplayTarget {
   if ('offset' in to) return { kind: 'offset', offset: to.offset };
   if ('ago' in to) return { kind: 'ago', ms: to.ago };
   return { kind: 'time', ms: to.time };
-}
-
-function partitionSummaries(log: LogSystem): Record<string, PartitionSummary> {
-  const out: Record<string, PartitionSummary> = {};
-  for (const partition of log.activePartitions()) {
-    const owners: Record<string, string | null> = {};
-    for (const group of log.groups) {
-      if (!group.subscribed.includes(partition.global)) continue;
-      owners[group.config.name] = group.owner[partition.global]?.id ?? null;
-    }
-    const rs = log.cluster.replicas[partition.global];
-    out[partition.name] = {
-      records: partition.logEndOffset,
-      logStartOffset: partition.logStartOffset,
-      maxLag: log.maxLag[partition.global],
-      owners,
-      leader: rs.leader >= 0 ? rs.brokers[rs.leader] : null,
-      isr: rs.brokers.filter((_, k) => rs.inSync[k]),
-    };
-  }
-  return out;
 }

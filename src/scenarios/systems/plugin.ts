@@ -45,14 +45,19 @@ export interface WiringContext<Seen = Scenario> {
   instanceOptions(c: number, index: number): InstanceOptions;
 }
 
-export interface Wired {
+export interface Wired<Part extends Partial<Result> = Partial<Result>> {
   /** Producers publish here. */
   system: System;
   /** Crash and slowdown targets: per `consumers[]` entry, per instance index. */
   instances: FaultTarget[][];
   gauges: Gauge[];
-  /** Adds system-specific figures to the result (per-partition figures, cost, …). */
-  finish?(result: Result): void;
+  /**
+   * The system's own part of result.json (its figures, folded in src/observe/systems/ from
+   * the facts its model reported, and its charts), given the common part once the run is
+   * over. Its keys are merged into the result in their order; a key the result has already
+   * (`summary`, `series`) is replaced.
+   */
+  figures?(result: Result): Part;
   /** Bytes of the records the system stores per message (a log's retained records). */
   storedBytes?(): number;
   /**
@@ -72,6 +77,8 @@ export interface SystemPlugin<
   System extends z.ZodObject = z.ZodObject,
   ConsumerFields extends z.ZodRawShape = {},
   ProducerFields extends z.ZodRawShape = {},
+  /** The system's own part of result.json (src/observe/systems/): result fields only. */
+  Part extends Partial<Result> = {},
 > {
   /** The `system.type` value. */
   type: string;
@@ -94,7 +101,7 @@ export interface SystemPlugin<
    * retention checks), for the up-front cost estimate (cost.ts). Omit when it has none.
    */
   costs?(spec: ScenarioSpec, endMs: number, messages: number): CostPart[];
-  wire(ctx: WiringContext<PluginScenario<System, ConsumerFields, ProducerFields>>): Wired;
+  wire(ctx: WiringContext<PluginScenario<System, ConsumerFields, ProducerFields>>): Wired<Part>;
   /**
    * Whether this `system:` block is one unbounded FIFO queue in front of the handlers, nothing
    * refused and nothing timed out: the M/M/c shape queueing theory predicts.
@@ -128,7 +135,8 @@ export function definePlugin<
   System extends z.ZodObject,
   ConsumerFields extends z.ZodRawShape,
   ProducerFields extends z.ZodRawShape,
->(plugin: SystemPlugin<System, ConsumerFields, ProducerFields>): AnySystemPlugin {
+  Part extends Partial<Result> = {},
+>(plugin: SystemPlugin<System, ConsumerFields, ProducerFields, Part>): AnySystemPlugin {
   type Seen = PluginScenario<System, ConsumerFields, ProducerFields>;
   function narrow<T extends Omit<Scenario, 'services'>>(scenario: T): T & Omit<Seen, 'services'> {
     if (scenario.spec.system.type !== plugin.type) {

@@ -1,6 +1,7 @@
 /** The cost meter: requests by action, 64 KB chunks, dollars, and the result's cost block. */
 import { describe, expect, it } from 'vitest';
-import { billedRequests, CostMeter } from '../../../src/models/queue/cost.js';
+import { billedRequests } from '../../../src/models/queue/cost.js';
+import { QueueMeter } from '../../../src/observe/systems/queue.js';
 import { group, run } from '../../helpers.js';
 
 describe('billing by 64 KB chunk', () => {
@@ -13,7 +14,7 @@ describe('billing by 64 KB chunk', () => {
   });
 
   it('prices a fixed request count exactly', () => {
-    const meter = new CostMeter(0.4);
+    const meter = new QueueMeter('q', 0.4);
     for (let i = 0; i < 1_000_000; i++) meter.call('ReceiveMessage', 0);
     for (let i = 0; i < 500_000; i++) meter.call('SendMessage', 256 * 1024);
     expect(meter.billed).toBe(3_000_000);

@@ -10,10 +10,11 @@ import { Ledger, NO_KEY } from '../../../src/observe/ledger.js';
 import { SqsQueue, type QueueOptions } from '../../../src/models/queue/sqs-queue.js';
 import { SqsService } from '../../../src/models/queue/service.js';
 import { sdkBackoffMs } from '../../../src/models/queue/sdk-retry.js';
+import { QueueMeter } from '../../../src/observe/systems/queue.js';
 
 const OPTIONS: QueueOptions = {
   name: 'q.fifo', fifo: true, visibilityTimeoutMs: 30_000, retentionMs: 4 * 86_400_000, delayMs: 0,
-  receiveWaitMs: 0, maxReceiveCount: Infinity, duplicateProbability: 0, inFlightLimit: 120_000,
+  receiveWaitMs: 0, maxReceiveCount: Infinity, duplicateProbability: 0, outOfOrderProbability: 0, inFlightLimit: 120_000,
   maximumMessageSizeBytes: 1_048_576, callsPerSecond: 1, servers: 1, sampledServers: 1, pricePerMillion: 0.5,
 };
 
@@ -23,7 +24,8 @@ function world(draw: number, bytes = 1024) {
   ledger.useClock(() => kernel.now);
   ledger.addProducer();
   ledger.addGroup('g');
-  const queue = new SqsQueue(kernel, ledger, OPTIONS, () => 0, () => 1);
+  const meter = new QueueMeter('q', 0.4);
+  const queue = new SqsQueue(kernel, ledger, OPTIONS, () => 0, () => 1, () => 1, meter);
   queue.group = 0;
   const service = new SqsService(kernel, ledger, [queue],
     [{ queues: [queue], viaTopic: false, bytes, jitter: () => draw, delayMs: null, retryEvery: 0, retryAfterMs: 0 }]);
@@ -39,7 +41,7 @@ function world(draw: number, bytes = 1024) {
     reject(id, cause);
   };
   kernel.run();
-  return { ledger, queue, ids, rejectedAt };
+  return { ledger, queue, meter, ids, rejectedAt };
 }
 
 describe('the SDK\'s standard retry mode on SendMessage', () => {
@@ -52,11 +54,11 @@ describe('the SDK\'s standard retry mode on SendMessage', () => {
   it('gives up after the third throttled attempt: rejected, cause throttled', () => {
     // Message 0 takes the one token at 0. Messages 1 and 2 are throttled at 0, at 250 ms
     // (0.25 tokens) and at 750 ms (0.75 tokens): rejected at 750 ms.
-    const { ledger, queue, rejectedAt } = world(0.5);
+    const { ledger, meter, rejectedAt } = world(0.5);
     expect([ledger.accepted, ledger.rejected]).toEqual([1, 2]);
     expect(Object.fromEntries(ledger.rejectedByCause)).toEqual({ throttled: 2 });
     expect(rejectedAt).toEqual([750, 750]);
-    expect(queue.meter.throttled.get('SendMessage')).toBe(6);
+    expect(meter.throttledCalls.get('SendMessage')).toBe(6);
   });
 
   it('a third attempt that finds a token is accepted', () => {
@@ -68,8 +70,8 @@ describe('the SDK\'s standard retry mode on SendMessage', () => {
   });
 
   it('a message larger than MaximumMessageSize is refused at once, without retries', () => {
-    const { ledger, queue } = world(0.5, 1_048_577);
+    const { ledger, meter } = world(0.5, 1_048_577);
     expect(Object.fromEntries(ledger.rejectedByCause)).toEqual({ 'message-too-large': 3 });
-    expect(queue.meter.calls.get('SendMessage') ?? 0).toBe(0);
+    expect(meter.calls.get('SendMessage') ?? 0).toBe(0);
   });
 });
