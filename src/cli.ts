@@ -275,7 +275,9 @@ async function run(fileOrName: string, flags: RunFlags, io: Io): Promise<number>
   }
   const failed = result.expectations.filter((e) => !e.pass);
   if (failed.length > 0 && !flags.json) {
-    io.err(`${failed.length} expectation(s) failed; reproduce with: queuesim run ${fileOrName} --seed ${seed}\n`);
+    // The --set flags too: without them the command would run another scenario.
+    const sets = flags.set.map((a) => ` --set '${a.replace(/'/g, "'\\''")}'`).join('');
+    io.err(`${failed.length} expectation(s) failed; reproduce with: queuesim run ${fileOrName}${sets} --seed ${seed}\n`);
   }
   return failed.length > 0 ? EXIT.expectationFailed : EXIT.ok;
 }

@@ -410,6 +410,19 @@ export function clockTicks(config: ChartConfiguration): ClockTick[] {
   return ticks;
 }
 
+/**
+ * Datasets marked `legendHidden` (the lower edge of a band) get no legend entry: chart.js
+ * takes a filter function, which plain JSON cannot carry. The page script does the same.
+ */
+function hideFromLegend(config: ChartConfiguration): void {
+  const plugins = (config.options ??= {}).plugins ??= {};
+  const legend = (plugins.legend ??= {}) as { labels?: { filter?: (item: { datasetIndex?: number }) => boolean } };
+  legend.labels = {
+    ...legend.labels,
+    filter: (item) => !(config.data.datasets[item.datasetIndex ?? -1] as { legendHidden?: boolean } | undefined)?.legendHidden,
+  };
+}
+
 interface XScaleOptions {
   min?: number;
   max?: number;
@@ -451,6 +464,7 @@ export function unitTicks(unit: FigureUnit, max: number): ClockTick[] {
 /** A deep copy of `config` with the tick functions attached, ready for chart.js. */
 export function withTickFormatters(config: ChartConfiguration, yTicks: ClockTick[] = []): ChartConfiguration {
   const copy = structuredClone(config);
+  hideFromLegend(copy);
   if (yTicks.length > 0) {
     const y = (copy.options?.scales?.y ?? {}) as XScaleOptions;
     const labels = new Map(yTicks.map((t) => [t.value, t.label]));

@@ -13,7 +13,8 @@ import { formatFigure } from './figure-text.js';
 export function formatEstimate(e: Estimate | undefined, seeds: number, unit?: FigureUnit): string {
   if (e === undefined || e.mean === null) return '—';
   const partial = e.n < seeds ? ` (${e.n}/${seeds})` : '';
-  const spread = e.ci95 === null || e.ci95 === 0 ? undefined : e.ci95;
+  // Equal values give an interval of rounding noise (1e-17), not of spread.
+  const spread = e.ci95 === null || e.ci95 <= Math.abs(e.mean) * 1e-9 ? undefined : e.ci95;
   if (unit !== undefined) {
     const mean = formatFigure(unit, e.mean, spread);
     return spread === undefined ? `${mean}${partial}` : `${mean} ± ${formatFigure(unit, spread, spread)}${partial}`;

@@ -403,6 +403,12 @@ const PAGE_SCRIPT = `
   data.charts.forEach(function (chart, i) {
     try {
       var config = chart.config;
+      // As hideFromLegend in charts.ts: a band's lower edge has no legend entry.
+      config.options.plugins = config.options.plugins || {};
+      var legend = config.options.plugins.legend = config.options.plugins.legend || {};
+      legend.labels = Object.assign({}, legend.labels, {
+        filter: function (item) { var d = config.data.datasets[item.datasetIndex]; return !(d && d.legendHidden); }
+      });
       if (chart.yTicks.length > 0) {
         var yLabels = new Map(chart.yTicks.map(function (t) { return [t.value, t.label]; }));
         var y = config.options.scales.y;

@@ -18,6 +18,8 @@ const PASS_COLOR = '#59a14f';
 const FAIL_COLOR = '#e15759';
 const SLO_COLOR = '#d62728';
 const THEORY_COLOR = '#333333';
+/** The y axis of a capacity chart reaches at most this multiple of the SLO threshold. */
+const SLO_AXIS_CAP = 3;
 
 function valueText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -165,8 +167,8 @@ function figureChart(result: SweepResult, figure: string): ChartSpec {
     };
     // The band: an invisible lower line, and the upper line filled down to it ('-1').
     const bandStyle = { borderWidth: 0, pointRadius: 0, borderColor: `${color}00`, backgroundColor: `${color}33` };
-    datasets.push({ label: `${name} (95% band, lower)`, data: at(band(-1)), ...bandStyle, fill: false });
-    datasets.push({ label: `${name} (95% band, upper)`, data: at(band(1)), ...bandStyle, fill: '-1' });
+    datasets.push({ label: `${name} (95% band, lower)`, data: at(band(-1)), ...bandStyle, fill: false, legendHidden: true } as ChartDataset<'line', Point[]>);
+    datasets.push({ label: `${name}: 95% band`, data: at(band(1)), ...bandStyle, fill: '-1' });
     datasets.push({
       label: name,
       data: at((p) => p.figures[figure]?.mean ?? null),
@@ -190,7 +192,11 @@ function figureChart(result: SweepResult, figure: string): ChartSpec {
   }
   const slo = result.slo.find((s) => s.figure === figure && Number.isFinite(s.value));
   if (slo !== undefined) seen(slo.value);
-  const yTicks = unitTicks(unit, top * 1.05);
+  // A point far past the SLO (an unstable fleet's minutes against a 300 ms SLO) would flatten
+  // every point near the threshold, where the decision is: the axis stops at 3× the SLO and
+  // such points leave the top of the chart.
+  const capped = slo !== undefined && slo.value > 0 && top > slo.value * SLO_AXIS_CAP * 1.5;
+  const yTicks = unitTicks(unit, capped ? slo.value * SLO_AXIS_CAP : top * 1.05);
   const ceiling = yTicks.length > 0 ? yTicks[yTicks.length - 1].value : top;
   const never = result.points.filter((p) => (p.figures[figure]?.n ?? 0) < result.seeds.length);
   if (never.length > 0) {
@@ -218,7 +224,8 @@ function figureChart(result: SweepResult, figure: string): ChartSpec {
       borderWidth: 2,
     });
   }
-  const title = `${result.scenario}: ${figure} against ${result.params[0].path} (mean over ${result.seeds.length} seeds)`;
+  const title = `${result.scenario}: ${figure} against ${result.params[0].path} (mean over ${result.seeds.length} seeds` +
+    `${capped ? `; axis cut at ${SLO_AXIS_CAP}× the SLO` : ''})`;
   const config: ChartConfiguration<'line', Point[]> = {
     type: 'line',
     data: { datasets },

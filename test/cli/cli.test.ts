@@ -52,6 +52,12 @@ describe('exit codes', () => {
     expect(r.err).toMatch(/1 expectation\(s\) failed; reproduce with: queuesim run .* --seed 1/);
   });
 
+  it('1 under --set, and the command that reproduces it keeps the --set flags', () => {
+    const r = bin('run', scenarioFile(SMALL), '--set', 'expect={ processed: "< 10" }', '--out', tmp(), '--no-charts', '--no-html');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/reproduce with: queuesim run \S+ --set 'expect=\{ processed: "< 10" \}' --seed 1\n/);
+  });
+
   it('2 for a missing file, naming it', () => {
     const r = bin('run', 'no-such-scenario.yaml');
     expect(r.code).toBe(2);

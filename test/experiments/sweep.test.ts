@@ -74,6 +74,18 @@ describe('sweep verdicts and recommendation', () => {
     expect(sweepCharts(r).map((s) => s.name)).toEqual(['sweep-g.maxLag', 'sweep-g.backlogAtEnd']);
   });
 
+  it('cuts the capacity chart\'s axis at 3× the SLO when an unstable point is far past it', async () => {
+    // One instance of 25 ms against 100/s is 2.5× overloaded: its lag reaches thousands.
+    const r = await sweep(base, options({ params: [parseParam('consumers[0].instances=1..4')], seeds: 1 }));
+    const chart = sweepCharts(r).find((c) => c.name === 'sweep-g.maxLag');
+    expect(r.points[0].figures['g.maxLag'].mean).toBeGreaterThan(1000);
+    // maxLag < 5: the axis stops at 15, in steps of 5.
+    expect(chart?.yTicks?.map((t) => t.value)).toEqual([0, 5, 10, 15]);
+    expect(chart?.title).toContain('axis cut at 3× the SLO');
+    const legend = chart?.config.data.datasets.filter((d) => !(d as { legendHidden?: boolean }).legendHidden).map((d) => d.label);
+    expect(legend?.[0]).toBe('g.maxLag: 95% band');
+  });
+
   it('with --quantile, a point passes when enough seeds meet the SLO', async () => {
     // Poisson traffic: the produced count differs per seed. An SLO between the 2nd and 3rd of
     // four counts holds on exactly two seeds: the point passes at q = 0.5, not at q = 1.
