@@ -9,17 +9,20 @@ import type { Anomaly, GroupSummary, Summary } from './result.js';
 export interface Fleet {
   instances: number;
   concurrency: number;
+  /** When the instances came up (`startAt`); before it they do not exist, up or down. */
+  startAt?: number;
 }
 
 /**
  * `fleets[g]`: what group g was configured with. Instances × concurrency × the run is the
- * handler time utilisation divides by; instances × the run is the time availability divides by.
+ * handler time utilisation divides by; instances × the run (from `startAt`) is the time
+ * availability divides by.
  */
 export function summarize(ledger: Ledger, simulatedMs: number, events: number, fleets: readonly Fleet[]): Summary {
   const groups: Record<string, GroupSummary> = {};
   ledger.groups.forEach((group, g) => {
     const fleet = fleets[g] ?? { instances: 0, concurrency: 0 };
-    const instanceMs = fleet.instances * simulatedMs;
+    const instanceMs = fleet.instances * Math.max(0, simulatedMs - (fleet.startAt ?? 0));
     const handlerMs = instanceMs * fleet.concurrency;
     const upMs = instanceMs - ledger.downtimeMs(g);
     groups[group.name] = {

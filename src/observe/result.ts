@@ -117,6 +117,7 @@ export type TimelineKind =
   | 'phase-end'
   | 'crash'
   | 'restart'
+  | 'start'
   | 'slowdown-start'
   | 'slowdown-end';
 

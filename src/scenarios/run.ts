@@ -84,6 +84,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       store: stores[c],
       poison: poison.get(consumer.group) ?? null,
       onError: consumer.onError,
+      startAtMs: consumer.startAt ?? 0,
+      speed: Array.isArray(consumer.speed) ? consumer.speed[index] : (consumer.speed ?? 1),
     };
   };
   const plugin = systemPlugin(spec.system.type);

@@ -241,6 +241,8 @@ export type SystemSpec = { type: string } & Record<string, unknown>;
 /** Stands for the `system:` block until scenario-schema.ts puts the plugins' union here. */
 const System = z.custom<SystemSpec>();
 
+const speedFactor = z.number().positive().max(1e6, 'at most 1,000,000 (a bound of queuesim)');
+
 export const Consumer = z.strictObject({
   group: name('The consumer group.'),
   instances: count('Consumer instances (processes).', LIMITS.instances).default(1),
@@ -259,6 +261,14 @@ export const Consumer = z.strictObject({
     .enum(ON_ERROR)
     .default('requeue')
     .meta({ description: 'When the handler fails: requeue (nack with requeue) or reject.' }),
+  startAt: duration('When the group\'s instances come up (they join later); default at the start of the run.').optional(),
+  speed: z
+    .union([speedFactor, z.array(speedFactor).min(1)])
+    .optional()
+    .meta({
+      description: 'How fast each instance handles messages: service times are divided by it ' +
+        '(2 = twice as fast, 0.5 = half as fast). One number for every instance, or a list with one per instance.',
+    }),
 });
 
 const instanceRef = z.union([z.number().int().min(0), z.literal('all')]);

@@ -378,7 +378,8 @@ export const log = definePlugin({
         autoCommitIntervalMs: own.autoCommitInterval ?? 5000,
         commitEvery: own.commitEvery ?? 'batch',
       }));
-      group.start(consumers.map((consumer) => {
+      // A group with startAt starts empty: its members join when they come up.
+      group.start(consumers.filter((consumer) => consumer.accepting).map((consumer) => {
         const member = new Member(consumer.newMember(), consumer);
         consumer.member = member;
         return member;

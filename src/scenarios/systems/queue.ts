@@ -201,7 +201,8 @@ export const queue = definePlugin({
           deletes: consumer.deletes ?? 'batch',
           endMs,
         });
-        kernel.at(0, startPoller, poller);
+        // A poller of a group with startAt starts its loops itself when it comes up.
+        if (poller.accepting) kernel.at(0, startPoller, poller);
         return poller;
       });
     });
@@ -221,8 +222,9 @@ export const queue = definePlugin({
   },
 });
 
+/** At 0 s, after the faults of that instant: an instance a crash took down first stays down. */
 function startPoller(poller: SqsConsumer): void {
-  poller.start();
+  if (poller.accepting) poller.startLoops();
 }
 
 function queueOptions(q: QueueSpec): QueueOptions {
