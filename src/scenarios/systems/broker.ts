@@ -18,6 +18,7 @@ import { CONNECTION_LOSS, type BrokerDelivery } from '../../models/broker/subscr
 import type { BrokerFigures, Result } from '../../observe/result.js';
 import type { DeliveryPort } from '../../models/system.js';
 import { bounded, bytes, duration, name, positiveDuration } from '../fields.js';
+import { networkField, networkOf } from '../network-field.js';
 import { LIMITS } from '../limits.js';
 import { suggestion } from '../issues.js';
 import { definePlugin, type At, type PluginScenario } from './plugin.js';
@@ -91,6 +92,7 @@ const BrokerSystem = z.strictObject({
   heartbeat: positiveDuration(
     'Heartbeat timeout: a silently dead connection is noticed this long after it died.',
   ).default(60_000),
+  network: networkField(),
 });
 
 type BrokerSpec = z.output<typeof BrokerSystem>;
@@ -128,12 +130,13 @@ export const broker = definePlugin({
   producerFields,
   consumerFields,
   check: checkBroker,
-  wire({ kernel, ledger, scenario, groups, instanceOptions }) {
+  wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
     const system = spec.system;
     const model = new Broker(kernel, ledger, {
       heartbeatMs: system.heartbeat,
       endMs: spec.duration + spec.drain,
+      network: networkOf(system.network, rng),
     });
     const consumers = spec.consumers;
     const queueOf = (c: number) => consumers[c].queue ?? consumers[c].group;
