@@ -3,7 +3,8 @@
  * result or a placed exit-2 error, never a stack trace, and a file validate accepts also runs.
  */
 import { describe, expect, it } from 'vitest';
-import { fuzz, FUZZ_DEFAULTS } from '../src/fuzz/fuzz.js';
+import { builtInScenarios } from '../src/scenarios/built-in.js';
+import { fuzz, FUZZ_DEFAULTS, runOne, type Finding } from '../src/fuzz/fuzz.js';
 import { mutate, seeded } from '../src/fuzz/mutate.js';
 
 describe('the fuzzer', () => {
@@ -24,4 +25,15 @@ describe('the fuzzer', () => {
     expect(report.accepted).toBeGreaterThan(10);
     expect(report.runs).toBeGreaterThan(0);
   }, 120_000);
+
+  // The full run once flagged a 6 s flash-sale as a runaway after 61 s of wall time on a
+  // machine loaded 9-fold: the bound is CPU time now, which a busy machine does not stretch.
+  it('bounds a run by its CPU time, and flags one over it', () => {
+    const file = builtInScenarios().find((b) => b.name === 'flash-sale')!.file;
+    const findings: Finding[] = [];
+    const found = (f: string, problem: string, output: string) => findings.push({ file: f, problem, output });
+    expect(runOne(file, { ...FUZZ_DEFAULTS, runCpuMs: 1000 }, found)).toBe(true);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].problem).toMatch(/^run over its bound \(\d+\.\d s, estimated 1\.92e\+6 events; SIG(XCPU|KILL)\)$/);
+  }, 60_000);
 });

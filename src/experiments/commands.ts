@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolveScenarioFile } from '../scenarios/built-in.js';
 import { InputError } from '../scenarios/issues.js';
+import { unreadable } from '../scenarios/csv.js';
+import { parseSavedResult, type SavedResult } from './saved-results.js';
 import { compare } from './compare.js';
 import { parseSet, parseVary, readBase } from './variants.js';
 import { wroteFiles } from '../report/write.js';
@@ -198,7 +200,7 @@ export async function sweepCommand(fileOrName: string, flags: SweepFlags, io: Co
 /** `queuesim merge`: shard results → the result of the whole grid. */
 export async function mergeCommand(files: string[], flags: PublishFlags, io: CommandIo): Promise<boolean> {
   const { mergeSweeps } = await import('./sweep.js');
-  const parts = files.map((file) => readJson(file, 'sweep.json')) as import('./sweep.js').SweepResult[];
+  const parts = files.map((file) => readSaved(file, ['sweep']).result as import('./sweep.js').SweepResult);
   const result = mergeSweeps(parts);
   const outDir = flags.out ?? (flags.json ? undefined : `reports/${safeDirName(result.scenario)}-sweep`);
   await publishSweep(result, outDir, flags, io);
@@ -257,36 +259,26 @@ export async function sweepFiles(
  */
 export async function reportCommand(file: string, flags: { out?: string; charts: boolean; html: boolean }, io: CommandIo): Promise<void> {
   const { dirname } = await import('node:path');
-  const data = readJson(file, 'result.json') as { kind?: string; summary?: unknown };
+  const saved = readSaved(file, ['run', 'compare', 'sweep']);
   const outDir = flags.out ?? dirname(file);
-  const { writeFiles } = await import('../report/write.js');
-  let written: string[];
-  if (data.kind === 'compare') {
-    written = await writeFiles(outDir, await compareFiles(data as import('./compare.js').CompareResult, flags));
-  } else if (data.kind === 'sweep') {
-    written = await writeFiles(outDir, await sweepFiles(data as import('./sweep.js').SweepResult, flags));
-  } else if (data.summary !== undefined) {
-    const { writeReport } = await import('../report/write.js');
-    written = await writeReport(outDir, data as import('../observe/result.js').Result, flags);
-  } else {
-    throw new InputError(`${file}: not a queuesim result (run, compare or sweep JSON)`);
-  }
+  const { writeFiles, writeReport } = await import('../report/write.js');
+  const written = saved.kind === 'compare'
+    ? await writeFiles(outDir, await compareFiles(saved.result, flags))
+    : saved.kind === 'sweep'
+      ? await writeFiles(outDir, await sweepFiles(saved.result, flags))
+      : await writeReport(outDir, saved.result, flags);
   io.out(wroteFiles(written.length, outDir));
 }
 
-function readJson(file: string, what: string): unknown {
+/** A saved result file, read and checked against its schema (bad input is exit 2). */
+function readSaved(file: string, kinds: readonly ('run' | 'compare' | 'sweep')[]): SavedResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${what} "${file}": ${code === 'ENOENT' ? 'no such file' : code}`);
+    throw new InputError(`cannot read "${file}": ${unreadable(error)}`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${file}: not JSON (${(error as Error).message})`);
-  }
+  return parseSavedResult(text, file, kinds);
 }
 
 function parseQuantile(text: string): number {

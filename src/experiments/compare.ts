@@ -15,7 +15,7 @@ import { VERSION } from '../version.js';
 import { InputError } from '../scenarios/issues.js';
 import { formatPath } from '../scenarios/issues.js';
 import { checkGridCost } from '../scenarios/cost.js';
-import { applyVariant, crossProduct, fileVariants, type Assignment, type Axis, type BaseDocument, type Variant } from './variants.js';
+import { applyVariant, applyVariants, crossProduct, fileVariants, type Assignment, type Axis, type BaseDocument, type Variant } from './variants.js';
 import { runTasks } from './pool.js';
 import { seedFigures, type RunDigest, type SeriesDigest, type Task } from './runner.js';
 import type { CompareResult, VariantOutcome } from './results.js';
@@ -58,7 +58,7 @@ export async function compare(base: BaseDocument, options: CompareOptions): Prom
   // bad input is exit 2, not a worker crash.
   const first = applyVariant(base, options.sets, '');
   const variants = compareVariants(base, options.vary);
-  const scenarios = variants.map((v) => applyVariant(base, [...options.sets, ...v.assignments], v.label));
+  const scenarios = applyVariants(base, options.sets, variants, options.onNotice);
   const baseSeed = options.seed ?? first.spec.seed;
   checkGridCost(scenarios.map((s) => s.cost), options.seeds, base.options.allowHuge);
   const seeds = Array.from({ length: options.seeds }, (_, k) => baseSeed + k);

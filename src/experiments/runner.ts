@@ -7,7 +7,7 @@
  * piscina worker: the output cannot depend on where it ran.
  */
 import { runScenario } from '../scenarios/run.js';
-import type { ExpectationResult, PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
+import type { ExpectationResult, GroupSummary, PhaseSpan, Result, TimelineEntry } from '../observe/result.js';
 import { applyVariant, type Assignment, type BaseDocument } from './variants.js';
 import { estimate, type Estimate } from './stats.js';
 import { GROUP_FIGURES, SYSTEM_FIGURES, groupFigure, systemFigure } from '../observe/figures.js';
@@ -77,7 +77,22 @@ export function figuresOf(result: Result): Figures {
     for (const name of Object.keys(GROUP_FIGURES)) {
       f[`${group}.${name}`] = groupFigure(name, group, result);
       if (name === 'losses') for (const [cause, n] of Object.entries(g.losses.byCause)) f[`${group}.losses.${cause}`] = n;
+      if (name === 'meanLatencyMs') Object.assign(f, phaseLatencyFigures(group, g));
     }
+  }
+  return f;
+}
+
+/**
+ * `<group>.<phase>.p50LatencyMs` and `.p99LatencyMs` for each load phase and for the messages
+ * produced outside every phase (`outside-phases`): the spike beside the rest.
+ */
+function phaseLatencyFigures(group: string, g: GroupSummary): Figures {
+  const f: Figures = {};
+  for (const [phase, latency] of Object.entries(g.latencyByPhaseMs ?? {})) {
+    const measured = latency.count > 0;
+    f[`${group}.${phase}.p50LatencyMs`] = measured ? latency.p50 : null;
+    f[`${group}.${phase}.p99LatencyMs`] = measured ? latency.p99 : null;
   }
   return f;
 }

@@ -22,11 +22,13 @@ import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { formatPath, InputError } from '../scenarios/issues.js';
 import { checkGridCost } from '../scenarios/cost.js';
-import { applyVariant, crossProduct, type Assignment, type Axis, type BaseDocument } from './variants.js';
+import { applyVariant, applyVariants, crossProduct, type Assignment, type Axis, type BaseDocument } from './variants.js';
 import { runTasks } from './pool.js';
 import { seedFigures, type RunDigest, type Task } from './runner.js';
 import { mmcPrediction } from './theory.js';
 import type { Recommendation, Shard, SloLine, SweepPoint, SweepResult } from './results.js';
+import { checkSaved, JournalEntrySchema, JournalHeaderSchema } from './saved-results.js';
+import type { z } from 'zod';
 
 export type { Recommendation, Shard, SloLine, SweepPoint, SweepResult };
 import { GROUP_FIGURES, SYSTEM_FIGURES } from '../observe/figures.js';
@@ -65,7 +67,7 @@ export async function sweep(base: BaseDocument, options: SweepOptions): Promise<
   const grid = crossProduct(options.params);
   // Validate every point first: bad input is exit 2 before anything runs.
   const first = applyVariant(base, options.sets);
-  const scenarios = grid.map((v) => applyVariant(base, [...options.sets, ...v.assignments], v.label));
+  const scenarios = applyVariants(base, options.sets, grid, options.onNotice);
   const baseSeed = options.seed ?? first.spec.seed;
   checkGridCost(scenarios.map((s) => s.cost), options.seeds, base.options.allowHuge);
   const seeds = Array.from({ length: options.seeds }, (_, k) => baseSeed + k);
@@ -314,15 +316,15 @@ function openJournal(dir: string, fingerprint: string, resume: boolean): Journal
     // starts on a line of its own.
     if (!text.endsWith('\n')) appendFileSync(file, '\n');
     const lines = text.split('\n');
-    const header = parseLine(lines[0]) as { fingerprint?: string } | null;
+    const header = readJournalLine(JournalHeaderSchema, lines[0], file, 1);
     if (header?.fingerprint !== fingerprint) {
       throw new InputError(`--resume: ${file} belongs to a different sweep (scenario, parameters, seeds or ` +
         'version changed); remove it or use another --out');
     }
-    for (const line of lines.slice(1)) {
-      const entry = parseLine(line) as { task: number; digest: RunDigest } | null;
+    lines.slice(1).forEach((line, i) => {
+      const entry = readJournalLine(JournalEntrySchema, line, file, i + 2);
       if (entry !== null) done.set(entry.task, entry.digest);
-    }
+    });
   } else {
     writeFileSync(file, `${JSON.stringify({ fingerprint })}\n`);
   }
@@ -334,13 +336,20 @@ function openJournal(dir: string, fingerprint: string, resume: boolean): Journal
   };
 }
 
-function parseLine(line: string | undefined): unknown {
+/**
+ * A journal line checked against its schema; null for an empty line or one a kill cut short
+ * (not JSON: its replication runs again). A complete line of the wrong shape is exit 2.
+ */
+function readJournalLine<S extends z.ZodType>(schema: S, line: string | undefined, file: string, lineNumber: number): z.output<S> | null {
   if (line === undefined || line.trim() === '') return null;
+  let data: unknown;
   try {
-    return JSON.parse(line);
+    data = JSON.parse(line);
   } catch {
     return null;
   }
+  checkSaved(schema, data, line, file, lineNumber - 1, 'sweep journal');
+  return data as z.output<S>;
 }
 
 /** `1/4` → { index: 1, count: 4 }. */

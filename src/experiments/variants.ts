@@ -10,14 +10,14 @@
  * names the fields that exist there, with a "did you mean".
  */
 import { dirname } from 'node:path';
-import { isMap, parse as parseYaml, parseDocument, type Document } from 'yaml';
+import { parse as parseYaml, parseDocument, type Document } from 'yaml';
 import { closest } from '../scenarios/suggest.js';
 import { ScenarioSchema } from '../scenarios/scenario-schema.js';
 import { schemaKeysAt } from '../scenarios/schema-walk.js';
 import { formatPath, InputError, type PathKey } from '../scenarios/issues.js';
 import { parseScenario, readScenarioFile, type LoadOptions, type Scenario } from '../scenarios/load.js';
 import { checkGridSize } from '../scenarios/cost.js';
-import { SYSTEMS, findSystem } from '../scenarios/systems/index.js';
+import { mapOntoSystem } from './system-change.js';
 
 /** One field set to one value. */
 export interface Assignment {
@@ -167,19 +167,40 @@ export function fileVariants(base: BaseDocument): Variant[] {
 
 /**
  * The scenario with `assignments` applied and validated. Errors name the variant; a path that
- * the schema does not have is an InputError naming the fields that exist there.
+ * the schema does not have is an InputError naming the fields that exist there. A change of
+ * `system.type` maps the old system's settings onto the new one (system-change.ts), adding
+ * to `notices` the ones that end by design.
  */
-export function applyVariant(base: BaseDocument, assignments: Assignment[], label = ''): Scenario {
+export function applyVariant(base: BaseDocument, assignments: Assignment[], label = '', notices: string[] = []): Scenario {
   const doc = parseDocument(base.source, { uniqueKeys: true });
   if (doc.errors.length > 0) return parseScenario(base.source, base.file, base.options);
   for (const { path, value } of assignments) {
     checkPath(doc, path);
+    const systemType = path.length === 2 && path[0] === 'system' && path[1] === 'type';
+    const from = String(doc.getIn(['system', 'type']));
     doc.setIn(path, doc.createNode(value));
-    if (path.length === 2 && path[0] === 'system' && path[1] === 'type') mapOntoSystem(doc, String(value));
+    if (systemType) {
+      try {
+        notices.push(...mapOntoSystem(doc, from, String(value)));
+      } catch (error) {
+        if (error instanceof InputError && label !== '') throw new InputError(`${base.file} [${label}]: ${error.message}`);
+        throw error;
+      }
+    }
   }
   // The `variants:` block stays: it is validated with the rest, and `run` ignores it.
   const file = label === '' ? base.file : `${base.file} [${label}]`;
   return parseScenario(doc.toString(), file, base.options);
+}
+
+/** Every variant validated, `sets` first; each notice of a system change goes to `onNotice`. */
+export function applyVariants(base: BaseDocument, sets: Assignment[], variants: Variant[], onNotice?: (message: string) => void): Scenario[] {
+  return variants.map((v) => {
+    const notices: string[] = [];
+    const scenario = applyVariant(base, [...sets, ...v.assignments], v.label, notices);
+    for (const notice of notices) onNotice?.(`${v.label}: ${notice}\n`);
+    return scenario;
+  });
 }
 
 /**
@@ -220,39 +241,6 @@ export function checkPath(doc: Document, path: PathKey[]): void {
 /** Maps with free keys (`expect`) take any key. */
 function isRecordPath(path: PathKey[]): boolean {
   return path.length === 1 && path[0] === 'expect';
-}
-
-/**
- * One scenario, another system: when a variant changes `system.type`, the `system:` fields the
- * new type does not have are dropped, and so are other systems' producer and consumer fields.
- * Everything else (producers, consumers, faults, expect) carries over unchanged; consumers
- * are the downstream service in every system (see /work/notes/issue-6.md, "one scenario,
- * several systems").
- */
-function mapOntoSystem(doc: Document, type: string): void {
-  const plugin = findSystem(type);
-  if (plugin === undefined) return; // the schema reports the unknown type with its options
-  const ownKeys = Object.keys(plugin.schema.shape);
-  const system = doc.get('system');
-  if (isMap(system)) {
-    for (const item of [...system.items]) {
-      const key = String((item.key as { value?: unknown }).value ?? item.key);
-      if (!ownKeys.includes(key)) system.delete(key);
-    }
-  }
-  for (const [section, fieldsOf] of [
-    ['producers', (p: typeof plugin) => p.producerFields],
-    ['consumers', (p: typeof plugin) => p.consumerFields],
-  ] as const) {
-    const foreign = SYSTEMS.filter((p) => p !== plugin).flatMap((p) => Object.keys(fieldsOf(p)));
-    const own = Object.keys(fieldsOf(plugin));
-    const list = doc.get(section);
-    if (list === null || typeof list !== 'object' || !('items' in list)) continue;
-    for (const entry of (list as { items: unknown[] }).items) {
-      if (!isMap(entry)) continue;
-      for (const key of foreign) if (!own.includes(key)) entry.delete(key);
-    }
-  }
 }
 
 /** Reads a scenario file as the base of variants (the same errors as `loadScenario`). */

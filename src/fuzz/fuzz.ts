@@ -22,8 +22,12 @@ export interface FuzzOptions {
   runEvery: number;
   /** Runs estimated above this many events are not run (they would only be slow). */
   runBudgetEvents: number;
-  /** A run over this is a runaway: its estimate was wrong. */
-  runTimeoutMs: number;
+  /**
+   * A run over this much CPU time is a runaway: its estimate was wrong. CPU time, not wall
+   * time, so that a machine busy with other work does not make a runaway of a normal run; a
+   * run that waits without end is caught at ten times this in wall time.
+   */
+  runCpuMs: number;
   runMemoryMb: number;
   /** Called with each finding as it happens. */
   onFinding?: (finding: Finding) => void;
@@ -48,7 +52,7 @@ export const FUZZ_DEFAULTS: FuzzOptions = {
   seed: 1,
   runEvery: 20,
   runBudgetEvents: 2e6,
-  runTimeoutMs: 60_000,
+  runCpuMs: 60_000,
   runMemoryMb: 1024,
 };
 
@@ -113,14 +117,16 @@ function escape(text: string): string {
 }
 
 /** A bounded run in a child process; false when the estimate puts it over the budget. */
-function runOne(file: string, options: FuzzOptions, found: (file: string, problem: string, output: string) => void): boolean {
+export function runOne(file: string, options: FuzzOptions, found: (file: string, problem: string, output: string) => void): boolean {
   const events = loadScenario(file).cost.events;
   if (events > options.runBudgetEvents) return false;
   const out = join(file, '..', `out-${Math.floor(Math.random() * 1e9)}`);
   mkdirSync(out);
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, [`--max-old-space-size=${options.runMemoryMb}`, CLI, 'run', file,
-    '--out', out, '--no-charts', '--no-html', '--quiet'], { encoding: 'utf8', timeout: options.runTimeoutMs });
+  // RLIMIT_CPU: the kernel stops the child with SIGXCPU once it has used its CPU time.
+  const child = spawnSync('/bin/sh', ['-c', `ulimit -t ${Math.ceil(options.runCpuMs / 1000)} && exec "$@"`, 'sh',
+    process.execPath, `--max-old-space-size=${options.runMemoryMb}`, CLI, 'run', file,
+    '--out', out, '--no-charts', '--no-html', '--quiet'], { encoding: 'utf8', timeout: options.runCpuMs * 10 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   rmSync(out, { recursive: true, force: true });
   const output = `${child.stdout}${child.stderr}`;

@@ -95,6 +95,8 @@ export interface InstanceOptions {
   startAtMs: number;
   /** This instance's speed: its service times are divided by it (2 = twice as fast). */
   speed: number;
+  /** Starts stopped (`left`), for an autoscaler to start later with restart(). */
+  stopped?: boolean;
 }
 
 export type InstanceState = 'pending' | 'running' | 'leaving' | 'crashed' | 'left';
@@ -124,7 +126,8 @@ export abstract class ConsumerCore {
     this.name = `${options.groupName}/${options.index}`;
     this.settlesFirst = options.guarantee === 'at-most-once';
     this.pace = 1 / options.speed;
-    this.state = options.startAtMs > 0 ? 'pending' : 'running';
+    // startAt and an autoscaler do not go together (the scenario is refused).
+    this.state = options.startAtMs > 0 ? 'pending' : options.stopped === true ? 'left' : 'running';
     if (options.startAtMs > 0) kernel.at(options.startAtMs, startInstance, this, URGENT);
   }
 

@@ -158,9 +158,10 @@ export class Direct implements System, DeliveryPort<Call> {
     if (call.attempt > this.options.retries) {
       this.ledger.reject(call.id, cause);
       const now = this.kernel.now;
-      this.options.windows.forEach((w, i) => {
-        if (now >= w.startMs && now < w.endMs) this.failedInWindow[i]++;
-      });
+      const windows = this.options.windows;
+      for (let i = 0; i < windows.length; i++) {
+        if (now >= windows[i].startMs && now < windows[i].endMs) this.failedInWindow[i]++;
+      }
       return;
     }
     // Exponential backoff with full jitter (AWS architecture blog): uniform in [0, cap).

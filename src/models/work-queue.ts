@@ -118,6 +118,11 @@ export class WorkQueue implements System {
     for (const queue of this.queues) queue.dispatch();
   }
 
+  /** Messages ready (not yet delivered) in group g's queue. */
+  readyOf(g: number): number {
+    return this.queues[g].ready.length;
+  }
+
   gauges(): Gauge[] {
     return this.queues.flatMap((queue) => [
       { metric: 'ready', subject: queue.name, read: () => queue.ready.length },

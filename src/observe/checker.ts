@@ -11,20 +11,24 @@ export interface Fleet {
   concurrency: number;
   /** When the instances came up (`startAt`); before it they do not exist, up or down. */
   startAt?: number;
+  /** Instance-ms an autoscaler kept instances out of service (stopped or starting): not capacity. */
+  retiredMs?: number;
 }
 
 /**
- * `fleets[g]`: what group g was configured with. Instances × concurrency × the run is the
- * handler time utilisation divides by; instances × the run (from `startAt`) is the time
- * availability divides by.
+ * `fleets[g]`: what group g was configured with. The instances' time in service (instances ×
+ * the run from `startAt`, less what an autoscaler kept out) is what availability divides by,
+ * and × concurrency what utilisation does. Instance-seconds count the time instances were up.
  */
 export function summarize(ledger: Ledger, simulatedMs: number, events: number, fleets: readonly Fleet[]): Summary {
   const groups: Record<string, GroupSummary> = {};
   ledger.groups.forEach((group, g) => {
     const fleet = fleets[g] ?? { instances: 0, concurrency: 0 };
-    const instanceMs = fleet.instances * Math.max(0, simulatedMs - (fleet.startAt ?? 0));
+    const lifeMs = Math.max(0, simulatedMs - (fleet.startAt ?? 0));
+    const instanceMs = fleet.instances * lifeMs - (fleet.retiredMs ?? 0);
     const handlerMs = instanceMs * fleet.concurrency;
-    const upMs = instanceMs - ledger.downtimeMs(g);
+    // Retired instances are down too: what the ledger counts down includes them.
+    const upMs = fleet.instances * lifeMs - ledger.downtimeMs(g);
     groups[group.name] = {
       ...summarizeGroup(ledger, group, g, handlerMs > 0 ? group.busyMs / handlerMs : null),
       availability: instanceMs > 0 ? upMs / instanceMs : null,
@@ -70,11 +74,19 @@ function summarizeGroup(
     maxLag: group.maxLag,
     maxOldestAgeMs,
     latencyMs: group.latency.summary(),
+    ...phaseLatency(ledger, group),
     queueWaitMs: group.queueWait.summary(),
     waited: group.waited,
     utilisation,
     recoveryMs: recovery(group),
   };
+}
+
+/** Latency per load phase, when the run had phases; a phase no message of the group was produced in is left out. */
+function phaseLatency(ledger: Ledger, group: GroupState): Pick<GroupSummary, 'latencyByPhaseMs'> {
+  const names = ledger.phaseLatencyNames().filter((name) => group.phaseLatency.has(name));
+  if (names.length === 0) return {};
+  return { latencyByPhaseMs: Object.fromEntries(names.map((name) => [name, group.phaseLatency.get(name)!.summary()])) };
 }
 
 /** A phase whose lag has not come back by the end of the run never recovered: null. */

@@ -71,6 +71,8 @@ export class GroupState {
   readonly latency = new LatencyHistogram();
   readonly queueWait = new LatencyHistogram();
   readonly intervalLatency = new LatencyHistogram();
+  /** Latency of the messages produced while each load phase ran, or outside every phase. */
+  readonly phaseLatency = new Map<string, LatencyHistogram>();
   readonly anomalies: Anomaly[] = [];
   readonly anomalyCounts = new Map<AnomalyKind, number>();
   /** Phase name → drain time (ms) or null while not yet drained. */
@@ -92,6 +94,18 @@ export class GroupState {
   ) {
     this.maxSeq = new Int32Array(keyCount).fill(-1);
   }
+}
+
+/** The `latencyByPhaseMs` entry of messages produced while no load phase ran. */
+export const OUTSIDE_PHASES = 'outside-phases';
+
+function phaseHistogram(group: GroupState, name: string): LatencyHistogram {
+  let h = group.phaseLatency.get(name);
+  if (h === undefined) {
+    h = new LatencyHistogram();
+    group.phaseLatency.set(name, h);
+  }
+  return h;
 }
 
 export class Ledger implements Facts {
@@ -128,6 +142,8 @@ export class Ledger implements Facts {
    * age are not recorded, so they describe the steady state. Counts cover the whole run.
    */
   private warmupEndMs = 0;
+  /** Load phases seen so far, in start order; `endMs` is Infinity while one runs. */
+  private readonly phaseSpans: { name: string; startMs: number; endMs: number }[] = [];
 
   /** Excludes the first `ms` of the run from latency, queue wait, max lag and oldest age. */
   useWarmup(ms: number): void {
@@ -359,7 +375,10 @@ export class Ledger implements Facts {
       group.flags.set(id, flags | PROCESSED);
       group.processed++;
       const latency = now - this.produceTime.get(id);
-      if (now >= this.warmupEndMs) group.latency.record(latency);
+      if (now >= this.warmupEndMs) {
+        group.latency.record(latency);
+        if (this.phaseSpans.length > 0) this.recordPhaseLatency(group, now - latency, latency);
+      }
       group.intervalLatency.record(latency);
     } else {
       group.duplicates++;
@@ -471,6 +490,11 @@ export class Ledger implements Facts {
   }
 
   phaseStart(name: string): void {
+    // Until the first phase every message was produced outside phases: the run's latency so far.
+    if (this.phaseSpans.length === 0) {
+      for (const group of this.groups) phaseHistogram(group, OUTSIDE_PHASES).add(group.latency);
+    }
+    this.phaseSpans.push({ name, startMs: this.clock(), endMs: Number.POSITIVE_INFINITY });
     for (const group of this.groups) {
       group.recoveries.push({ phase: name, target: group.lag, endMs: Number.NaN });
       if (!group.recoveryMs.has(name)) group.recoveryMs.set(name, null);
@@ -479,6 +503,8 @@ export class Ledger implements Facts {
 
   phaseEnd(name: string): void {
     const now = this.clock();
+    const span = this.phaseSpans.find((p) => p.name === name && p.endMs === Number.POSITIVE_INFINITY);
+    if (span !== undefined) span.endMs = now;
     for (const group of this.groups) {
       for (const r of group.recoveries) if (r.phase === name && Number.isNaN(r.endMs)) r.endMs = now;
       this.checkRecoveries(group);
@@ -503,9 +529,30 @@ export class Ledger implements Facts {
     return bytes;
   }
 
+  /**
+   * Latency by the phase its message was produced in (a phase of no length, the backlog at 0,
+   * holds what was produced at its instant), or `outside-phases`: the spike beside the rest.
+   * Phase names in start order, `outside-phases` first; empty when the run had no phases.
+   */
+  phaseLatencyNames(): string[] {
+    if (this.phaseSpans.length === 0) return [];
+    return [OUTSIDE_PHASES, ...new Set(this.phaseSpans.map((p) => p.name))];
+  }
+
+  private recordPhaseLatency(group: GroupState, producedMs: number, latency: number): void {
+    let inPhase = false;
+    for (const span of this.phaseSpans) {
+      if (producedMs < span.startMs || (producedMs >= span.endMs && producedMs !== span.startMs)) continue;
+      inPhase = true;
+      phaseHistogram(group, span.name).record(latency);
+    }
+    if (!inPhase) phaseHistogram(group, OUTSIDE_PHASES).record(latency);
+  }
+
   /** Frees the histograms' WebAssembly memory once the result has been read. */
   dispose(): void {
     for (const group of this.groups) {
+      for (const h of group.phaseLatency.values()) h.destroy();
       group.latency.destroy();
       group.queueWait.destroy();
       group.intervalLatency.destroy();

@@ -48,6 +48,12 @@ export interface GroupSummary {
   maxOldestAgeMs: number;
   /** End to end: first processing time − produce time. */
   latencyMs: LatencySummary;
+  /**
+   * End-to-end latency of the messages produced while each load phase ran (`flash-sale`),
+   * and of those produced outside every phase (`outside-phases`), after the warm-up; only
+   * for runs with phases.
+   */
+  latencyByPhaseMs?: Record<string, LatencySummary>;
   /** First delivery time − produce time. */
   queueWaitMs: LatencySummary;
   /** Messages among `queueWaitMs.count` that waited for a handler (queue wait > 0). */

@@ -268,17 +268,49 @@ ${figures.join('\n')}
 /** Timeline kinds with their own colour; any other kind is shown plain. */
 const KIND_CLASSES: Record<string, string> = { crash: 'crash', restart: 'restart' };
 
+/** Timeline rows shown open; the rest fold into a <details>, which holds at most TIMELINE_FOLDED. */
+const TIMELINE_OPEN = 30;
+const TIMELINE_FOLDED = 1000;
+
+/**
+ * The timeline, capped: a crash loop logs thousands of entries, which would make a page many
+ * screens long. Counts per kind first, the first entries open, the next ones folded, and the
+ * rest left to result.json.
+ */
 function timelineSection(result: Result): string {
-  if (result.timeline.length === 0) return '';
-  const rows = result.timeline.map((e): Cell[] => [
+  const timeline = result.timeline;
+  if (timeline.length === 0) return '';
+  const head = ['time', 'what', 'subject', 'detail'];
+  const rows = (entries: typeof timeline): Cell[][] => entries.map((e): Cell[] => [
     num(formatClock(e.tMs)),
     { text: e.kind, className: KIND_CLASSES[e.kind] ?? '' },
     e.subject,
     e.detail ?? '',
   ]);
+  if (timeline.length <= TIMELINE_OPEN) {
+    return `<section>\n<h2>Timeline</h2>\n${tableHtml('timeline', head, rows(timeline))}\n</section>`;
+  }
+  const kinds = new Map<string, { count: number; firstMs: number; lastMs: number }>();
+  for (const e of timeline) {
+    const k = kinds.get(e.kind);
+    if (k === undefined) kinds.set(e.kind, { count: 1, firstMs: e.tMs, lastMs: e.tMs });
+    else Object.assign(k, { count: k.count + 1, lastMs: e.tMs });
+  }
+  const counts = tableHtml('timeline-counts', ['what', 'entries', 'first', 'last'], [...kinds].map(([kind, k]): Cell[] => [
+    { text: kind, className: KIND_CLASSES[kind] ?? '' }, num(String(k.count)), num(formatClock(k.firstMs)), num(formatClock(k.lastMs)),
+  ]));
+  const folded = timeline.slice(TIMELINE_OPEN, TIMELINE_OPEN + TIMELINE_FOLDED);
+  const left = timeline.length - TIMELINE_OPEN - folded.length;
+  const rest = left > 0 ? `<p class="meta">${left} later entries are in result.json (<code>timeline</code>).</p>` : '';
   return `<section>
 <h2>Timeline</h2>
-${tableHtml('timeline', ['time', 'what', 'subject', 'detail'], rows)}
+<p class="meta">${timeline.length} entries; by kind:</p>
+${counts}
+<p class="meta">The first ${TIMELINE_OPEN}:</p>
+${tableHtml('timeline', head, rows(timeline.slice(0, TIMELINE_OPEN)))}
+<details><summary>${folded.length} more entries</summary>
+${tableHtml('timeline', head, rows(folded))}
+${rest}</details>
 </section>`;
 }
 
@@ -437,5 +469,6 @@ tr.detail td { color: var(--muted); }
 td.pass { color: #15803d; font-weight: bold; white-space: nowrap; } td.fail { color: #b91c1c; font-weight: bold; white-space: nowrap; }
 td.crash { color: #b91c1c; } td.restart { color: #15803d; } td.expr { font-family: monospace; }
 .chart { margin: 16px 0; } .chart-box { position: relative; width: 100%; max-width: 1000px; }
+details > summary { cursor: pointer; color: var(--muted); margin: 8px 0; }
 pre.source { background: #f6f6f6; padding: 12px; overflow-x: auto; border: 1px solid var(--line); }
 `;

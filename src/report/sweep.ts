@@ -28,7 +28,7 @@ function shownFigures(result: SweepResult): string[] {
   const slo = result.slo.map((s) => s.figure).filter((f): f is string => f !== null);
   const shown = [...new Set(slo)];
   if (shown.length > 0) return shown;
-  return result.figureNames.filter((f) => f.endsWith('.p99LatencyMs') || f.endsWith('.maxLag'));
+  return result.figureNames.filter((f) => f.split('.').length === 2 && (f.endsWith('.p99LatencyMs') || f.endsWith('.maxLag')));
 }
 
 /** `12%`, `—` for none. */
@@ -96,7 +96,10 @@ export function recommendationLine(result: SweepResult): string {
 export function sweepCharts(result: SweepResult): ChartSpec[] {
   const specs: ChartSpec[] = [];
   const figures = shownFigures(result);
-  for (const figure of figures) specs.push(figureChart(result, figure));
+  // A figure flat at zero over the whole grid (`backlogAtEnd == 0` met everywhere) says
+  // little: its chart goes after those that vary.
+  const flat = (f: string) => result.points.every((p) => (p.figures[f]?.mean ?? 0) === 0 && (p.figures[f]?.n ?? 0) === result.seeds.length);
+  for (const figure of [...figures.filter((f) => !flat(f)), ...figures.filter(flat)]) specs.push(figureChart(result, figure));
   for (const theory of PREDICTED_FIGURES) {
     if (result.points.some((p) => p.theory != null && p.theory[theory] !== null)) {
       const figure = result.figureNames.find((f) => f.endsWith(`.${theory}`));

@@ -75,6 +75,9 @@ interface Call {
 }
 
 const CALL = /^\s*([A-Za-z_][\w-]*)\s*\((.*)\)\s*$/s;
+
+/** The syntax of a distribution, a known name and its arguments, as a JSON Schema pattern. */
+export const DISTRIBUTION_PATTERN = String.raw`^\s*(?:${[...KINDS, ...Object.keys(ALIASES)].join('|')})\s*\([\s\S]*\)\s*$`;
 const NAMED_ARGUMENT = /^([A-Za-z_]\w*)\s*=\s*(.*)$/s;
 const PLAIN_NUMBER = /^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 

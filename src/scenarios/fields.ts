@@ -7,8 +7,14 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { parseBytes, parseDuration, parseMultiplier, parseRate, parseTimeOfDay } from './units.js';
 
+/**
+ * What a parsed field takes, by name: the published JSON Schema (json-schema.ts) gives each
+ * its pattern.
+ */
+export type FieldUnit = 'duration' | 'positiveDuration' | 'rate' | 'rateOrMultiple' | 'bytes' | 'multiplier' | 'timeOfDay' | 'distribution' | 'durationOrDistribution';
+
 /** A field parsed by one of the kernel's parsers. */
-export function parsed<T>(parse: (text: string | number) => T, description: string) {
+export function parsed<T>(parse: (text: string | number) => T, description: string, unit: FieldUnit) {
   return z
     .union([z.string(), z.number()])
     .transform((text, ctx): T => {
@@ -19,27 +25,27 @@ export function parsed<T>(parse: (text: string | number) => T, description: stri
         return z.NEVER;
       }
     })
-    .meta({ description });
+    .meta({ description, unit });
 }
 
 /** Milliseconds, from `250ms`, `30s`, `10m`, `2h`, `7d`, `1h30m`. */
 export const duration = (description: string) =>
-  parsed(parseDuration, `${description} A duration with a unit: 250ms, 30s, 10m, 2h, 7d, 1h30m.`);
+  parsed(parseDuration, `${description} A duration with a unit: 250ms, 30s, 10m, 2h, 7d, 1h30m.`, 'duration');
 
 export const positiveDuration = (description: string) =>
-  duration(description).refine((ms) => ms > 0, { message: 'must be longer than 0' });
+  duration(description).refine((ms) => ms > 0, { message: 'must be longer than 0' }).meta({ unit: 'positiveDuration' });
 
 /** Ms after midnight, from a time of day like `20:00`. */
 export const clockTime = (description: string) =>
-  parsed(parseTimeOfDay, `${description} A time of day on a 24-hour clock: 20:00, 07:30.`);
+  parsed(parseTimeOfDay, `${description} A time of day on a 24-hour clock: 20:00, 07:30.`, 'timeOfDay');
 
 /** Events per ms, from `5000/s`, `300/min`, `2/h`. */
 export const rate = (description: string) =>
-  parsed(parseRate, `${description} A rate: 5000/s, 300/min, 2/h.`);
+  parsed(parseRate, `${description} A rate: 5000/s, 300/min, 2/h.`, 'rate');
 
 /** Bytes, from `512B`, `1KB` (1024), `64KB`, `1MB`. */
 export const bytes = (description: string) =>
-  parsed(parseBytes, `${description} A size: 512B, 1KB (1024 bytes), 64KB, 1MB.`);
+  parsed(parseBytes, `${description} A size: 512B, 1KB (1024 bytes), 64KB, 1MB.`, 'bytes');
 
 /** A rate (`10000/s`) or a multiple of the producer's baseline (`50x`). */
 export type RateOrMultiple = { perMs: number } | { times: number };
@@ -50,6 +56,7 @@ export const rateOrMultiple = (description: string) =>
         ? { times: parseMultiplier(text) }
         : { perMs: parseRate(text) },
     `${description} A rate (10000/s) or a multiple of the baseline (50x).`,
+    'rateOrMultiple',
   );
 
 /**

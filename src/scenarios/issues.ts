@@ -40,6 +40,16 @@ export function formatPath(path: PathKey[]): string {
   return out === '' ? '(top level)' : out;
 }
 
+/** The value at `path` in plain data; undefined where the path leads nowhere. */
+export function valueAt(data: unknown, path: PathKey[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PathKey, unknown>)[key];
+  }
+  return value;
+}
+
 export function formatIssue(issue: ScenarioIssue): string {
   const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column}`;
   return `${where}: ${formatPath(issue.path)}: ${issue.message}`;

@@ -19,7 +19,8 @@ import { unreadable } from './csv.js';
 import { crashPointOccurs, type CrashPoint, type Guarantee } from '../models/consumer.js';
 import { EXPECT_METRICS, type Expectation } from '../observe/expectations.js';
 import { parseExpectation } from './expectation-text.js';
-import type { ScenarioSpec } from './schema.js';
+import type { ScaleMetric, ScenarioSpec } from './schema.js';
+import { fleetSize } from './autoscale.js';
 import { ScenarioSchema } from './scenario-schema.js';
 import { planProducer, type ProducerPlan } from './profile.js';
 import { readRateTrace, type BaselineShape, type ShapeProblem } from './traffic-shape.js';
@@ -28,6 +29,7 @@ import {
   InputError,
   ScenarioError,
   suggestion,
+  valueAt,
   type PathKey,
   type ScenarioIssue,
 } from './issues.js';
@@ -83,6 +85,7 @@ export function parseScenario(
   const plans = checkProducers(spec, at, issues, baseDir);
   const keys = checkKeys(spec, at, issues, baseDir);
   const services = checkConsumers(spec, at, issues, baseDir);
+  const scaleUpDelays = checkAutoscale(spec, at, issues, baseDir);
   const faultTimes = checkFaults(spec, at, issues, baseDir);
   const expectations = checkExpectations(spec, at, issues);
   // The backlogs are messages too: a scenario that only drains one plans that many.
@@ -91,13 +94,13 @@ export function parseScenario(
   checkSystemFields(spec, at, issues);
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   systemPlugin(spec.system.type).check?.(
-    { spec, file, source, hash, plans, keys, faultTimes, expectations, plannedMessages },
+    { spec, file, source, hash, plans, keys, scaleUpDelays, faultTimes, expectations, plannedMessages },
     at,
     issues,
   );
   if (issues.length > 0) throw new ScenarioError(issues);
   const cost = checkCost(spec, plans, keys, plannedMessages, options, at);
-  return { spec, file, source, hash, plans, keys, services, faultTimes, expectations, plannedMessages, cost };
+  return { spec, file, source, hash, plans, keys, services, scaleUpDelays, faultTimes, expectations, plannedMessages, cost };
 }
 
 /** Refuses a run too big to hold in memory, and one too long to run without `allowHuge`. */
@@ -182,6 +185,13 @@ function checkConsumers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], bas
     if (startAt !== undefined && startAt >= spec.duration + spec.drain) {
       issues.push(at(['consumers', i, 'startAt'], 'the group would start after the run ends'));
     }
+    // An autoscaler decides when instances run, and how many: one of them per group.
+    if (consumer.autoscale !== undefined && startAt !== undefined) {
+      issues.push(at(['consumers', i, 'startAt'], 'an autoscaled group starts as its autoscaler decides: give startAt or autoscale, not both'));
+    }
+    if (consumer.autoscale !== undefined && Array.isArray(speed)) {
+      issues.push(at(['consumers', i, 'speed'], 'an autoscaled group has no fixed instance list: give one speed for all instances'));
+    }
     try {
       return [parseDistribution(consumer.service, { baseDir })];
     } catch (error) {
@@ -190,6 +200,39 @@ function checkConsumers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], bas
     }
   });
 }
+
+/** Autoscale settings the schema cannot check alone; each group's start delay, parsed. */
+function checkAutoscale(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): (Distribution | null)[] {
+  const own = systemPlugin(spec.system.type);
+  return spec.consumers.map((consumer, i) => {
+    const scale = consumer.autoscale;
+    if (scale === undefined) return null;
+    const path = ['consumers', i, 'autoscale'];
+    const system = SYSTEM_METRICS.includes(scale.metric);
+    if (system && !own.scaleMetrics.includes(scale.metric)) {
+      const owners = SYSTEMS.filter((p) => p.scaleMetrics.includes(scale.metric)).map((p) => p.type);
+      const here = [...own.scaleMetrics, 'backlogPerInstance', 'utilisation'];
+      issues.push(at([...path, 'metric'], `"${scale.metric}" is a reading of ${owners.join(' and ')} systems; ` +
+        `a ${spec.system.type} system scales on ${here.join(', ')}`));
+    }
+    if (scale.min > scale.max) issues.push(at([...path, 'min'], `more than max (${scale.max})`));
+    if (scale.metric === 'utilisation') {
+      if (scale.target > 1) issues.push(at([...path, 'target'], 'a utilisation target is a share of handler time, from 0 to 1 (like 0.7)'));
+      if (scale.min === 0) issues.push(at([...path, 'min'], 'with no instance there is no utilisation to scale up on: use min 1 or more'));
+    }
+    try {
+      const text = typeof scale.scaleUpDelay === 'number' ? `${scale.scaleUpDelay}ms` : scale.scaleUpDelay;
+      // A bare duration (45s) is a constant delay.
+      return parseDistribution(/\(/.test(text) ? text : `const(${text})`, { baseDir });
+    } catch (error) {
+      issues.push(at([...path, 'scaleUpDelay'], (error as Error).message));
+      return null;
+    }
+  });
+}
+
+/** The autoscale metrics a system reads itself (the others are read the same way everywhere). */
+const SYSTEM_METRICS: readonly ScaleMetric[] = ['lag', 'ready', 'visible'];
 
 function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): (FaultTimes | null)[] {
   const groups = spec.consumers.map((c) => c.group);
@@ -202,9 +245,10 @@ function checkFaults(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDi
       return null;
     }
     if (fault.kind === 'poison') return null;
-    if (typeof fault.instance === 'number' && fault.instance >= consumer.instances) {
+    const instances = fleetSize(consumer);
+    if (typeof fault.instance === 'number' && fault.instance >= instances) {
       issues.push(at(['faults', i, 'instance'],
-        `group "${fault.group}" has ${consumer.instances} instance(s), numbered from 0`));
+        `group "${fault.group}" has ${instances} instance(s)${consumer.autoscale === undefined ? '' : ' at most'}, numbered from 0`));
     }
     if (fault.kind === 'random-crash') return randomCrashTimes(fault, consumer.delivery, i, at, issues, baseDir);
     if (fault.at >= spec.duration + spec.drain) {
@@ -352,15 +396,6 @@ function ownFields(known: string[], path: PathKey[], data: unknown): string[] {
   const ownKeys = own === undefined ? [] : fieldsOf(own);
   const foreign = new Set(SYSTEMS.flatMap(fieldsOf).filter((key) => !ownKeys.includes(key)));
   return known.filter((key) => !foreign.has(key));
-}
-
-function valueAt(data: unknown, path: PathKey[]): unknown {
-  let value = data;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PathKey, unknown>)[key];
-  }
-  return value;
 }
 
 /** Finds the line:column of a path (or of key `key` in the mapping at `path`). */

@@ -23,7 +23,8 @@ function parseNetwork(text: string | number): Distribution | null {
 
 export const networkField = () =>
   parsed(parseNetwork, 'Round-trip time between the system and its clients: 1.3ms, or a distribution ' +
-    'like lognormal(mean=1.3ms, p99=5ms). Each message, ack or request takes half of one. Default 0: none.')
+    'like lognormal(mean=1.3ms, p99=5ms). Each message, ack or request takes half of one. Default 0: none.',
+    'durationOrDistribution')
     .optional();
 
 /** The model's network for a parsed `system.network`, drawing from its own stream. */

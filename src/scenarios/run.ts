@@ -23,6 +23,7 @@ import { scheduleFaults, type Fault, type FaultTarget, type RandomCrashPoint } f
 import { IdempotencyStore, type InstanceOptions } from '../models/consumer.js';
 import type { PoisonRule } from '../models/poison.js';
 import { systemPlugin } from './systems/index.js';
+import { fleetSize, initialInstances, wireAutoscalers, withFleets } from './autoscale.js';
 import { VERSION } from '../version.js';
 import { InputError } from './issues.js';
 import type { Scenario } from './scenario.js';
@@ -86,11 +87,14 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       onError: consumer.onError,
       startAtMs: consumer.startAt ?? 0,
       speed: Array.isArray(consumer.speed) ? consumer.speed[index] : (consumer.speed ?? 1),
+      stopped: index >= initialInstances(consumer),
     };
   };
   const plugin = systemPlugin(spec.system.type);
-  const wired = plugin.wire({ kernel, ledger, rng, scenario, groups, instanceOptions });
-  const { system, instances } = wired;
+  const wired = plugin.wire({ kernel, ledger, rng, scenario: withFleets(scenario), groups, instanceOptions });
+  const system = wired.system;
+  const autoscaled = wireAutoscalers({ kernel, ledger, rng, scenario, groups, wired });
+  const instances = autoscaled.instances;
   if (options.history !== undefined) ledger.useHistory(recorder(options.history, ledger, spec, seed, system.type));
 
   const producers = spec.producers.map((p, i) => {
@@ -112,7 +116,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     kernel.at(0, publishBacklog, { ledger, system, spec, keyChoosers, rng });
   }
   const sampleEveryMs = spec.report.sampleEvery ?? defaultSampleEvery(endMs);
-  const sampler = new Sampler(kernel, ledger, sampleEveryMs, endMs, spec.producers.map((p) => p.name), wired.gauges);
+  const sampler = new Sampler(kernel, ledger, sampleEveryMs, endMs, spec.producers.map((p) => p.name),
+    [...wired.gauges, ...autoscaled.gauges]);
   sampler.start();
   for (const producer of producers) producer.start();
   const faults = spec.faults.flatMap((f, i) =>
@@ -123,7 +128,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const onProgress = options.onProgress;
   kernel.run({ until: endMs, onProgress: onProgress && ((now) => onProgress(now, endMs)) });
 
-  const summary = summarize(ledger, endMs, kernel.events, spec.consumers);
+  const fleets = spec.consumers.map((c, i) => ({
+    instances: fleetSize(c),
+    concurrency: c.concurrency,
+    startAt: c.startAt,
+    retiredMs: autoscaled.retiredMs(i),
+  }));
+  const summary = summarize(ledger, endMs, kernel.events, fleets);
   const result: Result = {
     queuesim: VERSION,
     scenario: spec.name,
@@ -144,6 +155,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       scenario.plans[i].phases.map((phase) => ({ ...phase, producer: p.name })),
     ),
     timeline: ledger.timeline,
+    ...(autoscaled.charts.length > 0 ? { charts: autoscaled.charts } : {}),
     anomalies: anomalies(ledger),
     expectations: [],
     source: scenario.source,

@@ -14,6 +14,7 @@ import {
   type ScenarioSpec,
 } from './schema.js';
 import { SYSTEMS, aliasesOf } from './systems/index.js';
+import { publishedSchema } from './json-schema.js';
 import type { AnySystemPlugin } from './systems/plugin.js';
 
 /**
@@ -50,5 +51,5 @@ export const ScenarioSchema: z.ZodType<ScenarioSpec, ScenarioInput> = CommonScen
 
 /** The JSON Schema for editors (`# yaml-language-server: $schema=…`). */
 export function scenarioJsonSchema(): object {
-  return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' });
+  return publishedSchema(ScenarioSchema);
 }

@@ -22,6 +22,8 @@ export interface Scenario {
   keys: (KeySpace | null)[];
   /** Service-time distribution per consumer group, in `spec.consumers` order. */
   services: Distribution[];
+  /** Each group's `autoscale.scaleUpDelay` (null without autoscale), in `spec.consumers` order. */
+  scaleUpDelays: (Distribution | null)[];
   /** Up and down times of each random-crash fault, in `spec.faults` order (null for others). */
   faultTimes: (FaultTimes | null)[];
   expectations: Expectation[];

@@ -10,8 +10,8 @@
  * `lognormal(mean=20ms, p99=200ms)`) and parsed here by the kernel's strict parsers.
  */
 import { z } from 'zod';
-import { parseBytes, parseMultiplier } from './units.js';
-import { bounded, clockTime, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
+import { parseMultiplier } from './units.js';
+import { bounded, bytes, clockTime, count, duration, name, parsed, positiveDuration, rate, rateOrMultiple } from './fields.js';
 import { LIMITS } from './limits.js';
 export type { RateOrMultiple } from './fields.js';
 import { CRASH_POINTS, GUARANTEES, ON_ERROR } from '../models/consumer.js';
@@ -171,7 +171,7 @@ const RateTrace = z
     interpolate: z.enum(['step', 'linear']).default('step').meta({
       description: 'step: each row holds until the next; linear: straight lines between rows.',
     }),
-    scale: parsed(parseMultiplier, 'Multiplies every rate of the trace: 1.5x.').default(1),
+    scale: parsed(parseMultiplier, 'Multiplies every rate of the trace: 1.5x.', 'multiplier').default(1),
   })
   .meta({
     description:
@@ -181,7 +181,7 @@ const RateTrace = z
 
 const Diurnal = z
   .strictObject({
-    peak: parsed(parseMultiplier, 'The daily peak as a multiple of `rate`: 3x.'),
+    peak: parsed(parseMultiplier, 'The daily peak as a multiple of `rate`: 3x.', 'multiplier'),
     peakAt: clockTime('The time of day of the peak, like 20:00.'),
     startsAt: clockTime('The time of day at the start of the run (default 00:00).').default(0),
     period: positiveDuration('The length of one cycle (default 24h; 7d for a weekly one).').default(
@@ -205,7 +205,7 @@ export const Producer = z.strictObject({
     .meta({ description: 'poisson: random (exponential gaps); uniform: evenly spaced.' }),
   // prefault, not default: zod leaves defaults of transformed fields out of the JSON Schema.
   keys: Keys.nullable().prefault(null),
-  messageSize: parsed(parseBytes, 'Bytes per message: 512B, 1KB, 64KB.').default(1024),
+  messageSize: bytes('Bytes per message.').default(1024),
   phases: bounded(Phase, LIMITS.events).default([]),
   backlog: count(
     'Messages already waiting at t = 0 (after an outage), keyed as this producer keys them; ' +
@@ -243,11 +243,45 @@ const System = z.custom<SystemSpec>();
 
 const speedFactor = z.number().positive().max(1e6, 'at most 1,000,000 (a bound of queuesim)');
 
+/** What an autoscaler scales on (docs/semantics.md, "Autoscaling"). */
+export const SCALE_METRICS = ['lag', 'ready', 'visible', 'backlogPerInstance', 'utilisation'] as const;
+export type ScaleMetric = (typeof SCALE_METRICS)[number];
+
+const Autoscale = z.strictObject({
+  metric: z.enum(SCALE_METRICS).meta({
+    description: 'lag (log: log end − committed offset, as KEDA\'s Kafka scaler), ready (broker queue depth), ' +
+      'visible (SQS ApproximateNumberOfMessagesVisible), backlogPerInstance (the group\'s backlog, any system, ' +
+      'as AWS target tracking on SQS) or utilisation (busy handler time over the last polling interval).',
+  }),
+  target: z.number().positive().meta({
+    description: 'The target per instance: messages of backlog per instance, or a utilisation from 0 to 1 (like 0.7).',
+  }),
+  min: z.number().int().min(0).max(LIMITS.instances).default(1).meta({
+    description: 'Fewest instances (HPA minReplicas, default 1); 0 lets KEDA scale to zero when the metric is 0.',
+  }),
+  max: count('Most instances (HPA maxReplicas).', LIMITS.instances),
+  pollingInterval: positiveDuration('How often the metric is read and a decision made (KEDA pollingInterval, default 30s).').default(30_000),
+  scaleUpDelay: z.union([z.string(), z.number()]).default(0).meta({
+    description: 'Time from a scale-out decision to the new instance running (pod scheduling, image pull, start-up), ' +
+      'a duration (45s) or a distribution drawn per instance (uniform(30s, 60s)); default 0.',
+  }),
+  scaleDownStabilization: duration('Scale down only to the highest recommendation of this window ' +
+    '(HPA behavior.scaleDown.stabilizationWindowSeconds, default 300s).').default(300_000),
+  scaleUpStabilization: duration('Scale up only to the lowest recommendation of this window ' +
+    '(HPA behavior.scaleUp.stabilizationWindowSeconds, default 0s).').default(0),
+  tolerance: z.number().min(0).max(1).default(0.1).meta({
+    description: 'No change while metric / target is within 1 ± this (HPA --horizontal-pod-autoscaler-tolerance, default 0.1).',
+  }),
+  cooldown: positiveDuration('With min 0: scale 1 → 0 after the metric was 0 this long (KEDA cooldownPeriod, default 300s).').default(300_000),
+});
+export type AutoscaleSpec = z.output<typeof Autoscale>;
+
 export const Consumer = z.strictObject({
   group: name('The consumer group.'),
-  instances: count('Consumer instances (processes).', LIMITS.instances).default(1),
+  instances: count('Consumer instances (processes); with autoscale, how many run at the start (raised to min, lowered to max).', LIMITS.instances).default(1),
   concurrency: count('Parallel handlers per instance.', LIMITS.instances).default(1),
   service: z.string().min(1).meta({
+    unit: 'distribution',
     description:
       'Time to process one message: const(5ms), exp(20ms), uniform(1ms, 5ms), ' +
       'normal(mean=20ms, sd=5ms), lognormal(mean=20ms, p99=200ms), pareto(scale=10ms, shape=2.5), ' +
@@ -269,6 +303,9 @@ export const Consumer = z.strictObject({
       description: 'How fast each instance handles messages: service times are divided by it ' +
         '(2 = twice as fast, 0.5 = half as fast). One number for every instance, or a list with one per instance.',
     }),
+  autoscale: Autoscale.optional().meta({
+    description: 'Scale the instances on a metric, as KEDA and the Kubernetes HPA do (docs/semantics.md, "Autoscaling").',
+  }),
 });
 
 const instanceRef = z.union([z.number().int().min(0), z.literal('all')]);
@@ -338,8 +375,8 @@ const RandomCrashFault = z
     }),
     group: z.string().meta({ description: 'The consumer group.' }),
     instance: instanceRef.default('all').meta({ description: 'Instance index, or all (default).' }),
-    mtbf: z.string().meta({ description: 'Up time before each crash, a distribution: exp(6h), const(30m), lognormal(…).' }),
-    mttr: z.string().meta({ description: 'Down time before each restart, a distribution: exp(2m), const(45s).' }),
+    mtbf: z.string().meta({ unit: 'distribution', description: 'Up time before each crash, a distribution: exp(6h), const(30m), lognormal(…).' }),
+    mttr: z.string().meta({ unit: 'distribution', description: 'Down time before each restart, a distribution: exp(2m), const(45s).' }),
     point: z.enum(RANDOM_CRASH_POINTS).optional().meta({
       description: 'Where each crash strikes: at-time (killed wherever it is; the default) or a lifecycle point.',
     }),

@@ -72,6 +72,24 @@ const RATE_TEXT = new RegExp(`^(${DECIMAL})/(ms|s|min|h|d)$`);
 const BYTES_TEXT = new RegExp(`^(${DECIMAL})(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)$`);
 const MULTIPLIER_TEXT = new RegExp(`^(${DECIMAL})x$`);
 
+/**
+ * The same grammars as JSON Schema patterns (ECMAScript regular expressions), for the
+ * published schema: editors then refuse `rate: fast` as the parsers do. Ranges the parsers
+ * check (at most 1000 years, 10^9/s) are left to them.
+ */
+const ZERO = String.raw`0+(?:\.0+)?`;
+const DURATION_PARTS = ['d', 'h', 'm', 's', 'ms', 'us'].map((unit) => `(?:${DECIMAL}${unit})?`).join('');
+export const UNIT_PATTERNS = {
+  /** Parts from the largest unit to the smallest, each once; or a bare 0. */
+  duration: `^(?=\\d)${DURATION_PARTS}$|^${ZERO}$`,
+  /** As duration, but not zero. */
+  positiveDuration: `^(?!(?:${ZERO}(?:us|ms|s|m|h|d))+$)(?=\\d)${DURATION_PARTS}$`,
+  rate: `^${DECIMAL}/(?:${Object.keys(RATE_UNITS).join('|')})$|^${ZERO}$`,
+  bytes: `^\\d+$|^${DECIMAL}(?:${Object.keys(BYTE_UNITS).join('|')})$`,
+  multiplier: `^${DECIMAL}x$`,
+  timeOfDay: String.raw`^(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?$`,
+} as const;
+
 const DURATION_EXPECTED =
   'expected a number with a unit (us, ms, s, m, h, d), like 250ms, 10m or 1h30m';
 const RATE_EXPECTED =

@@ -106,6 +106,22 @@ describe('compare on the command line', () => {
     expect(io.text.err).toMatch(/compare-guarantees\.yaml:\d+:\d+: consumers\[0\]\.instances: expected number/);
   });
 
+  it('exits 2 for a system change that would drop a setting, naming it, before anything runs', async () => {
+    const io = capture();
+    const code = await main(['node', 'queuesim', 'compare', 'broker-overflow', '--vary', 'system.type=broker,log', '--jobs', '1', '--out', '/nonexistent/x'], io);
+    expect(code).toBe(2);
+    expect(io.text.err).toMatch(/broker-overflow\.yaml \[type=log\]: system\.type=log: system\.exchanges \(broker\) cannot carry over to log: a log has no setting of that meaning/);
+  });
+
+  it('still compares should-i-add-a-queue\'s direct call with a work queue, saying what the queue variant drops', async () => {
+    const io = capture();
+    const code = await main(['node', 'queuesim', 'compare', 'should-i-add-a-queue', '--seeds', '1', '--set', 'duration=9m',
+      '--json', '--jobs', '1'], io);
+    expect(code).toBe(0);
+    expect(JSON.parse(io.text.out).variants.map((v: { systemType: string }) => v.systemType)).toEqual(['direct', 'workqueue']);
+    expect(io.text.err).toContain('queue: system.type=workqueue: system.timeout, system.maxQueue, system.retries, system.backoff dropped');
+  });
+
   it('exits 2 for a malformed --vary and for nothing to compare', async () => {
     let io = capture();
     expect(await main(['node', 'queuesim', 'compare', 'flash-sale', '--vary', 'system.type', '--jobs', '1'], io)).toBe(2);

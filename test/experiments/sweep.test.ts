@@ -66,6 +66,14 @@ describe('sweep verdicts and recommendation', () => {
     expect(names).toContain('heatmap-heat-g.maxLag');
   });
 
+  it('puts a chart flat at zero over the grid after those that vary', async () => {
+    const slo = parseSet('expect={ "g.backlogAtEnd": 0, maxLag: "< 5" }');
+    const r = await sweep(base, options({ params: [parseParam('consumers[0].instances=3..4')], sets: [slo, parseSet('drain=1s')], seeds: 1 }));
+    expect(r.points.map((p) => p.figures['g.backlogAtEnd'].mean)).toEqual([0, 0]);
+    expect(r.slo.map((s) => s.figure)).toEqual(['g.backlogAtEnd', 'g.maxLag']);
+    expect(sweepCharts(r).map((s) => s.name)).toEqual(['sweep-g.maxLag', 'sweep-g.backlogAtEnd']);
+  });
+
   it('with --quantile, a point passes when enough seeds meet the SLO', async () => {
     // Poisson traffic: the produced count differs per seed. An SLO between the 2nd and 3rd of
     // four counts holds on exactly two seeds: the point passes at q = 0.5, not at q = 1.

@@ -24,6 +24,7 @@ expect:
   losses: 0
 `;
 const base: BaseDocument = { source: SOURCE, file: 'base.yaml', options: {} };
+const unbounded: BaseDocument = { ...base, source: SOURCE.replace(', maxLength: 1000', '') };
 
 describe('paths and values', () => {
   it('parses names, indexes and quoted keys', () => {
@@ -87,11 +88,11 @@ describe('applying variants', () => {
     );
   });
 
-  it('maps a scenario onto another system type, dropping fields the new type lacks', () => {
-    const s = applyVariant(base, [parseSet('system.type=direct')], 'direct');
+  it('maps a scenario onto another system type; the new type\'s own fields follow the type', () => {
+    const s = applyVariant(unbounded, [parseSet('system.type=direct')], 'direct');
     expect(s.spec.system).toEqual({ type: 'direct', retries: 0, backoff: 100, maxBackoff: 10_000 });
     // Set after the type: the new type's own fields are valid.
-    const t = applyVariant(base, [parseSet('system.type=direct'), parseSet('system.timeout=2s')]);
+    const t = applyVariant(unbounded, [parseSet('system.type=direct'), parseSet('system.timeout=2s')]);
     expect(t.spec.system.timeout).toBe(2000);
     expect(() => applyVariant(base, [parseSet('system.timeout=2s')])).toThrow(/no field "timeout" in system/);
   });
@@ -101,7 +102,7 @@ describe('applying variants', () => {
       [],
       [parseSet('consumers[0].instances=7')],
       [parseSet('consumers[0].delivery=at-most-once')],
-      [parseSet('system.type=direct')],
+      [parseSet('system.maxLength=null'), parseSet('system.type=direct')],
     ];
     const produced = variants.map((v) => {
       const r = runScenario(applyVariant(base, v), { seed: 9 });
@@ -111,5 +112,54 @@ describe('applying variants', () => {
     // A different seed does change them: the check above can fail.
     const other = runScenario(applyVariant(base, []), { seed: 10 });
     expect(JSON.stringify(other.series.producedPerSec)).not.toBe(produced[0]);
+  });
+});
+
+describe('--vary system.type: settings carry over, end by design, or are refused', () => {
+  const broker: BaseDocument = { file: 'b.yaml', options: {}, source: `
+name: b
+duration: 20s
+system:
+  type: broker
+  queues: [{ name: work }]
+producers:
+  - { name: p, rate: 50/s, routingKey: work }
+consumers:
+  - { group: g, queue: work, instances: 2, service: exp(10ms) }
+` };
+
+  it('a work queue with a length bound cannot become a direct call or a log: the bound is named', () => {
+    expect(() => applyVariant(base, [parseSet('system.type=direct')], 'direct')).toThrow(
+      'base.yaml [direct]: system.type=direct: system.maxLength (workqueue) cannot carry over to direct: ' +
+      'a direct call has no setting of that meaning. Remove it from the scenario for this comparison, or compare systems that both have it');
+    expect(() => applyVariant(base, [parseSet('system.type=kafka')], 'log')).toThrow(/system\.maxLength \(workqueue\) cannot carry over to log/);
+  });
+
+  it('a broker\'s queue, its consumers\' queue and the default-exchange routing key become a managed queue\'s', () => {
+    const s = applyVariant(broker, [parseSet('system.type=sqs')], 'sqs');
+    expect(s.spec.system.type).toBe('queue');
+    expect((s.spec.system as unknown as { queues: { name: string }[] }).queues.map((q) => q.name)).toEqual(['work']);
+    expect(s.spec.producers[0]).toMatchObject({ queue: 'work' });
+    expect(s.spec.consumers[0]).toMatchObject({ queue: 'work' });
+    // And back: the managed queue's producer `queue` is the routing key on the default exchange.
+    const back = applyVariant({ ...broker, source: s.source }, [parseSet('system.type=broker')], 'broker');
+    expect(back.spec.producers[0]).toMatchObject({ routingKey: 'work' });
+  });
+
+  it('refuses a broker setting a managed queue has no counterpart for, naming it', () => {
+    const prefetch = { ...broker, source: broker.source.replace('instances: 2,', 'instances: 2, prefetch: 10,') };
+    expect(() => applyVariant(prefetch, [parseSet('system.type=queue')])).toThrow(
+      /consumers\[0\]\.prefetch \(broker\) cannot carry over to queue: the consumers of a managed queue have no setting of that meaning/);
+    const bounded = { ...broker, source: broker.source.replace('{ name: work }', '{ name: work, maxLength: 100 }') };
+    expect(() => applyVariant(bounded, [parseSet('system.type=queue')])).toThrow(/system\.queues\[0\]\.maxLength \(broker\) cannot carry over/);
+  });
+
+  it('a direct call becomes a work queue (should-i-add-a-queue), its caller settings dropped with a notice', () => {
+    const direct = { ...unbounded, source: unbounded.source.replace('type: workqueue', 'type: direct, timeout: 2s, maxQueue: 200, retries: 2') };
+    const notices: string[] = [];
+    const s = applyVariant(direct, [parseSet('system.type=workqueue')], 'queue', notices);
+    expect(s.spec.system).toEqual({ type: 'workqueue' });
+    expect(notices).toEqual(['system.type=workqueue: system.timeout, system.maxQueue, system.retries dropped: ' +
+      "a direct call's caller and pool settings end where a queue takes the message"]);
   });
 });

@@ -21,6 +21,29 @@ function dataBlock(html: string): string {
   return html.slice(from + start.length, html.indexOf('</script>', from));
 }
 
+describe('the timeline of a crash loop', () => {
+  // 1,500 crashes and 1,500 restarts, one every second.
+  const result = sampleResult();
+  result.timeline = Array.from({ length: 3000 }, (_, i) => ({ tMs: i * 1000, kind: i % 2 === 0 ? 'crash' : 'restart', subject: 'billing/0' }));
+  const html = render(result);
+  const section = html.slice(html.indexOf('<h2>Timeline</h2>'), html.indexOf('</section>', html.indexOf('<h2>Timeline</h2>')));
+
+  it('counts the entries per kind, shows the first 30 and folds the next 1,000', () => {
+    expect(section).toContain('3000 entries');
+    expect(section).toContain('<td class="crash">crash</td><td class="num">1500</td><td class="num">+0:00</td><td class="num">+49:58</td>');
+    const [open, folded] = section.split('<details>');
+    expect(open.match(/<tr><td class="num">\+/g)).toHaveLength(30);
+    expect(folded.match(/<tr><td class="num">\+/g)).toHaveLength(1000);
+    expect(folded).toContain('<summary>1000 more entries</summary>');
+    expect(folded).toContain('1970 later entries are in result.json');
+  });
+
+  it('shows a short timeline whole, without folding', () => {
+    result.timeline = result.timeline.slice(0, 30);
+    expect(render(result)).not.toContain('<details>');
+  });
+});
+
 describe('renderHtml', () => {
   const result = sampleResult();
   const html = render(result);

@@ -98,10 +98,12 @@ function roundRobin(members: MemberSubscription[], partitionsPerTopic: Map<strin
 
 /**
  * Sticky: balanced first (counts differ by at most one when subscriptions are equal), then as
- * many current owners kept as possible. With equal subscriptions this is Kafka's constrained
- * algorithm: each member keeps up to its quota of what it owns, and the rest is dealt
- * round-robin, first to members under the minimum quota, then one each to members allowed the
- * maximum. With unequal subscriptions: keep what is valid, give each free partition to the
+ * many current owners kept as possible. With equal subscriptions (always, in a scenario) this is
+ * Kafka's constrained algorithm, step for step (`ConstrainedAssignmentBuilder`): members in
+ * Java HashMap order each keep up to their quota of what they own, sorted by partition then
+ * topic, and the rest is dealt round-robin, first to members under the minimum quota, then one
+ * each to members allowed the maximum. With unequal subscriptions (only through the API):
+ * an approximation of Kafka's general algorithm: keep what is valid, give each free partition to the
  * least-loaded eligible member, then move partitions from members two or more ahead.
  */
 function sticky(members: MemberSubscription[], partitionsPerTopic: Map<string, number>): Assignment {
@@ -134,42 +136,63 @@ function constrained(
   const m = members.length;
   const minQuota = Math.floor(partitions.length / m);
   const maxQuota = Math.ceil(partitions.length / m);
-  let maxSlots = partitions.length % m;
+  const expectedOverMin = partitions.length % m;
+  let overMin = 0;
+  const underMin: string[] = [];
+  let exactlyMin: string[] = [];
   const taken = new Set<string>();
-  for (const member of members) {
-    const owned = valid.get(member.id)!;
-    let keep = Math.min(owned.length, minQuota);
-    if (owned.length >= maxQuota && maxQuota > minQuota && maxSlots > 0) {
-      keep = maxQuota;
-      maxSlots--;
-    }
-    for (const tp of owned.slice(0, keep)) {
-      out.get(member.id)!.push(tp);
+  const keep = (id: string, tps: TopicPartition[]): void => {
+    for (const tp of tps) {
+      out.get(id)!.push(tp);
       taken.add(tpKey(tp));
     }
-  }
-  const free = partitions.filter((tp) => !taken.has(tpKey(tp)));
-  let next = 0;
-  // Round-robin to members under the minimum quota, then one more each while slots remain.
-  const deal = (room: (count: number) => boolean, after: () => void): void => {
-    let cursor = 0;
-    while (next < free.length) {
-      let found = -1;
-      for (let k = 0; k < m; k++) {
-        const i = (cursor + k) % m;
-        if (room(out.get(members[i].id)!.length)) {
-          found = i;
-          break;
-        }
-      }
-      if (found < 0) return;
-      out.get(members[found].id)!.push(free[next++]);
-      after();
-      cursor = (found + 1) % m;
-    }
   };
-  deal((n) => n < minQuota, () => undefined);
-  deal((n) => n < maxQuota && maxSlots > 0 && n === minQuota, () => maxSlots--);
+  // Kafka walks its members in HashMap order, and keeps the owned partitions in partition
+  // order, then topic: with two topics a member keeps p0 of both before p1 of either.
+  for (const id of javaHashMapOrder(members.map((member) => member.id))) {
+    const owned = [...valid.get(id)!].sort((a, b) => a.partition - b.partition || compare(a.topic, b.topic));
+    if (owned.length < minQuota) {
+      keep(id, owned);
+      underMin.push(id);
+    } else if (owned.length >= maxQuota && overMin < expectedOverMin) {
+      keep(id, owned.slice(0, maxQuota));
+      if (++overMin === expectedOverMin) exactlyMin = [];
+    } else {
+      keep(id, owned.slice(0, minQuota));
+      if (overMin < expectedOverMin) exactlyMin.push(id);
+    }
+  }
+  underMin.sort(compare);
+  exactlyMin.sort(compare);
+  // Round-robin over the members under the minimum quota (again and again while any is; one
+  // that reaches it moves to the back of the other list), then one more each, first come
+  // first served, to the members at exactly the minimum.
+  let next = 0;
+  for (const tp of partitions) {
+    if (taken.has(tpKey(tp))) continue;
+    if (next >= underMin.length) next = 0;
+    const id = underMin.length > 0 ? underMin[next++] : exactlyMin.shift()!;
+    if (out.get(id)!.push(tp) === minQuota) {
+      underMin.splice(--next, 1);
+      exactlyMin.push(id);
+    }
+  }
+}
+
+/**
+ * The order in which a java.util.HashMap (default capacity, as Kafka's assignor builds it)
+ * iterates these string keys, inserted in the given order: by bucket, String.hashCode spread
+ * as HashMap.hash does; keys in one bucket keep their insertion order.
+ */
+export function javaHashMapOrder(keys: string[]): string[] {
+  let capacity = 16;
+  while (keys.length > capacity * 0.75) capacity *= 2;
+  const bucket = (key: string): number => {
+    let h = 0;
+    for (let i = 0; i < key.length; i++) h = (Math.imul(31, h) + key.charCodeAt(i)) | 0;
+    return (h ^ (h >>> 16)) & (capacity - 1);
+  };
+  return keys.map((key, i) => ({ key, i, b: bucket(key) })).sort((x, y) => x.b - y.b || x.i - y.i).map((e) => e.key);
 }
 
 function general(

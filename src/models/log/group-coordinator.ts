@@ -37,7 +37,6 @@ import {
   type TopicPartition,
 } from './assignors.js';
 import type { Partition } from './partition.js';
-import type { LogConsumer } from './log-consumer.js';
 
 export type OffsetReset = 'earliest' | 'latest';
 export const OFFSET_RESETS: readonly OffsetReset[] = ['earliest', 'latest'];
@@ -64,6 +63,26 @@ export interface LogGroupConfig {
   offsetsRetentionCheckMs: number;
 }
 
+/**
+ * What the coordinator asks of a consumer instance (log-consumer.ts implements it): its side
+ * of the protocol, so the coordinator does not depend on the consumer's code.
+ */
+export interface MemberInstance {
+  readonly name: string;
+  /** Alive, in the group and waiting inside poll(). */
+  readonly idle: boolean;
+  /** Its current membership, set when it joins. */
+  member: Member | null;
+  /** The group has news for it (an assignment, a rebalance): poll again. */
+  wake(member: Member): void;
+  /** Partition `p` is newly its own, to read from offset `committed`. */
+  assigned(p: number, committed: number): void;
+  /** A replay moved partition `p`'s position to `offset`. */
+  seek(p: number, offset: number): void;
+  /** A leader election cut partition `p` back to `to`: it reads on from there. */
+  cutBack(p: number, to: number): void;
+}
+
 /** One membership of an instance: a new member id each time the instance (re)joins. */
 export class Member {
   /** Global partition indices assigned in the current generation. */
@@ -77,7 +96,7 @@ export class Member {
 
   constructor(
     readonly id: string,
-    readonly instance: LogConsumer,
+    readonly instance: MemberInstance,
   ) {}
 }
 
@@ -148,7 +167,7 @@ export class LogGroup {
     return this.rebalancing && !this.cooperative;
   }
 
-  join(instance: LogConsumer, id: string): Member {
+  join(instance: MemberInstance, id: string): Member {
     const empty = this.members.length === 0;
     const member = new Member(id, instance);
     member.joinedMs = this.kernel.now;

@@ -33,7 +33,7 @@ import type { Kernel } from '../../sim/kernel.js';
 import type { Facts } from '../facts.js';
 import { ConsumerCore, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
-import type { LogGroup, Member } from './group-coordinator.js';
+import type { LogGroup, Member, MemberInstance } from './group-coordinator.js';
 import type { Partition } from './partition.js';
 
 export type CommitEvery = 'batch' | 'record';
@@ -53,7 +53,7 @@ interface Batch {
   cancelled: boolean;
 }
 
-export class LogConsumer extends ConsumerCore implements FaultTarget {
+export class LogConsumer extends ConsumerCore implements FaultTarget, MemberInstance {
   member: Member | null = null;
   /** Holding a batch (handling it); otherwise waiting inside poll(). */
   private busy = false;

@@ -12,12 +12,14 @@
  *   retry stores a second copy unless the producer is idempotent.
  * - The producer gives up on a record (rejected) once deliveryTimeout has passed since it was
  *   sent, or after `retries` retries.
- * - Order per partition (a lane): a write that fails because the partition has no leader or
- *   too few in-sync replicas holds back the records behind it, as the accumulator does. With
- *   idempotence or maxInFlight = 1 any failed write does (the broker rejects out-of-sequence
- *   batches, or nothing else is in flight); maxInFlight = 1 also waits out a lost ack.
- *   Without idempotence and with more in flight, a write that fails alone is retried while the
- *   records behind it land first: reordering.
+ * - Order per partition (a lane): a failed write goes back to the head of its partition's
+ *   queue and the partition sends nothing else while it backs off (RecordAccumulator.reenqueue
+ *   and drain): records produced meanwhile wait behind its retry. Only writes already in
+ *   flight can overtake it; a produce request is answered at once here, so a failed write has
+ *   none behind it. A lost ack is different: the producer waits requestTimeout before it
+ *   knows, and (without idempotence, with maxInFlight > 1) every record sent meanwhile lands
+ *   first: reordering. Then the timed-out write backs off at the head like a failed one.
+ *   maxInFlight = 1 holds the records behind a write whose ack was lost from the start.
  *
  * - Size: a record larger than max.request.size is refused by the producer itself, one larger
  *   than the broker's message.max.bytes by the broker; neither is retried (rejected, cause
@@ -111,8 +113,6 @@ class Lane {
 
 export class LogProducerClient {
   private readonly lanes: (Lane | undefined)[] = [];
-  /** Whether any failed write must hold back the records behind it. */
-  private readonly ordered: boolean;
   /** Who refuses every record for its size: the producer, the broker, or nobody. */
   private readonly tooLarge: 'producer' | 'broker' | null;
 
@@ -122,7 +122,6 @@ export class LogProducerClient {
     private readonly log: LogWriter,
     readonly config: LogProducerConfig,
   ) {
-    this.ordered = config.idempotent || config.maxInFlight === 1;
     this.tooLarge = config.sizeBytes > config.maxRequestSizeBytes ? 'producer'
       : config.sizeBytes > config.messageMaxBytes ? 'broker' : null;
   }
@@ -149,21 +148,24 @@ export class LogProducerClient {
       const write = w ?? this.track(id, p);
       write.offset = offset;
       if (this.config.maxInFlight === 1 && !this.holdBehind(write)) return;
-      this.kernel.schedule(this.config.requestTimeoutMs + this.backoff(write), retryWrite, write);
+      this.kernel.schedule(this.config.requestTimeoutMs, timedOut, write);
       return;
     }
     this.ledger.accept(id);
     if (w !== null) this.finished(w);
   }
 
-  /** A write that stored nothing (or whose leader died before answering). */
-  failed(w: Write, unavailable: boolean): void {
+  /**
+   * A write that stored nothing, whose leader died before answering, or whose answer did not
+   * come within requestTimeout: it backs off at the head of its lane.
+   */
+  failed(w: Write): void {
     if (this.config.acks === 0) {
       this.log.lost(w.id, w.p, 'write-failed');
       return this.finished(w);
     }
     if (w.attempts > this.config.retries) return this.giveUp(w, 'retries-exhausted');
-    if ((unavailable || this.ordered) && !this.holdBehind(w)) return;
+    if (!this.holdBehind(w)) return;
     const at = Math.min(this.kernel.now + this.backoff(w), Math.max(w.deadlineMs, this.kernel.now));
     this.kernel.at(at, retryWrite, w);
   }
@@ -171,12 +173,18 @@ export class LogProducerClient {
   retry(w: Write): void {
     if (this.kernel.now >= w.deadlineMs) return this.giveUp(w, 'delivery-timeout');
     w.attempts++;
+    const lane = this.lanes[w.p];
+    // With more than one request in flight the partition is muted only while w backs off:
+    // its retry goes first, the records held behind it follow without waiting for its answer.
+    if (this.config.maxInFlight === 1 || lane === undefined || lane.head !== w) return this.send(w, w.id, w.p);
+    lane.head = null;
     this.send(w, w.id, w.p);
+    this.drain(lane);
   }
 
   private send(w: Write | null, id: MessageId, p: number): void {
     const offset = this.log.write(id, p, w === null ? -1 : w.offset, this);
-    if (offset < 0) return this.failed(w ?? this.track(id, p), offset === UNAVAILABLE);
+    if (offset < 0) return this.failed(w ?? this.track(id, p));
     if (this.config.acks === 0) {
       if (w !== null) this.finished(w);
       return;
@@ -215,7 +223,12 @@ export class LogProducerClient {
     const lane = this.lanes[w.p];
     if (lane === undefined || lane.head !== w) return;
     lane.head = null;
-    for (let next = lane.take(); next !== null; next = lane.head === null ? lane.take() : null) {
+    this.drain(lane);
+  }
+
+  /** Sends the held records in order until one of them has to lead the lane again. */
+  private drain(lane: Lane): void {
+    for (let next = lane.head === null ? lane.take() : null; next !== null; next = lane.head === null ? lane.take() : null) {
       if (this.kernel.now >= next.deadlineMs) this.giveUp(next, 'delivery-timeout');
       else this.send(next, next.id, next.p);
     }
@@ -229,4 +242,8 @@ export class LogProducerClient {
 
 function retryWrite(w: Write): void {
   w.producer.retry(w);
+}
+
+function timedOut(w: Write): void {
+  w.producer.failed(w);
 }

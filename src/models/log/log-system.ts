@@ -207,7 +207,7 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
     const awaiting = this.awaiting[p];
     while (awaiting.length > 0) {
       const w = awaiting.shift();
-      w.producer.failed(w, true);
+      w.producer.failed(w);
     }
   }
 

@@ -42,13 +42,14 @@ export interface Route {
   retryAfterMs: number;
 }
 
+/** A throttled SendMessage waiting for its next attempt. */
 interface Send {
   service: SqsService;
   queue: SqsQueue;
   route: Route;
   id: MessageId;
   copy: boolean;
-  /** Attempts made so far. */
+  /** The attempt it makes next (1 is the first). */
   attempt: number;
 }
 
@@ -59,6 +60,8 @@ export class SqsService implements System {
   readonly type = 'queue';
   /** Sends per producer, to pick every n-th message for a retry. */
   private readonly sent: number[];
+  /** Per producer: its messages are larger than a target queue's MaximumMessageSize. */
+  private readonly tooLarge: boolean[];
 
   constructor(
     private readonly kernel: Kernel,
@@ -67,13 +70,14 @@ export class SqsService implements System {
     private readonly routes: Route[],
   ) {
     this.sent = routes.map(() => 0);
+    this.tooLarge = routes.map((r) => r.queues.some((q) => r.bytes > q.options.maximumMessageSizeBytes));
   }
 
   publish(producer: number, id: MessageId): void {
     const route = this.routes[producer];
-    if (route.queues.some((q) => route.bytes > q.options.maximumMessageSizeBytes)) return this.ledger.reject(id, MESSAGE_TOO_LARGE);
+    if (this.tooLarge[producer]) return this.ledger.reject(id, MESSAGE_TOO_LARGE);
     if (route.viaTopic) this.ledger.accept(id);
-    for (const queue of route.queues) this.send({ service: this, queue, route, id, copy: false, attempt: 0 });
+    for (const queue of route.queues) this.send(queue, route, id, false, 1);
     const n = ++this.sent[producer];
     if (route.retryEvery > 0 && n % route.retryEvery === 0) {
       this.kernel.schedule(route.retryAfterMs, retry, { service: this, route, id });
@@ -82,16 +86,18 @@ export class SqsService implements System {
 
   /** A producer retry of message `id`: the same message, sent again to each queue. */
   retry(route: Route, id: MessageId): void {
-    for (const queue of route.queues) this.send({ service: this, queue, route, id, copy: true, attempt: 0 });
+    for (const queue of route.queues) this.send(queue, route, id, true, 1);
   }
 
-  /** One SendMessage: retried as the SDK does (or, from a topic, as SNS does) while throttled. */
-  send(s: Send): void {
-    const { queue, route, id, copy } = s;
-    s.attempt++;
+  /**
+   * Attempt `attempt` of one SendMessage: retried as the SDK does (or, from a topic, as SNS
+   * does) while throttled. Only a throttled attempt allocates: the retry it schedules.
+   */
+  send(queue: SqsQueue, route: Route, id: MessageId, copy: boolean, attempt: number): void {
     if (!queue.admit('SendMessage')) {
-      if (route.viaTopic) return this.kernel.schedule(throttleBackoffMs(s.attempt - 1), resend, s);
-      if (s.attempt < SDK_MAX_ATTEMPTS) return this.kernel.schedule(sdkBackoffMs(s.attempt, route.jitter), resend, s);
+      const again: Send = { service: this, queue, route, id, copy, attempt: attempt + 1 };
+      if (route.viaTopic) return this.kernel.schedule(throttleBackoffMs(attempt - 1), resend, again);
+      if (attempt < SDK_MAX_ATTEMPTS) return this.kernel.schedule(sdkBackoffMs(attempt, route.jitter), resend, again);
       // A retry's copy that never gets through stores nothing; the first send is what counts.
       if (!copy) this.ledger.reject(id, 'throttled');
       return;
@@ -112,6 +118,6 @@ function retry({ service, route, id }: { service: SqsService; route: Route; id: 
   service.retry(route, id);
 }
 
-function resend(s: Send): void {
-  s.service.send(s);
+function resend({ service, queue, route, id, copy, attempt }: Send): void {
+  service.send(queue, route, id, copy, attempt);
 }

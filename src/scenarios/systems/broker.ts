@@ -129,6 +129,7 @@ export const broker = definePlugin({
   schema: BrokerSystem,
   producerFields,
   consumerFields,
+  scaleMetrics: ['ready'],
   check: checkBroker,
   wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
@@ -182,6 +183,7 @@ export const broker = definePlugin({
       system: model,
       instances,
       gauges: model.gauges(),
+      scaleMetric: (c) => model.queues[queueIndex.get(queueOf(c))!].ready.length,
       finish(result: Result) {
         const figures: BrokerFigures = {
           consumers: model.consumerFigures(),

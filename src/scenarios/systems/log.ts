@@ -148,6 +148,7 @@ interface LogConsumerSpec {
 export const log = definePlugin({
   type: 'log',
   schema: SYSTEM,
+  scaleMetrics: ['lag'],
   producerFields: {
     topic: z.string().optional().meta({ description: 'log: the topic written to; default the first topic.' }),
     partitioner: z.enum(NULL_KEY_PARTITIONERS).optional().meta({
@@ -378,8 +379,9 @@ export const log = definePlugin({
         autoCommitIntervalMs: own.autoCommitInterval ?? 5000,
         commitEvery: own.commitEvery ?? 'batch',
       }));
-      // A group with startAt starts empty: its members join when they come up.
-      group.start(consumers.filter((consumer) => consumer.accepting).map((consumer) => {
+      // Instances not up at 0 s (a group with startAt, or not yet started by an autoscaler)
+      // join later, as restarted ones do.
+      group.start(consumers.filter((consumer) => consumer.alive).map((consumer) => {
         const member = new Member(consumer.newMember(), consumer);
         consumer.member = member;
         return member;
@@ -401,6 +403,7 @@ export const log = definePlugin({
       instances,
       gauges: log.gauges(),
       storedBytes: () => log.partitions.reduce((sum, p) => sum + p.storageBytes(), 0),
+      scaleMetric: (c, _metric, target) => kedaLag(groupStates[c], log, target),
       finish(result: Result) {
         result.charts = [...(result.charts ?? []), {
           name: 'partition-lag',
@@ -416,6 +419,17 @@ export const log = definePlugin({
     };
   },
 });
+
+/**
+ * A group's lag as KEDA's Kafka scaler reads it: log end − committed offset, summed over the
+ * group's partitions; with allowIdleConsumers false (its default) capped at partitions × the
+ * target, so the group never scales beyond one instance per partition.
+ */
+function kedaLag(group: LogGroup, log: LogSystem, target: number): number {
+  let lag = 0;
+  for (const p of group.subscribed) lag += log.partitions[p].logEndOffset - group.committed[p];
+  return Math.min(lag, group.subscribed.length * target);
+}
 
 /** What keeps idempotence off (it needs acks=all, retries > 0, maxInFlight ≤ 5), or null. */
 function idempotenceConflict(own: LogProducerSpec): string | null {

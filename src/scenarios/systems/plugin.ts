@@ -55,6 +55,11 @@ export interface Wired {
   finish?(result: Result): void;
   /** Bytes of the records the system stores per message (a log's retained records). */
   storedBytes?(): number;
+  /**
+   * The system's own reading of `metric` (one of the plugin's `scaleMetrics`) for `consumers[c]`,
+   * which an autoscaler scales on: a log group's lag, a queue's depth.
+   */
+  scaleMetric?(c: number, metric: string, target: number): number;
 }
 
 export type At = (path: PathKey[], message: string, key?: string) => ScenarioIssue;
@@ -76,6 +81,8 @@ export interface SystemPlugin<
   consumerFields: ConsumerFields;
   /** Optional fields this system adds to each `producers[]` entry. */
   producerFields: ProducerFields;
+  /** The `autoscale.metric` values that are this system's own readings (`Wired.scaleMetric`). */
+  scaleMetrics?: readonly string[];
   /** Cross-field checks that need the whole scenario; push issues via `at`. */
   check?(
     scenario: Omit<PluginScenario<System, ConsumerFields, ProducerFields>, 'services' | 'cost'>,
@@ -101,6 +108,7 @@ export interface AnySystemPlugin {
   schema: z.ZodObject;
   consumerFields: z.ZodRawShape;
   producerFields: z.ZodRawShape;
+  scaleMetrics: readonly string[];
   check?(scenario: Omit<Scenario, 'services' | 'cost'>, at: At, issues: ScenarioIssue[]): void;
   /**
    * The system's own periodic work over a run of `endMs` (idle polls, heartbeats, commits,
@@ -134,6 +142,7 @@ export function definePlugin<
     schema: plugin.schema,
     consumerFields: plugin.consumerFields,
     producerFields: plugin.producerFields,
+    scaleMetrics: plugin.scaleMetrics ?? [],
     check: check && ((scenario, at, issues) => check.call(plugin, narrow(scenario as Omit<Scenario, 'services'>), at, issues)),
     costs: costs && ((spec, endMs, messages) => costs.call(plugin, spec, endMs, messages)),
     wire: (ctx) => plugin.wire({ ...ctx, scenario: narrow(ctx.scenario) }),

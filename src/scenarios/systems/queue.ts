@@ -80,6 +80,7 @@ export const queue = definePlugin({
     queues: bounded(Queue, LIMITS.entities).min(1).meta({ description: 'The queues (dead-letter queues included).' }),
     topics: z.array(Topic).default([]).meta({ description: 'SNS-style topics fanning out to queues.' }),
   }),
+  scaleMetrics: ['visible'],
   consumerFields: {
     queue: z.string().optional().meta({ description: 'queue: the queue this group polls; default the first queue.' }),
     batchSize: z.number().int().min(1).max(10).optional().meta({ description: 'queue: MaxNumberOfMessages per receive (1–10, default 1).' }),
@@ -201,8 +202,8 @@ export const queue = definePlugin({
           deletes: consumer.deletes ?? 'batch',
           endMs,
         });
-        // A poller of a group with startAt starts its loops itself when it comes up.
-        if (poller.accepting) kernel.at(0, startPoller, poller);
+        // The others (startAt, or an autoscaler's) start their loops when they come up.
+        if (poller.alive) kernel.at(0, startPoller, poller);
         return poller;
       });
     });
@@ -210,6 +211,7 @@ export const queue = definePlugin({
       system: service,
       instances,
       gauges: service.gauges(),
+      scaleMetric: (c) => consumerQueues[c].visible,
       finish(result: Result) {
         result.cost = costSummary(queues, result);
         result.charts = [

@@ -15,6 +15,7 @@ export const workQueue = definePlugin({
   }),
   consumerFields: {},
   producerFields: {},
+  scaleMetrics: ['ready'],
   singleUnboundedQueue: (system) => system.maxLength === undefined,
   check({ spec }, at, issues) {
     // Its queues are its consumer groups: without one, nothing would hold a message.
@@ -33,6 +34,6 @@ export const workQueue = definePlugin({
         return instance;
       });
     });
-    return { system, instances, gauges: system.gauges() };
+    return { system, instances, gauges: system.gauges(), scaleMetric: (c) => system.readyOf(groups[c]) };
   },
 });
