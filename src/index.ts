@@ -1,5 +1,6 @@
 /**
- * queuesim's library API: what the CLI calls, and what tests and scripts call too.
+ * queuesim's library API: what the CLI calls, and what tests and scripts call too (README,
+ * "Programmatic API", has an example that a test compiles and runs).
  *
  * @example
  *   const scenario = loadScenario('scenarios/flash-sale.yaml');
@@ -12,4 +13,8 @@ export { scenarioJsonSchema, ScenarioSchema } from './scenarios/scenario-schema.
 export { InputError, ScenarioError, type ScenarioIssue } from './scenarios/issues.js';
 export { builtInScenarios, resolveScenarioFile, type BuiltIn } from './scenarios/built-in.js';
 export type * from './observe/result.js';
+export { compare, type CompareOptions } from './experiments/compare.js';
+export { sweep, type SweepOptions } from './experiments/sweep.js';
+export { readBase, parseSet, parseVary, parseParam, type Assignment, type Axis, type BaseDocument } from './experiments/variants.js';
+export type { CompareResult, SweepResult, VariantOutcome, SweepPoint, SloLine, Recommendation, Estimate } from './experiments/results.js';
 export { VERSION } from './version.js';

@@ -14,7 +14,8 @@
  *   their visibility timeout runs out, then reappear (this is the difference from a broker).
  * - A failing handler (a poison message) does not delete the message, whatever `onError` says:
  *   SQS has no nack, so it reappears after the visibility timeout and, with a redrive policy,
- *   reaches the dead-letter queue once its receive count passes maxReceiveCount.
+ *   reaches the dead-letter queue once its receive count passes maxReceiveCount. With
+ *   `failureVisibility` the consumer calls ChangeMessageVisibility on it instead (0: at once).
  * - Throttled calls (FIFO limits) are retried after an exponential backoff.
  */
 import type { Kernel } from '../../sim/kernel.js';
@@ -40,6 +41,8 @@ export interface PollerOptions {
   pollIntervalMs: number;
   heartbeat: Heartbeat | null;
   deletes: 'batch' | 'each';
+  /** On a handler failure, ChangeMessageVisibility to this (by receive count); null: no call. */
+  failureVisibility: ((receives: number) => number) | null;
   /** No request is sent at or after the end of the run. */
   endMs: number;
 }
@@ -173,8 +176,10 @@ class PollLoop implements Receiver {
     const id = batch.ids[i];
     if (consumer.handlerFails(id, batch.handles[i])) {
       // At-most-once deleted it on receipt: lost. Otherwise, whatever onError asks for, SQS
-      // has no nack: it is not deleted and reappears after the visibility timeout.
+      // has no nack: it is not deleted and reappears after the visibility timeout, or sooner
+      // if the consumer changes its visibility.
       consumer.handlerFailed(id);
+      if (!consumer.settlesFirst) this.changeFailedVisibility(batch, i);
       return this.processNext();
     }
     consumer.applyEffect(id);
@@ -183,6 +188,13 @@ class PollLoop implements Receiver {
       this.processed(i);
     }
     this.processNext();
+  }
+
+  /** ChangeMessageVisibility on failed message `i`, if the consumer is set to (a throttled call is not retried). */
+  private changeFailedVisibility(batch: ReceivedBatch, i: number): void {
+    const { queue, failureVisibility } = this.consumer.settings;
+    if (failureVisibility === null || !queue.admit('ChangeMessageVisibility')) return;
+    queue.changeVisibility(batch, i, failureVisibility(batch.handles[i]), i + 1);
   }
 
   /** Message `i` may be deleted: now (DeleteMessage each) or at the end of the batch. */

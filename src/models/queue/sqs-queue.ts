@@ -59,6 +59,8 @@ export interface QueueOptions {
   maxReceiveCount: number;
   /** Standard only: P(a delete misses a server and the message comes back). */
   duplicateProbability: number;
+  /** Standard only: P(a new message is delivered after the next one sent, if both still wait). */
+  outOfOrderProbability: number;
   inFlightLimit: number;
   /** MaximumMessageSize: a larger SendMessage is refused. */
   maximumMessageSizeBytes: number;
@@ -128,6 +130,8 @@ export class SqsQueue {
   private readonly state = pagedUint8();
   /** Standard: visible slots with the receive count they were made visible at. */
   private readonly ready = new IntPairDeque();
+  /** Standard: a new message drawn to be overtaken, kept out of `ready` until the next one. */
+  private heldBack = -1;
   private readonly fifoGroups: FifoGroups | null;
   private readonly dedupUntil = pagedFloat64();
   /**
@@ -160,6 +164,8 @@ export class SqsQueue {
     private readonly sampling: Random,
     /** Whether a delete misses a server (standard, duplicateProbability > 0). */
     private readonly copies: Random,
+    /** Whether a new message is overtaken (standard, outOfOrderProbability > 0). */
+    private readonly order: Random,
   ) {
     this.meter = new CostMeter(options.pricePerMillion);
     this.fifoGroups = options.fifo ? new FifoGroups(this.state) : null;
@@ -355,7 +361,11 @@ export class SqsQueue {
       this.fifoGroups.take(max - batch.length, (slot) => this.receiveSlot(batch, slot));
       return;
     }
-    while (batch.length < max && this.ready.length > 0) {
+    while (batch.length < max) {
+      if (this.ready.length === 0) {
+        if (this.heldBack < 0) break;
+        this.releaseHeldBack(); // nothing overtook it before it was received
+      }
       const slot = this.ready.peekValue();
       const tag = this.ready.peekTag();
       this.ready.shift();
@@ -491,21 +501,21 @@ export class SqsQueue {
   }
 
   /**
-   * ChangeMessageVisibility(Batch) on entries `from…` of `batch`: visible `extendMs` from now,
-   * capped at 12 hours after the receive.
+   * ChangeMessageVisibility(Batch) on entries `from…to − 1` of `batch`: visible `extendMs` from
+   * now (0: at once), capped at 12 hours after the receive.
    */
-  changeVisibility(batch: ReceivedBatch, from: number, extendMs: number): void {
+  changeVisibility(batch: ReceivedBatch, from: number, extendMs: number, to = batch.length): void {
     const now = this.kernel.now;
     const until = Math.min(now + extendMs, batch.receivedAt + MAX_VISIBILITY_MS);
     let entries = 0;
-    for (let i = from; i < batch.length; i++) {
+    for (let i = from; i < to; i++) {
       const slot = batch.slots[i];
       if (this.state.get(slot) !== IN_FLIGHT || this.receives.get(slot) !== batch.handles[i]) continue;
       this.visibleAt.set(slot, until);
       if (this.group >= 0) this.ledger.visibilityChanged(this.group, this.ids.get(slot), Math.max(0, until - now));
       entries++;
     }
-    this.meter.call(batch.length - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);
+    this.meter.call(to - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);
     if (entries > 0) this.kernel.at(Math.max(until, now), extendedDue, batch);
   }
 
@@ -592,7 +602,27 @@ export class SqsQueue {
     this.serverVisible[slot % this.options.servers]++;
     if (this.fifoGroups !== null) this.fifoGroups.visible(slot);
     else if (front) this.ready.pushFront(slot, this.receives.get(slot));
+    else this.pushReady(slot);
+  }
+
+  /**
+   * Best-effort ordering: with outOfOrderProbability a new message waits out of line until the
+   * next one is made visible, which goes ahead of it. One that overtook is not held back itself.
+   */
+  private pushReady(slot: number): void {
+    if (this.heldBack >= 0) {
+      this.ready.pushBack(slot, this.receives.get(slot));
+      this.releaseHeldBack();
+      return;
+    }
+    const p = this.options.outOfOrderProbability;
+    if (p > 0 && this.order() < p) this.heldBack = slot;
     else this.ready.pushBack(slot, this.receives.get(slot));
+  }
+
+  private releaseHeldBack(): void {
+    this.ready.pushBack(this.heldBack, this.receives.get(this.heldBack));
+    this.heldBack = -1;
   }
 
   private leaveVisible(slot: number): void {

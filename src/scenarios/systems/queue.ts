@@ -48,6 +48,9 @@ const Queue = z.strictObject({
   duplicateProbability: z.number().min(0).max(1).default(0).meta({
     description: 'Standard: probability that a delete misses a server, so the message comes back (at-least-once copies).',
   }),
+  outOfOrderProbability: z.number().min(0).max(1).default(0).meta({
+    description: 'Standard: probability that a message is delivered after the next one sent to the queue, if both are still waiting (best-effort ordering; AWS publishes no rate, so 0 by default).',
+  }),
   maximumMessageSize: bytes('MaximumMessageSize: larger sends are refused (1KB–1MB; default 1MB, the maximum since 2025).').default(MAX_MESSAGE_BYTES),
   inFlightLimit: count('Messages in flight at most; short polls beyond it get OverLimit, long polls nothing.').default(DEFAULT_IN_FLIGHT_LIMIT),
   shortPollServers: count('Virtual servers a queue\'s messages are spread over.', LIMITS.servers).default(4),
@@ -65,6 +68,11 @@ type TopicSpec = z.output<typeof Topic>;
 interface SystemFields {
   queues: QueueSpec[];
   topics: TopicSpec[];
+}
+interface OnFailureSpec {
+  visibility?: number;
+  backoff?: number;
+  maxBackoff?: number;
 }
 interface ProducerFields {
   queue?: string;
@@ -96,6 +104,14 @@ export const queue = definePlugin({
     deletes: z.enum(['batch', 'each']).optional().meta({
       description: 'queue: DeleteMessageBatch after the batch (default), or DeleteMessage after each message.',
     }),
+    onFailure: z
+      .strictObject({
+        visibility: duration('ChangeMessageVisibility to this when the handler fails: 0s makes the message visible again at once (a nack); at most 12h.').optional(),
+        backoff: positiveDuration('Instead of a fixed visibility: backoff × 2^(receive count − 1), doubling with each receive.').optional(),
+        maxBackoff: positiveDuration('With backoff: the largest visibility it sets (default 12h, the SQS maximum).').optional(),
+      })
+      .optional()
+      .meta({ description: 'queue: what the consumer does with a message its handler failed; default nothing, so it waits out the visibility timeout.' }),
   },
   producerFields: {
     queue: z.string().optional().meta({ description: 'queue: the queue to send to; default the first queue.' }),
@@ -138,6 +154,7 @@ export const queue = definePlugin({
       if (consumer.waitTime !== undefined && consumer.waitTime > 20 * SECOND) {
         issues.push(at(['consumers', c, 'waitTime'], 'the long-poll wait is at most 20s'));
       }
+      checkOnFailure(consumer.onFailure, ['consumers', c, 'onFailure'], at, issues);
     });
     spec.producers.forEach((raw, p) => {
       const producer = raw;
@@ -175,7 +192,7 @@ export const queue = definePlugin({
     const system = spec.system;
     const endMs = spec.duration + spec.drain;
     const queues = system.queues.map(
-      (q) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`)),
+      (q) => new SqsQueue(kernel, ledger, queueOptions(q), rng.stream(`queue/${q.name}/short-poll`), rng.stream(`queue/${q.name}/copies`), rng.stream(`queue/${q.name}/order`)),
     );
     const find = (name: string): SqsQueue => queues.find((q) => q.name === name) as SqsQueue;
     system.queues.forEach((q, i) => {
@@ -200,6 +217,7 @@ export const queue = definePlugin({
           pollIntervalMs: consumer.pollInterval ?? SECOND,
           heartbeat: consumer.heartbeat === undefined ? null : { everyMs: consumer.heartbeat.every, extendMs: consumer.heartbeat.extendTo },
           deletes: consumer.deletes ?? 'batch',
+          failureVisibility: failureVisibility(consumer.onFailure),
           endMs,
         });
         // The others (startAt, or an autoscaler's) start their loops when they come up.
@@ -240,6 +258,7 @@ function queueOptions(q: QueueSpec): QueueOptions {
     receiveWaitMs: q.receiveMessageWaitTime,
     maxReceiveCount: q.deadLetterQueue === undefined ? Infinity : (q.maxReceiveCount ?? 10),
     duplicateProbability: q.fifo ? 0 : q.duplicateProbability,
+    outOfOrderProbability: q.fifo ? 0 : q.outOfOrderProbability,
     inFlightLimit: q.inFlightLimit,
     maximumMessageSizeBytes: q.maximumMessageSize,
     callsPerSecond: !q.fifo ? Infinity : highThroughput ? HIGH_THROUGHPUT_CALLS : FIFO_CALLS,
@@ -268,6 +287,29 @@ function route(
     retryEvery: producer.retry?.every ?? 0,
     retryAfterMs: producer.retry?.after ?? 0,
   };
+}
+
+function checkOnFailure(f: OnFailureSpec | undefined, path: (string | number)[], at: At, issues: ScenarioIssue[]): void {
+  if (f === undefined) return;
+  if ((f.visibility === undefined) === (f.backoff === undefined)) {
+    issues.push(at(path, 'give either visibility (a fixed ChangeMessageVisibility) or backoff, not both or neither'));
+  }
+  if (f.maxBackoff !== undefined && f.backoff === undefined) issues.push(at([...path, 'maxBackoff'], 'maxBackoff goes with backoff'));
+  for (const key of ['visibility', 'backoff', 'maxBackoff'] as const) {
+    if ((f[key] ?? 0) > MAX_VISIBILITY_MS) issues.push(at([...path, key], 'a visibility timeout is at most 12h'));
+  }
+}
+
+/** The visibility a failed message gets on its `receives`-th receive; null: leave it alone. */
+function failureVisibility(f: OnFailureSpec | undefined): ((receives: number) => number) | null {
+  if (f === undefined) return null;
+  if (f.visibility !== undefined) {
+    const ms = f.visibility;
+    return () => ms;
+  }
+  const first = f.backoff as number;
+  const max = f.maxBackoff ?? MAX_VISIBILITY_MS;
+  return (receives) => Math.min(max, first * 2 ** (receives - 1));
 }
 
 function checkQueues(system: SystemFields, at: At, issues: ScenarioIssue[]): void {

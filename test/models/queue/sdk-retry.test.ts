@@ -13,7 +13,7 @@ import { sdkBackoffMs } from '../../../src/models/queue/sdk-retry.js';
 
 const OPTIONS: QueueOptions = {
   name: 'q.fifo', fifo: true, visibilityTimeoutMs: 30_000, retentionMs: 4 * 86_400_000, delayMs: 0,
-  receiveWaitMs: 0, maxReceiveCount: Infinity, duplicateProbability: 0, inFlightLimit: 120_000,
+  receiveWaitMs: 0, maxReceiveCount: Infinity, duplicateProbability: 0, outOfOrderProbability: 0, inFlightLimit: 120_000,
   maximumMessageSizeBytes: 1_048_576, callsPerSecond: 1, servers: 1, sampledServers: 1, pricePerMillion: 0.5,
 };
 
@@ -23,7 +23,7 @@ function world(draw: number, bytes = 1024) {
   ledger.useClock(() => kernel.now);
   ledger.addProducer();
   ledger.addGroup('g');
-  const queue = new SqsQueue(kernel, ledger, OPTIONS, () => 0, () => 1);
+  const queue = new SqsQueue(kernel, ledger, OPTIONS, () => 0, () => 1, () => 1);
   queue.group = 0;
   const service = new SqsService(kernel, ledger, [queue],
     [{ queues: [queue], viaTopic: false, bytes, jitter: () => draw, delayMs: null, retryEvery: 0, retryAfterMs: 0 }]);
