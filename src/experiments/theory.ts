@@ -50,6 +50,8 @@ export function mmcPrediction(scenario: Scenario): MmcPrediction | null {
   if (service.kind !== 'exp') return null;
   if (!systemPlugin(spec.system.type).singleUnboundedQueue(spec.system)) return null;
   const consumer = spec.consumers[0];
+  // Instances at their own speeds, or up only from some time on, are not c equal servers.
+  if (consumer.speed !== undefined || consumer.startAt !== undefined) return null;
   const c = consumer.instances * consumer.concurrency;
   const offered = lambdaPerMs * service.mean;
   const utilisation = Math.min(1, offered / c);

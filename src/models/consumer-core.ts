@@ -13,11 +13,15 @@
  *
  * The instance's life is a small state machine:
  *
- *   running ──leave()──▶ leaving ──(held work done)──▶ left
+ *   pending ──(startAt)──▶ running ──leave()──▶ leaving ──(held work done)──▶ left
  *      │                    │                           │
  *      └──────crash()───────┴──────▶ crashed            │
  *                                       │               │
  *   running ◀─────────restart()─────────┴───────────────┘
+ *
+ * An instance of a group with `startAt` is pending until then: it takes no work, faults pass
+ * it by, and it is not counted as down. It starts in the kernel's URGENT lane, like a fault
+ * (faults.ts), so work that arrives at that very instant already finds it.
  *
  * Crash points: a fault arms one (`armed`); the next message that reaches it crashes the
  * instance there, synchronously, so the crash always wins against the step that would have
@@ -30,7 +34,7 @@
  */
 import type { Random } from '../sim/rng.js';
 import type { Distribution } from '../sim/distributions.js';
-import type { Kernel } from '../sim/kernel.js';
+import { URGENT, type Kernel } from '../sim/kernel.js';
 import { pagedUint8 } from '../sim/paged.js';
 import type { Facts, MessageId } from './facts.js';
 import { handlerFails, type PoisonRule } from './poison.js';
@@ -87,11 +91,15 @@ export interface InstanceOptions {
   poison: PoisonRule | null;
   /** What the consumer does when its handler fails: ask for redelivery, or reject. */
   onError: OnError;
+  /** When the instance comes up; 0 for the start of the run. */
+  startAtMs: number;
+  /** This instance's speed: its service times are divided by it (2 = twice as fast). */
+  speed: number;
   /** Starts stopped (`left`), for an autoscaler to start later with restart(). */
   stopped?: boolean;
 }
 
-export type InstanceState = 'running' | 'leaving' | 'crashed' | 'left';
+export type InstanceState = 'pending' | 'running' | 'leaving' | 'crashed' | 'left';
 
 /** What a failed handler leaves the system to do with the message. */
 export type FailureOutcome = 'lost' | 'requeue' | 'reject';
@@ -100,6 +108,8 @@ export abstract class ConsumerCore {
   state: InstanceState;
   /** Service times are multiplied by this (a slowdown fault sets it). */
   slowdown = 1;
+  /** 1 / speed: the instance's own, constant factor on its service times. */
+  private readonly pace: number;
   /** A crash waiting for the next message to reach this point. */
   armed: CrashPoint | null = null;
   /** Called once when the instance next goes down, crashed or left (a fault schedules the restart). */
@@ -114,8 +124,11 @@ export abstract class ConsumerCore {
     readonly options: InstanceOptions,
   ) {
     this.name = `${options.groupName}/${options.index}`;
-    this.state = options.stopped === true ? 'left' : 'running';
     this.settlesFirst = options.guarantee === 'at-most-once';
+    this.pace = 1 / options.speed;
+    // startAt and an autoscaler do not go together (the scenario is refused).
+    this.state = options.startAtMs > 0 ? 'pending' : options.stopped === true ? 'left' : 'running';
+    if (options.startAtMs > 0) kernel.at(options.startAtMs, startInstance, this, URGENT);
   }
 
   /** Running or leaving: it still holds and finishes work. */
@@ -147,8 +160,16 @@ export abstract class ConsumerCore {
     this.startLeaving();
   }
 
+  /** Pending until now: it comes up and asks for work for the first time. */
+  start(): void {
+    if (this.state !== 'pending') return;
+    this.state = 'running';
+    this.ledger.mark('start', this.name);
+    this.resume();
+  }
+
   restart(): void {
-    if (this.alive) return;
+    if (this.state !== 'crashed' && this.state !== 'left') return;
     this.state = 'running';
     this.ledger.mark('restart', this.name);
     this.ledger.instanceUp(this.options.group);
@@ -176,7 +197,7 @@ export abstract class ConsumerCore {
    * through when `mid-process` is armed.
    */
   startHandler<A>(id: MessageId, arg: A, done: (arg: A) => void, crashMidway: (arg: A) => void): void {
-    const serviceMs = this.options.service.sample(this.options.random) * this.slowdown;
+    const serviceMs = this.options.service.sample(this.options.random) * this.slowdown * this.pace;
     if (this.armed === 'mid-process') {
       this.ledger.serve(this.options.group, id, serviceMs / 2);
       this.kernel.schedule(serviceMs / 2, crashMidway, arg);
@@ -242,6 +263,10 @@ export abstract class ConsumerCore {
   protected wentDown(_kind: 'crash' | 'leave'): void {}
   /** Down, after the restart is scheduled: hand back what it held. */
   protected afterDown(_kind: 'crash' | 'leave'): void {}
-  /** Restarted: ask for work again (subscribe, poll, rejoin). */
+  /** Started or restarted: ask for work (subscribe, poll, join). */
   protected abstract resume(): void;
+}
+
+function startInstance(instance: ConsumerCore): void {
+  instance.start();
 }

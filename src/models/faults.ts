@@ -13,8 +13,13 @@
  * - random crash: each instance on its own stream stays up for an `mtbf` draw, crashes (at a
  *   point drawn by weight), and restarts after an `mttr` draw, over and over: an alternating
  *   renewal process whose long-run availability is E[mtbf] / (E[mtbf] + E[mttr]).
+ *
+ * Same instant: a fault at time t takes effect before any handling starts at t. Every fault
+ * event (a crash, an armed crash point, a leave, a slowdown's start and end, a restart) runs in
+ * the kernel's URGENT lane, so a slowdown at 0 s slows the backlog handed out at 0 s, and a
+ * crash at t strikes before a message delivered at t is handled (docs/semantics.md).
  */
-import type { Kernel } from '../sim/kernel.js';
+import { URGENT, type Kernel } from '../sim/kernel.js';
 import type { CrashPoint } from './consumer-core.js';
 import type { Facts } from './facts.js';
 import type { Distribution } from '../sim/distributions.js';
@@ -94,7 +99,7 @@ export function scheduleFaults(kernel: Kernel, ledger: Facts, faults: Fault[]): 
 // One strike is pending at a time, each scheduling the next: a crash loop of a million
 // strikes holds one event, not a million.
 function scheduleCrash(kernel: Kernel, fault: CrashFault): void {
-  if (fault.times > 0) kernel.at(fault.atMs, strike, { kernel, fault, k: 0 });
+  if (fault.times > 0) kernel.at(fault.atMs, strike, { kernel, fault, k: 0 }, URGENT);
 }
 
 interface Strike {
@@ -105,7 +110,9 @@ interface Strike {
 
 function strike(next: Strike): void {
   const { kernel, fault } = next;
-  if (next.k + 1 < fault.times) kernel.at(fault.atMs + (next.k + 1) * fault.everyMs, strike, { kernel, fault, k: next.k + 1 });
+  if (next.k + 1 < fault.times) {
+    kernel.at(fault.atMs + (next.k + 1) * fault.everyMs, strike, { kernel, fault, k: next.k + 1 }, URGENT);
+  }
   for (const instance of fault.instances) {
     if (!instance.alive) continue; // already down: a crash loop does not stack
     if (fault.kind === 'leave') instance.leave();
@@ -118,10 +125,10 @@ function strike(next: Strike): void {
 /** Restarts `restartAfterMs` after the instance goes down, whenever that happens. */
 function watchForRestart(kernel: Kernel, instance: FaultTarget, restartAfterMs: number): void {
   if (!instance.alive) {
-    kernel.schedule(restartAfterMs, restart, instance);
+    kernel.schedule(restartAfterMs, restart, instance, URGENT);
     return;
   }
-  instance.onCrash = () => kernel.schedule(restartAfterMs, restart, instance);
+  instance.onCrash = () => kernel.schedule(restartAfterMs, restart, instance, URGENT);
 }
 
 function restart(instance: FaultTarget): void {
@@ -129,8 +136,8 @@ function restart(instance: FaultTarget): void {
 }
 
 function scheduleSlowdown(kernel: Kernel, ledger: Facts, fault: SlowdownFault): void {
-  kernel.at(fault.atMs, setSlowdown, { ledger, fault, factor: fault.factor });
-  kernel.at(fault.atMs + fault.forMs, setSlowdown, { ledger, fault, factor: 1 });
+  kernel.at(fault.atMs, setSlowdown, { ledger, fault, factor: fault.factor }, URGENT);
+  kernel.at(fault.atMs + fault.forMs, setSlowdown, { ledger, fault, factor: 1 }, URGENT);
 }
 
 interface SlowdownChange {
@@ -162,7 +169,7 @@ function scheduleRandomCrashes(kernel: Kernel, fault: RandomCrashFault): void {
 
 function nextFailure(life: Life, upSinceMs: number): void {
   const atMs = upSinceMs + life.fault.mtbf.sample(life.random);
-  if (atMs <= life.fault.untilMs) life.kernel.at(atMs, fail, life);
+  if (atMs <= life.fault.untilMs) life.kernel.at(atMs, fail, life, URGENT);
 }
 
 function fail(life: Life): void {
@@ -171,7 +178,7 @@ function fail(life: Life): void {
   // Down already (another fault, or a leave): this failure has nothing to strike; the next
   // one is an up time away.
   if (!instance.alive) return nextFailure(life, kernel.now);
-  instance.onCrash = () => kernel.schedule(fault.mttr.sample(random), recover, life);
+  instance.onCrash = () => kernel.schedule(fault.mttr.sample(random), recover, life, URGENT);
   if (point === 'at-time') instance.crash('random');
   else instance.armed = point;
 }

@@ -10,23 +10,26 @@ import { sorted } from './sorted.js';
 export interface Fleet {
   instances: number;
   concurrency: number;
+  /** When the instances came up (`startAt`); before it they do not exist, up or down. */
+  startAt?: number;
   /** Instance-ms an autoscaler kept instances out of service (stopped or starting): not capacity. */
   retiredMs?: number;
 }
 
 /**
  * `fleets[g]`: what group g was configured with. The instances' time in service (instances ×
- * the run, less what an autoscaler kept out) is what availability divides by, and × concurrency
- * what utilisation does. Instance-seconds count the time instances were up.
+ * the run from `startAt`, less what an autoscaler kept out) is what availability divides by,
+ * and × concurrency what utilisation does. Instance-seconds count the time instances were up.
  */
 export function summarize(ledger: Ledger, simulatedMs: number, events: number, fleets: readonly Fleet[]): Summary {
   const groups: Record<string, GroupSummary> = {};
   ledger.groups.forEach((group, g) => {
     const fleet = fleets[g] ?? { instances: 0, concurrency: 0 };
-    const instanceMs = fleet.instances * simulatedMs - (fleet.retiredMs ?? 0);
+    const lifeMs = Math.max(0, simulatedMs - (fleet.startAt ?? 0));
+    const instanceMs = fleet.instances * lifeMs - (fleet.retiredMs ?? 0);
     const handlerMs = instanceMs * fleet.concurrency;
     // Retired instances are down too: what the ledger counts down includes them.
-    const upMs = fleet.instances * simulatedMs - ledger.downtimeMs(g);
+    const upMs = fleet.instances * lifeMs - ledger.downtimeMs(g);
     groups[group.name] = {
       ...summarizeGroup(ledger, group, g, handlerMs > 0 ? group.busyMs / handlerMs : null),
       availability: instanceMs > 0 ? upMs / instanceMs : null,

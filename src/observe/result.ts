@@ -112,6 +112,7 @@ export type TimelineKind =
   | 'phase-end'
   | 'crash'
   | 'restart'
+  | 'start'
   | 'slowdown-start'
   | 'slowdown-end';
 

@@ -88,7 +88,7 @@ const REBALANCE_FILL = 'rgba(121, 112, 110, 0.16)';
 const REBALANCE_TEXT = '#5b5350';
 /** Timeline kinds drawn as a solid (down) or dashed (back) vertical line. */
 const DOWN_KINDS = new Set(['crash', 'broker-crash']);
-const UP_KINDS = new Set(['restart', 'broker-restart', 'leave']);
+const UP_KINDS = new Set(['start', 'restart', 'broker-restart', 'leave']);
 /** Above this many crash/restart markers their labels would pile up: draw the lines only. */
 const MAX_LABELLED_MARKERS = 12;
 

@@ -11,7 +11,7 @@ import { parseBytes, parseDuration, parseMultiplier, parseRate, parseTimeOfDay }
  * What a parsed field takes, by name: the published JSON Schema (json-schema.ts) gives each
  * its pattern.
  */
-export type FieldUnit = 'duration' | 'positiveDuration' | 'rate' | 'rateOrMultiple' | 'bytes' | 'multiplier' | 'timeOfDay' | 'distribution';
+export type FieldUnit = 'duration' | 'positiveDuration' | 'rate' | 'rateOrMultiple' | 'bytes' | 'multiplier' | 'timeOfDay' | 'distribution' | 'durationOrDistribution';
 
 /** A field parsed by one of the kernel's parsers. */
 export function parsed<T>(parse: (text: string | number) => T, description: string, unit: FieldUnit) {

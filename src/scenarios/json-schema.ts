@@ -29,6 +29,7 @@ const UNITS: Record<FieldUnit, JsonSchema> = {
   multiplier: { anyOf: [text(UNIT_PATTERNS.multiplier), { type: 'number', exclusiveMinimum: 0 }] },
   timeOfDay: text(UNIT_PATTERNS.timeOfDay),
   distribution: text(DISTRIBUTION_PATTERN),
+  durationOrDistribution: { anyOf: [text(UNIT_PATTERNS.duration), zero, text(DISTRIBUTION_PATTERN)] },
 };
 
 const NUMBER = String.raw`[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;

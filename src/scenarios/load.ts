@@ -178,6 +178,21 @@ function checkKeys(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir:
 function checkConsumers(spec: ScenarioSpec, at: At, issues: ScenarioIssue[], baseDir: string): Distribution[] {
   duplicateNames(spec.consumers.map((c) => c.group), 'consumer group', ['consumers'], at, issues);
   return spec.consumers.flatMap((consumer, i) => {
+    const { speed, instances, startAt } = consumer;
+    if (Array.isArray(speed) && speed.length !== instances) {
+      issues.push(at(['consumers', i, 'speed'],
+        `a list of ${speed.length} speed(s) for ${instances} instance(s): give one per instance, or one number for all`));
+    }
+    if (startAt !== undefined && startAt >= spec.duration + spec.drain) {
+      issues.push(at(['consumers', i, 'startAt'], 'the group would start after the run ends'));
+    }
+    // An autoscaler decides when instances run, and how many: one of them per group.
+    if (consumer.autoscale !== undefined && startAt !== undefined) {
+      issues.push(at(['consumers', i, 'startAt'], 'an autoscaled group starts as its autoscaler decides: give startAt or autoscale, not both'));
+    }
+    if (consumer.autoscale !== undefined && Array.isArray(speed)) {
+      issues.push(at(['consumers', i, 'speed'], 'an autoscaled group has no fixed instance list: give one speed for all instances'));
+    }
     try {
       return [parseDistribution(consumer.service, { baseDir })];
     } catch (error) {

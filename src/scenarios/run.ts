@@ -85,6 +85,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       store: stores[c],
       poison: poison.get(consumer.group) ?? null,
       onError: consumer.onError,
+      startAtMs: consumer.startAt ?? 0,
+      speed: Array.isArray(consumer.speed) ? consumer.speed[index] : (consumer.speed ?? 1),
       stopped: index >= initialInstances(consumer),
     };
   };
@@ -129,6 +131,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const fleets = spec.consumers.map((c, i) => ({
     instances: fleetSize(c),
     concurrency: c.concurrency,
+    startAt: c.startAt,
     retiredMs: autoscaled.retiredMs(i),
   }));
   const summary = summarize(ledger, endMs, kernel.events, fleets);

@@ -241,6 +241,8 @@ export type SystemSpec = { type: string } & Record<string, unknown>;
 /** Stands for the `system:` block until scenario-schema.ts puts the plugins' union here. */
 const System = z.custom<SystemSpec>();
 
+const speedFactor = z.number().positive().max(1e6, 'at most 1,000,000 (a bound of queuesim)');
+
 /** What an autoscaler scales on (docs/semantics.md, "Autoscaling"). */
 export const SCALE_METRICS = ['lag', 'ready', 'visible', 'backlogPerInstance', 'utilisation'] as const;
 export type ScaleMetric = (typeof SCALE_METRICS)[number];
@@ -293,6 +295,14 @@ export const Consumer = z.strictObject({
     .enum(ON_ERROR)
     .default('requeue')
     .meta({ description: 'When the handler fails: requeue (nack with requeue) or reject.' }),
+  startAt: duration('When the group\'s instances come up (they join later); default at the start of the run.').optional(),
+  speed: z
+    .union([speedFactor, z.array(speedFactor).min(1)])
+    .optional()
+    .meta({
+      description: 'How fast each instance handles messages: service times are divided by it ' +
+        '(2 = twice as fast, 0.5 = half as fast). One number for every instance, or a list with one per instance.',
+    }),
   autoscale: Autoscale.optional().meta({
     description: 'Scale the instances on a metric, as KEDA and the Kubernetes HPA do (docs/semantics.md, "Autoscaling").',
   }),

@@ -39,7 +39,7 @@ describe('refusals', () => {
   it('suggests the right field for a typo, with line and column', () => {
     expect(errorsOf(VALID.replace('instances: 2', 'instanses: 2'))).toEqual([
       'bad.yaml:10:5: consumers[0].instanses: unknown field "instanses"; did you mean "instances"? ' +
-        '(fields here: group, instances, concurrency, service, delivery, onError, autoscale)',
+        '(fields here: group, instances, concurrency, service, delivery, onError, startAt, speed, autoscale)',
     ]);
   });
 

@@ -19,6 +19,7 @@
  */
 import type { Kernel } from '../../sim/kernel.js';
 import { pagedUint8 } from '../../sim/paged.js';
+import { Link, type Network } from '../network.js';
 import { NO_KEY, type Facts, type MessageId } from '../facts.js';
 import type { ConsumerInstance } from '../consumer.js';
 import type { DeliveryPort, Gauge, System } from '../system.js';
@@ -50,6 +51,8 @@ export interface BrokerOptions {
   heartbeatMs: number;
   /** The run's end: consumer-timeout checks stop there. */
   endMs: number;
+  /** Between the broker and its consumers; null for none (every call is instant). */
+  network: Network | null;
 }
 
 /** How often RabbitMQ checks delivery-acknowledgement timeouts. */
@@ -140,10 +143,12 @@ export class Broker implements System {
     options: SubscriptionOptions,
     createInstance: (port: DeliveryPort<BrokerDelivery>) => ConsumerInstance<BrokerDelivery>,
   ): Subscription {
-    const port = new SubscriptionPort(this);
+    const network = this.options.network;
+    const port = new SubscriptionPort(this, network === null ? null : new Link(this.kernel, network));
     const instance = createInstance(port);
     const number = this.facts.subscribed(instance.name, this.queues[queue].options.name);
-    const subscription = new Subscription(instance, queue, options, number, this.facts);
+    const toClient = network === null ? null : { link: new Link(this.kernel, network), lost: this.lostOnTheWire };
+    const subscription = new Subscription(instance, queue, options, number, this.facts, toClient);
     port.subscription = subscription;
     this.queues[queue].subscriptions.push(subscription);
     this.subscriptions.push(subscription);
@@ -153,7 +158,11 @@ export class Broker implements System {
   /** A handler of `subscription`'s instance is free (finished, restarted): feed it. */
   handlerFreed(subscription: Subscription): void {
     subscription.pump();
-    // Acks dispatch on their own; a nack or a restart leaves capacity to fill here.
+    this.refill(subscription);
+  }
+
+  /** Acks dispatch on their own; a nack or a restart leaves capacity to fill here. */
+  refill(subscription: Subscription): void {
     const queue = this.queues[subscription.queue];
     if (queue.ready.length > 0 && subscription.hasCapacity) {
       queue.capacityChanged();
@@ -214,16 +223,33 @@ export class Broker implements System {
     else queue.rejected(d);
   }
 
-  /** `subscription`'s instance went down: its channel closes, cleanly or silently. */
-  release(subscription: Subscription, left: boolean): void {
-    const instance = subscription.instance;
-    const queue = this.queues[subscription.queue];
+  /**
+   * `subscription`'s instance went down, on the client's side: what sat in its prefetch buffer
+   * is gone with it, and what is still on the wire to it will find the connection closed.
+   */
+  clientDown(subscription: Subscription, left: boolean): void {
+    subscription.connection++;
     const buffered = subscription.takeBuffer();
     if (subscription.options.autoAck) {
       // Written to the socket and already acked: the client never handled them.
-      for (const d of buffered) this.ledger.abandon(queue.group, d.id, left ? 'left-after-ack' : 'crash-after-ack');
-      return;
+      for (const d of buffered) this.abandonAutoAcked(d, left);
     }
+  }
+
+  /** An auto-acked delivery that reached a closed connection (on a network). */
+  private readonly lostOnTheWire = (d: BrokerDelivery): void => {
+    if (d.subscription.options.autoAck) this.abandonAutoAcked(d, d.subscription.instance.state === 'left');
+  };
+
+  private abandonAutoAcked(d: BrokerDelivery, left: boolean): void {
+    this.ledger.abandon(this.queues[d.subscription.queue].group, d.id, left ? 'left-after-ack' : 'crash-after-ack');
+  }
+
+  /** `subscription`'s channel closes at the broker, cleanly or silently: it requeues the unacked. */
+  release(subscription: Subscription, left: boolean): void {
+    const instance = subscription.instance;
+    const queue = this.queues[subscription.queue];
+    if (subscription.options.autoAck) return;
     const unacked = subscription.unacked.takeAll();
     if (!left && subscription.options.connectionLoss === 'silent' && !subscription.closingByBroker) {
       // Nobody closed the connection: the broker notices after the heartbeat timeout.
@@ -341,22 +367,47 @@ export class Broker implements System {
 }
 
 /** What one consumer instance sees as its system: the broker, knowing who is calling. */
+/**
+ * One consumer's side of the channel. Over a network (`toBroker` set) acks, nacks and the
+ * connection's close reach the broker half a round trip later, in the order they were sent.
+ */
 class SubscriptionPort implements DeliveryPort<BrokerDelivery> {
   subscription: Subscription | null = null;
 
-  constructor(private readonly broker: Broker) {}
+  constructor(
+    private readonly broker: Broker,
+    private readonly toBroker: Link | null,
+  ) {}
 
   ack(delivery: BrokerDelivery): void {
-    this.broker.ack(delivery);
+    if (this.toBroker === null) this.broker.ack(delivery);
+    else this.toBroker.send(this.ackArrives, delivery);
   }
 
   fail(delivery: BrokerDelivery, requeue: boolean): void {
-    this.broker.fail(delivery, requeue);
+    if (this.toBroker === null) this.broker.fail(delivery, requeue);
+    else this.toBroker.send(requeue ? this.requeueArrives : this.rejectArrives, delivery);
   }
 
   /** The broker requeues what the subscription holds: the instance's own list is not needed. */
   release(_unacked: BrokerDelivery[], left: boolean): void {
-    this.broker.release(this.subscription!, left);
+    const subscription = this.subscription!;
+    this.broker.clientDown(subscription, left);
+    // A channel the broker closed itself (consumer timeout) is closed there at once.
+    if (this.toBroker === null || subscription.closingByBroker) this.broker.release(subscription, left);
+    else this.toBroker.send(left ? this.leaveArrives : this.closeArrives, subscription);
+  }
+
+  private readonly ackArrives = (d: BrokerDelivery): void => this.broker.ack(d);
+  private readonly requeueArrives = (d: BrokerDelivery): void => this.nackArrives(d, true);
+  private readonly rejectArrives = (d: BrokerDelivery): void => this.nackArrives(d, false);
+  private readonly closeArrives = (s: Subscription): void => this.broker.release(s, false);
+  private readonly leaveArrives = (s: Subscription): void => this.broker.release(s, true);
+
+  /** A nack frees a prefetch slot that only the broker can fill, now that it knows. */
+  private nackArrives(d: BrokerDelivery, requeue: boolean): void {
+    this.broker.fail(d, requeue);
+    this.broker.refill(d.subscription);
   }
 
   capacityFreed(): void {

@@ -8,6 +8,7 @@
  * consumer dies is lost.
  */
 import type { ConsumerInstance } from '../consumer.js';
+import type { Link } from '../network.js';
 import { Delivery } from '../system.js';
 import type { BrokerFacts } from './broker-facts.js';
 
@@ -35,6 +36,8 @@ export class BrokerDelivery extends Delivery {
   prev: BrokerDelivery | null = null;
   next: BrokerDelivery | null = null;
   unacked = false;
+  /** The subscription's connection it was sent on; a newer one drops it on arrival. */
+  connection = 0;
 }
 
 /** Unacked deliveries in delivery order: an intrusive doubly linked list. */
@@ -89,11 +92,19 @@ export interface SubscriptionOptions {
   connectionLoss: ConnectionLoss;
 }
 
+/** Broker → client over a network: the link, and what becomes of a delivery sent to a dead connection. */
+export interface ToClient {
+  link: Link;
+  lost(delivery: BrokerDelivery): void;
+}
+
 export class Subscription {
   /** Unacked deliveries in delivery order. */
   readonly unacked = new UnackedList();
   /** Set while the broker itself closes the channel (consumer timeout): a clean close. */
   closingByBroker = false;
+  /** Bumped when the instance goes down: deliveries still on the wire to it are stale. */
+  connection = 0;
   private buffer: BrokerDelivery[] = [];
   private bufferHead = 0;
   private pumping = false;
@@ -106,6 +117,8 @@ export class Subscription {
     /** Its number among the broker's subscriptions, as its deliveries are reported. */
     private readonly number: number,
     private readonly facts: BrokerFacts,
+    /** Null without a network: a push lands in the buffer at once. */
+    private readonly toClient: ToClient | null = null,
   ) {
     this.limit = options.autoAck || options.prefetch === 0 ? Infinity : options.prefetch;
   }
@@ -125,6 +138,19 @@ export class Subscription {
   push(delivery: BrokerDelivery): void {
     this.facts.delivered(this.number, delivery.attempt);
     if (!this.options.autoAck) this.unacked.add(delivery);
+    if (this.toClient === null) return this.receive(delivery);
+    delivery.connection = this.connection;
+    this.toClient.link.send(arrive, delivery);
+  }
+
+  /** Over a network: the delivery reached the client, unless its connection closed meanwhile. */
+  arrived(delivery: BrokerDelivery): void {
+    if (delivery.connection !== this.connection) this.toClient!.lost(delivery);
+    else this.receive(delivery);
+  }
+
+  /** Into the client's prefetch buffer. */
+  private receive(delivery: BrokerDelivery): void {
     this.buffer.push(delivery);
     // A busy instance takes it when a handler frees (a running pump re-checks on its own).
     if (this.instance.free > 0) this.pump();
@@ -165,4 +191,8 @@ export class Subscription {
       this.bufferHead = 0;
     }
   }
+}
+
+function arrive(delivery: BrokerDelivery): void {
+  delivery.subscription.arrived(delivery);
 }

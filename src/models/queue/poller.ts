@@ -60,7 +60,7 @@ export class SqsConsumer extends ConsumerCore implements FaultTarget {
   }
 
   /** Starts the poll loops. */
-  start(): void {
+  startLoops(): void {
     this.loops = Array.from({ length: this.options.concurrency }, () => new PollLoop(this));
     for (const loop of this.loops) loop.poll();
   }
@@ -86,7 +86,7 @@ export class SqsConsumer extends ConsumerCore implements FaultTarget {
   }
 
   protected resume(): void {
-    this.start();
+    this.startLoops();
   }
 }
 

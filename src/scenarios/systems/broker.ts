@@ -19,6 +19,7 @@ import type { ChartDeclaration, Result, Series } from '../../observe/result.js';
 import { BrokerMeter } from '../../observe/systems/broker.js';
 import type { DeliveryPort } from '../../models/system.js';
 import { bounded, bytes, duration, name, positiveDuration } from '../fields.js';
+import { networkField, networkOf } from '../network-field.js';
 import { LIMITS } from '../limits.js';
 import { suggestion } from '../issues.js';
 import { definePlugin, type At, type PluginScenario } from './plugin.js';
@@ -90,6 +91,7 @@ const BrokerSystem = z.strictObject({
   heartbeat: positiveDuration(
     'Heartbeat timeout: a silently dead connection is noticed this long after it died.',
   ).default(60_000),
+  network: networkField(),
 });
 
 type BrokerSpec = z.output<typeof BrokerSystem>;
@@ -128,13 +130,14 @@ export const broker = definePlugin({
   consumerFields,
   scaleMetrics: ['ready'],
   check: checkBroker,
-  wire({ kernel, ledger, scenario, groups, instanceOptions }) {
+  wire({ kernel, ledger, rng, scenario, groups, instanceOptions }) {
     const { spec } = scenario;
     const system = spec.system;
     const meter = new BrokerMeter();
     const model = new Broker(kernel, ledger, {
       heartbeatMs: system.heartbeat,
       endMs: spec.duration + spec.drain,
+      network: networkOf(system.network, rng),
     }, meter);
     const consumers = spec.consumers;
     const queueOf = (c: number) => consumers[c].queue ?? consumers[c].group;

@@ -401,7 +401,8 @@ export const log = definePlugin({
         autoCommitIntervalMs: own.autoCommitInterval ?? 5000,
         commitEvery: own.commitEvery ?? 'batch',
       }));
-      // Instances an autoscaler has not started yet join later, as restarted ones do.
+      // Instances not up at 0 s (a group with startAt, or not yet started by an autoscaler)
+      // join later, as restarted ones do.
       group.start(consumers.filter((consumer) => consumer.alive).map((consumer) => {
         const member = new Member(consumer.newMember(), consumer);
         consumer.member = member;

@@ -222,7 +222,8 @@ export const queue = definePlugin({
           failureVisibility: failureVisibility(consumer.onFailure),
           endMs,
         });
-        if (poller.alive) kernel.at(0, startPoller, poller); // an autoscaler starts the others
+        // The others (startAt, or an autoscaler's) start their loops when they come up.
+        if (poller.alive) kernel.at(0, startPoller, poller);
         return poller;
       });
     });
@@ -246,8 +247,9 @@ export const queue = definePlugin({
   },
 });
 
+/** At 0 s, after the faults of that instant: an instance a crash took down first stays down. */
 function startPoller(poller: SqsConsumer): void {
-  poller.start();
+  if (poller.accepting) poller.startLoops();
 }
 
 function queueOptions(q: QueueSpec): QueueOptions {
