@@ -12,8 +12,8 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatIssue, InputError, valueAt, type PathKey, type ScenarioIssue } from '../scenarios/issues.js';
-import type { Result } from '../observe/result.js';
-import type { CompareResult, SweepResult } from './results.js';
+import type { GroupSummary, Result, Summary } from '../observe/result.js';
+import type { CompareResult, SweepPoint, SweepResult, VariantOutcome } from './results.js';
 import type { RunDigest } from './runner.js';
 
 const count = z.number().int().nonnegative();
@@ -46,6 +46,7 @@ const group = z.object({
   availability: maybe,
   instanceSeconds: num,
   recoveryMs: z.record(z.string(), maybe),
+  latencyByPhaseMs: z.record(z.string(), latency).optional(),
 });
 
 const partition = z.object({
@@ -183,6 +184,17 @@ const seriesDigest = z.object({
   timeline: z.array(timelineEntry),
 });
 
+const variant = z.object({
+  label: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  systemType: z.string(),
+  figures: z.record(z.string(), estimate),
+  perSeed,
+  seedsPassing: count,
+  expectations: passing,
+  series: seriesDigest,
+});
+
 export const CompareResultSchema = z.object({
   kind: z.literal('compare'),
   queuesim: z.string(),
@@ -190,16 +202,30 @@ export const CompareResultSchema = z.object({
   description: z.string(),
   seeds: z.array(num),
   figureNames: texts,
-  variants: z.array(z.object({
-    label: z.string(),
-    settings: z.record(z.string(), z.unknown()),
-    systemType: z.string(),
-    figures: z.record(z.string(), estimate),
-    perSeed,
-    seedsPassing: count,
-    expectations: passing,
-    series: seriesDigest,
-  })).min(1),
+  variants: z.array(variant).min(1),
+});
+
+const point = z.object({
+  index: count,
+  label: z.string(),
+  values: z.array(z.unknown()),
+  instances: num,
+  handlers: num,
+  margin: maybe,
+  utilisation: maybe,
+  figures: z.record(z.string(), estimate),
+  perSeed,
+  slo: passing,
+  seedsPassing: count,
+  pass: z.boolean(),
+  theory: z.object({
+    c: num,
+    offered: num,
+    meanQueueWaitMs: maybe,
+    meanLatencyMs: maybe,
+    waitedRatio: maybe,
+    utilisation: num,
+  }).nullable(),
 });
 
 const pointRef = z.object({ index: count, label: z.string() });
@@ -219,28 +245,7 @@ export const SweepResultSchema = z.object({
   shard: z.object({ index: count, count }).optional(),
   slo: z.array(z.object({ expr: z.string(), figure: z.string().nullable(), op: z.string(), value: num })),
   figureNames: texts,
-  points: z.array(z.object({
-    index: count,
-    label: z.string(),
-    values: z.array(z.unknown()),
-    instances: num,
-    handlers: num,
-    margin: maybe,
-    utilisation: maybe,
-    figures: z.record(z.string(), estimate),
-    perSeed,
-    slo: passing,
-    seedsPassing: count,
-    pass: z.boolean(),
-    theory: z.object({
-      c: num,
-      offered: num,
-      meanQueueWaitMs: maybe,
-      meanLatencyMs: maybe,
-      waitedRatio: maybe,
-      utilisation: num,
-    }).nullable(),
-  })),
+  points: z.array(point),
   recommendation: pointRef.extend({ by: z.enum(['cost', 'handlers']), runnerUp: pointRef.nullable() }).nullable(),
 }).superRefine((s, ctx) => {
   // The table and charts look points up by index: every one it names must be there.
@@ -267,14 +272,26 @@ const runDigest = z.object({
 export const JournalEntrySchema = z.object({ task: count, digest: runDigest });
 export const JournalHeaderSchema = z.object({ fingerprint: z.string() });
 
-// The schemas promise every field of the contracts, so a checked file may be used as one.
+// The schemas promise every field of the contracts, so a checked file may be used as one;
+// and they know every field, so a field added to a contract fails to compile until its
+// schema checks it too.
 type Promises<Schema extends z.ZodType, Contract> = z.output<Schema> extends Contract ? true : false;
+type Knows<Schema extends z.ZodType, Contract> =
+  [Exclude<keyof Contract, keyof z.output<Schema>> | Exclude<keyof z.output<Schema>, keyof Contract>] extends [never] ? true : false;
 const contracts: [
   Promises<typeof ResultSchema, Result>,
   Promises<typeof CompareResultSchema, CompareResult>,
   Promises<typeof SweepResultSchema, SweepResult>,
   Promises<typeof runDigest, RunDigest>,
-] = [true, true, true, true];
+  Knows<typeof ResultSchema, Result>,
+  Knows<typeof summary, Summary>,
+  Knows<typeof group, GroupSummary>,
+  Knows<typeof CompareResultSchema, CompareResult>,
+  Knows<typeof variant, VariantOutcome>,
+  Knows<typeof SweepResultSchema, SweepResult>,
+  Knows<typeof point, SweepPoint>,
+  Knows<typeof runDigest, RunDigest>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 void contracts;
 
 export type SavedResult =
