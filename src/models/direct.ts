@@ -8,8 +8,10 @@
  * - the response arrives in time: the call is `accept`ed (the caller knows it worked);
  * - a call fails with `queue-full` (wait queue at its limit), `timeout` (no response within
  *   the timeout, counted from the start of the attempt), `downstream-crash` (the instance
- *   died holding it) or `error` (the handler failed); with retries left it is tried again
- *   after a backoff, otherwise it is `reject`ed with that cause;
+ *   died holding it), `error` (the handler failed, or the downstream answered an error at once,
+ *   with probability `errorRate`) or `unavailable` (an outage: the connection is refused at
+ *   once); with retries left it is tried again after a backoff, otherwise it is `reject`ed with
+ *   that cause;
  * - a call that timed out while in service still runs to the end: its side effect is applied
  *   (`process`) although its caller saw a failure, so a retry of it applies the effect twice,
  *   and the ledger reports a duplicate, as it would happen to a real database.
@@ -17,17 +19,22 @@
  * There is no queue, so nothing enters a group's lag: the waiting callers are the `waiting`
  * gauge, and `busy` / `utilisation` show the downstream's load.
  *
+ * Outages nest (fixed windows and random ones may overlap): calls are refused while any is under
+ * way, and the first start and the last end are marked on the timeline.
+ *
  * Same-instant races: a response that arrives exactly at the caller's deadline wins (a call
  * fails only when it waits *beyond* the timeout): deadlines run in the kernel's LATE lane,
  * after everything else due at that instant.
  */
-import { LATE, type Kernel } from '../sim/kernel.js';
+import { LATE, URGENT, type Kernel } from '../sim/kernel.js';
 import type { Random } from '../sim/rng.js';
 import { Fifo } from '../sim/ring.js';
 import type { Facts, MessageId } from './facts.js';
 import type { ConsumerInstance } from './consumer.js';
 import { Delivery, type DeliveryPort, type Gauge, type System } from './system.js';
 import { RoundRobin } from './round-robin.js';
+import type { CrashPoint } from './consumer-core.js';
+import type { Crashable } from './faults.js';
 
 export interface DirectOptions {
   /** Caller timeout per attempt, ms; Infinity for none. */
@@ -39,9 +46,11 @@ export interface DirectOptions {
   /** First backoff, ms; doubles per retry up to `maxBackoffMs`, with full jitter. */
   backoffMs: number;
   maxBackoffMs: number;
+  /** Probability that an attempt is answered with an error at once (a 5xx), from `errorRandom`. */
+  errorRate: number;
 }
 
-export type CallFailure = 'queue-full' | 'timeout' | 'downstream-crash' | 'error';
+export type CallFailure = 'queue-full' | 'timeout' | 'downstream-crash' | 'error' | 'unavailable';
 
 /** What the model reports beyond the ledger's facts; src/observe/systems/direct.ts folds them. */
 export interface CallFacts {
@@ -75,6 +84,8 @@ export class Direct implements System, DeliveryPort<Call> {
   /** Callers still waiting (those that gave up not counted). */
   private waitingCount = 0;
   private dispatching = false;
+  /** Outages under way: calls are refused while any is. */
+  private outages = 0;
 
   constructor(
     private readonly kernel: Kernel,
@@ -82,6 +93,7 @@ export class Direct implements System, DeliveryPort<Call> {
     private readonly group: number,
     readonly options: DirectOptions,
     private readonly backoffRandom: Random,
+    private readonly errorRandom: Random,
     private readonly facts: CallFacts,
   ) {}
 
@@ -100,6 +112,8 @@ export class Direct implements System, DeliveryPort<Call> {
   /** Starts attempt `attempt` of call `id`. */
   call(id: MessageId, attempt: number): void {
     const call = new Call(this, id, attempt);
+    if (this.outages > 0) return this.failed(call, 'unavailable');
+    if (this.options.errorRate > 0 && this.errorRandom() < this.options.errorRate) return this.failed(call, 'error');
     if (this.options.timeoutMs !== Infinity) this.kernel.schedule(this.options.timeoutMs, deadline, call, LATE);
     if (this.waitingCount === 0 && this.serve(call)) return;
     if (this.waitingCount >= this.options.maxQueue) return this.failed(call, 'queue-full');
@@ -125,6 +139,15 @@ export class Direct implements System, DeliveryPort<Call> {
 
   capacityFreed(): void {
     this.dispatch();
+  }
+
+  /** An outage starts (`detail`: at a time, or random): the downstream refuses every call. */
+  outageStarts(detail: string): void {
+    if (this.outages++ === 0) this.ledger.mark('outage-start', 'downstream', detail);
+  }
+
+  outageEnds(): void {
+    if (--this.outages === 0) this.ledger.mark('outage-end', 'downstream');
   }
 
   /** The caller's deadline for one attempt. */
@@ -190,6 +213,52 @@ export class Direct implements System, DeliveryPort<Call> {
     }
     this.dispatching = false;
   }
+}
+
+/** The downstream's outages as a random-crash fault sees them: a crash is an outage. */
+export class OutageSwitch implements Crashable {
+  /** Only at-time failures are drawn for an outage: this stays null. */
+  armed: CrashPoint | null = null;
+  onCrash: (() => void) | null = null;
+  private down = false;
+
+  constructor(private readonly direct: Direct) {}
+
+  get alive(): boolean {
+    return !this.down;
+  }
+
+  crash(): void {
+    if (this.down) return;
+    this.down = true;
+    this.direct.outageStarts('random');
+    const onCrash = this.onCrash;
+    this.onCrash = null;
+    onCrash?.();
+  }
+
+  restart(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.direct.outageEnds();
+  }
+}
+
+/**
+ * A fixed outage window [atMs, atMs + forMs): in the URGENT lane, as every fault, so a call at
+ * the start instant is refused and one at the end instant goes through.
+ */
+export function scheduleOutage(kernel: Kernel, direct: Direct, atMs: number, forMs: number): void {
+  kernel.at(atMs, outageStarts, direct, URGENT);
+  kernel.at(atMs + forMs, outageEnds, direct, URGENT);
+}
+
+function outageStarts(direct: Direct): void {
+  direct.outageStarts('at time');
+}
+
+function outageEnds(direct: Direct): void {
+  direct.outageEnds();
 }
 
 function deadline(call: Call): void {

@@ -2,13 +2,23 @@
  * The up and down times of a random failure (`mtbf`, `mttr`): distributions parsed from their
  * text, each refused at its own path when it does not parse or has a mean of 0.
  */
+import { z } from 'zod';
 import type { Distribution } from '../sim/distributions.js';
+import { duration } from './fields.js';
 import { parseDistribution } from './distribution-text.js';
 import type { PathKey, ScenarioIssue } from './issues.js';
 import type { At } from './systems/plugin.js';
 import type { FaultTimes } from './scenario.js';
 import type { Crashable, RandomCrashFault } from '../models/faults.js';
 import type { Random } from '../sim/rng.js';
+
+/** The fields of failures at random of a system's own parts (log brokers, a direct downstream). */
+export const RANDOM_FAILURE_FIELDS = {
+  mtbf: z.string().meta({ description: 'Up time before each failure, a distribution: exp(30d), const(12h).' }),
+  mttr: z.string().meta({ description: 'Down time before each recovery, a distribution: exp(10m), const(2m).' }),
+  from: duration('No failure before this time (default 0).').default(0),
+  until: duration('No failure after this time (default: the end of the run); recoveries still happen.').optional(),
+};
 
 export function upDownTimes(
   spec: { mtbf: string; mttr: string },

@@ -90,7 +90,7 @@ describe('applying variants', () => {
 
   it('maps a scenario onto another system type; the new type\'s own fields follow the type', () => {
     const s = applyVariant(unbounded, [parseSet('system.type=direct')], 'direct');
-    expect(s.spec.system).toEqual({ type: 'direct', retries: 0, backoff: 100, maxBackoff: 10_000 });
+    expect(s.spec.system).toEqual({ type: 'direct', retries: 0, backoff: 100, maxBackoff: 10_000, errorRate: 0, outages: [] });
     // Set after the type: the new type's own fields are valid.
     const t = applyVariant(unbounded, [parseSet('system.type=direct'), parseSet('system.timeout=2s')]);
     expect(t.spec.system.timeout).toBe(2000);

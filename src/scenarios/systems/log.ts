@@ -29,7 +29,7 @@ import type { Result } from '../../observe/result.js';
 import { PartitionLagMeter } from '../../observe/systems/log.js';
 import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
 import { definePlugin } from './plugin.js';
-import { randomFailures, upDownTimes } from '../fault-times.js';
+import { RANDOM_FAILURE_FIELDS, randomFailures, upDownTimes } from '../fault-times.js';
 import { scheduleFaults } from '../../models/faults.js';
 import { dirname } from 'node:path';
 import { LIMITS } from '../limits.js';
@@ -107,10 +107,7 @@ const SYSTEM = z.strictObject({
       broker: z.union([z.number().int().min(0), z.literal('all')]).default('all').meta({
         description: 'The broker (0 … brokers − 1), or all (default): each on a seeded stream of its own.',
       }),
-      mtbf: z.string().meta({ description: 'Up time before each crash, a distribution: exp(30d), const(12h).' }),
-      mttr: z.string().meta({ description: 'Down time before each restart, a distribution: exp(10m), const(2m).' }),
-      from: duration('No crash before this time (default 0).').default(0),
-      until: duration('No crash after this time (default: the end of the run); restarts still happen.').optional(),
+      ...RANDOM_FAILURE_FIELDS,
     }),
   ], { error: 'expected { broker, at, for } (a crash at a time) or { broker, mtbf, mttr, from, until } (crashes at random)' }))
     .default([]).meta({
