@@ -114,7 +114,9 @@ export type TimelineKind =
   | 'restart'
   | 'start'
   | 'slowdown-start'
-  | 'slowdown-end';
+  | 'slowdown-end'
+  | 'outage-start'
+  | 'outage-end';
 
 export interface TimelineEntry {
   tMs: number;

@@ -87,8 +87,8 @@ const RESTART_COLOR = '#2ca02c';
 const REBALANCE_FILL = 'rgba(121, 112, 110, 0.16)';
 const REBALANCE_TEXT = '#5b5350';
 /** Timeline kinds drawn as a solid (down) or dashed (back) vertical line. */
-const DOWN_KINDS = new Set(['crash', 'broker-crash']);
-const UP_KINDS = new Set(['start', 'restart', 'broker-restart', 'leave']);
+const DOWN_KINDS = new Set(['crash', 'broker-crash', 'outage-start']);
+const UP_KINDS = new Set(['start', 'restart', 'broker-restart', 'leave', 'outage-end']);
 /** Above this many crash/restart markers their labels would pile up: draw the lines only. */
 const MAX_LABELLED_MARKERS = 12;
 

@@ -70,6 +70,19 @@ describe('chartConfigs', () => {
     expect(lines).toEqual([[60_000, 'leave billing/c1', [5, 3]], [90_000, 'broker-crash broker-0', []]]);
   });
 
+  it("marks a direct downstream's outage: solid at its start, dashed at its end", () => {
+    const withOutage = sampleResult();
+    withOutage.timeline = [
+      { tMs: 20_000, kind: 'outage-start', subject: 'downstream', detail: 'at time' },
+      { tMs: 30_000, kind: 'outage-end', subject: 'downstream' },
+    ];
+    const lines = annotationsOf(spec(chartConfigs(withOutage), 'lag')).filter((a) => a.type === 'line');
+    expect(lines.map((a) => [a.value, a.label.content, a.borderDash])).toEqual([
+      [20_000, 'outage-start downstream', []],
+      [30_000, 'outage-end downstream', [5, 3]],
+    ]);
+  });
+
   it('a rebalance still running at the end shades to the end of the run', () => {
     const timeline = [
       { tMs: 5_000, kind: 'rebalance', subject: 'a' },
