@@ -33,9 +33,16 @@ export function formatFigure(unit: FigureUnit, value: number, scale?: number): s
   switch (unit) {
     case 'ms':
       return formatSpan(scale !== undefined && scale > 0 ? roundTo(value, scale) : value);
-    case 'ratio':
-      // Percentages to two significant figures of the interval (one fewer than counts).
-      return `${groupDigits(value * 100, Math.max(0, decimals(scale === undefined ? undefined : scale * 100, value * 100) - 1))}%`;
+    case 'ratio': {
+      // Percentages to two significant figures of the interval (one fewer than counts). A lone
+      // value near 100% keeps two figures of its distance to 100%: availability 99.49% must not
+      // read as the 99% it is compared with.
+      const percent = value * 100;
+      if (scale !== undefined) return `${groupDigits(percent, Math.max(0, decimals(scale * 100, percent) - 1))}%`;
+      const gap = 100 - percent;
+      const digits = Math.max(decimals(undefined, percent) - 1, gap > 0 && gap < 10 ? decimals(undefined, gap) - 1 : 0);
+      return `${groupDigits(percent, digits)}%`;
+    }
     case 'dollars':
       return `$${groupDigits(value, Math.max(2, decimals(scale, value)))}`;
     case 'count':

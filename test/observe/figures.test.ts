@@ -85,6 +85,12 @@ describe('the ratios of a capacity review', () => {
     expect(formatFigure('ms', 606_252, 8_673)).toBe('10m6s');
     expect(formatFigure('ms', 420)).toBe('420ms');
     expect(formatFigure('ratio', 0.32029, 0.00251)).toBe('32.03%');
+    // A lone ratio keeps two figures; near 100%, two figures of the gap, so an availability of
+    // 99.49% is not printed as the 99% threshold it passes.
+    expect(formatFigure('ratio', 0.32029)).toBe('32%');
+    expect(formatFigure('ratio', 0.994909)).toBe('99.49%');
+    expect(formatFigure('ratio', 0.99995)).toBe('99.995%');
+    expect(formatFigure('ratio', 1)).toBe('100%');
     expect(formatFigure('dollars', 1.64)).toBe('$1.64');
     expect(formatFigure('count', 150_338)).toBe('150,338');
   });
