@@ -64,6 +64,8 @@ export interface CallFacts {
 class Call extends Delivery {
   /** False while in the wait queue. */
   inService = false;
+  /** When the caller gives up on this attempt (Infinity without a timeout). */
+  dueMs = Infinity;
   /** The caller gave up on this attempt or it failed: later events of it change nothing. */
   over = false;
 
@@ -86,6 +88,13 @@ export class Direct implements System, DeliveryPort<Call> {
   private dispatching = false;
   /** Outages under way: calls are refused while any is. */
   private outages = 0;
+  /**
+   * Attempts in deadline order: every attempt gets the same timeout, so arrival order is
+   * deadline order, and one kernel event, for the earliest, serves them all (an event per
+   * attempt would mostly fire after its call had succeeded).
+   */
+  private readonly deadlines = new Fifo<Call>();
+  private deadlineArmed = false;
 
   constructor(
     private readonly kernel: Kernel,
@@ -114,7 +123,7 @@ export class Direct implements System, DeliveryPort<Call> {
     const call = new Call(this, id, attempt);
     if (this.outages > 0) return this.failed(call, 'unavailable');
     if (this.options.errorRate > 0 && this.errorRandom() < this.options.errorRate) return this.failed(call, 'error');
-    if (this.options.timeoutMs !== Infinity) this.kernel.schedule(this.options.timeoutMs, deadline, call, LATE);
+    if (this.options.timeoutMs !== Infinity) this.track(call);
     if (this.waitingCount === 0 && this.serve(call)) return;
     if (this.waitingCount >= this.options.maxQueue) return this.failed(call, 'queue-full');
     this.waiting.push(call);
@@ -150,11 +159,30 @@ export class Direct implements System, DeliveryPort<Call> {
     if (--this.outages === 0) this.ledger.mark('outage-end', 'downstream');
   }
 
-  /** The caller's deadline for one attempt. */
-  expire(call: Call): void {
-    if (call.over) return;
-    if (!call.inService) this.waitingCount--; // left in the array, skipped when reached
-    this.failed(call, 'timeout');
+  /** Expires every attempt whose deadline has come; finished ones are dropped on the way. */
+  expireDue(): void {
+    this.deadlineArmed = false;
+    const now = this.kernel.now;
+    while (this.deadlines.length > 0) {
+      const call = this.deadlines.peek();
+      if (!call.over && call.dueMs > now) return this.arm(call.dueMs);
+      this.deadlines.shift();
+      if (call.over) continue;
+      if (!call.inService) this.waitingCount--; // left in the array, skipped when reached
+      this.failed(call, 'timeout');
+    }
+  }
+
+  private track(call: Call): void {
+    call.dueMs = this.kernel.now + this.options.timeoutMs;
+    this.deadlines.push(call);
+    if (!this.deadlineArmed) this.arm(call.dueMs);
+  }
+
+  /** Deadlines run in the LATE lane: a response due at the same instant wins. */
+  private arm(atMs: number): void {
+    this.deadlineArmed = true;
+    this.kernel.at(atMs, expireDue, this, LATE);
   }
 
   /** Handlers of live instances holding a call (timed-out calls still running included). */
@@ -261,8 +289,8 @@ function outageEnds(direct: Direct): void {
   direct.outageEnds();
 }
 
-function deadline(call: Call): void {
-  call.direct.expire(call);
+function expireDue(direct: Direct): void {
+  direct.expireDue();
 }
 
 function retry(call: Call): void {
