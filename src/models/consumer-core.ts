@@ -1,9 +1,15 @@
 /**
  * The consumer core: what every consumer instance does the same way, whatever the system.
- * The push consumer (consumer.ts), the log's poll loop (log/log-consumer.ts) and the managed
- * queue's pollers (queue/poller.ts) extend it, and add only how work arrives (pushed into
- * handlers, fetched in batches, received by poll loops) and how it is settled (ack or nack,
- * commit an offset, delete or leave to the visibility timeout).
+ * Three adapters extend it and add only how work arrives and how it is settled:
+ * - push (consumer.ts): the system pushes deliveries into free handlers; ack or nack;
+ * - fetch (log/log-consumer.ts): poll() returns a batch of records; commit offsets;
+ * - poll (queue/poller.ts): poll loops receive batches; delete, or change the visibility.
+ *
+ * Work comes in batches (a pushed delivery is a batch of one). The core handles each batch
+ * the same way: settle it on receipt under at-most-once, then for each message in order run
+ * the handler unless the idempotency store knows it, apply the side effect or fail, and settle
+ * it; the adapter says how a settle is done and what a failure asks the system for, and may
+ * answer later (a throttled delete, a settle that crosses a network).
  *
  * The guarantees: when the settle happens relative to the side effect.
  * - at-most-once: settle on receipt, then process. A crash before processing loses the message.
@@ -104,7 +110,18 @@ export type InstanceState = 'pending' | 'running' | 'leaving' | 'crashed' | 'lef
 /** What a failed handler leaves the system to do with the message. */
 export type FailureOutcome = 'lost' | 'requeue' | 'reject';
 
-export abstract class ConsumerCore {
+/**
+ * A batch of messages that one handler works through in order: one pushed delivery, one poll's
+ * records, one receive's messages. `current` is the index of the message being handled.
+ */
+export interface Batch {
+  /** Set when the instance crashed: the batch's pending events must do nothing. */
+  readonly cancelled: boolean;
+  current: number;
+  readonly length: number;
+}
+
+export abstract class ConsumerCore<B extends Batch> {
   state: InstanceState;
   /** Service times are multiplied by this (a slowdown fault sets it). */
   slowdown = 1;
@@ -192,23 +209,81 @@ export abstract class ConsumerCore {
     return true;
   }
 
+  // ---- one batch, handled under the guarantee: the same for every system ----------------------
+
   /**
-   * Starts a handler on message `id`: `done(arg)` after the service time, or a crash halfway
-   * through when `mid-process` is armed.
+   * A batch arrived (one push, one poll's records, one receive): settle it first (at-most-once)
+   * or not, then handle its messages one after another.
    */
-  startHandler<A>(id: MessageId, arg: A, done: (arg: A) => void, crashMidway: (arg: A) => void): void {
+  protected handleBatch(batch: B): void {
+    if (this.settlesFirst && !this.settleOnReceipt(batch)) return;
+    this.receiptSettled(batch);
+  }
+
+  /** The batch is settled on receipt (or needs no settling): handling starts. */
+  protected receiptSettled(batch: B): void {
+    if (batch.cancelled) return;
+    if (this.settlesFirst && this.crashesAt('after-ack-before-process')) return;
+    this.handleNext(batch);
+  }
+
+  /**
+   * Handles message `current`, or finishes the batch. A redelivery the idempotency store
+   * recognises is suppressed and settled without running the handler.
+   */
+  protected handleNext(batch: B): void {
+    while (batch.current < batch.length) {
+      const i = batch.current;
+      const id = this.idOf(batch, i);
+      if (!this.alreadyApplied(id)) return this.startHandler(id, batch);
+      batch.current++;
+      if (!this.settle(batch, i)) return;
+    }
+    this.finished(batch);
+  }
+
+  /** The handler of message `current` finished: its side effect, then its settle unless a crash comes first. */
+  private handled(batch: B): void {
+    const i = batch.current;
+    const id = this.idOf(batch, i);
+    if (this.handlerFails(id, this.attemptOf(batch, i))) {
+      batch.current++;
+      this.failed(batch, i, this.handlerFailed(id));
+      return this.handleNext(batch);
+    }
+    this.applyEffect(id, this.isReplay(batch, i));
+    if (this.settlesFirst) {
+      batch.current++;
+      return this.handleNext(batch);
+    }
+    if (this.crashesAt('after-process-before-ack')) return;
+    batch.current++;
+    if (this.settle(batch, i)) this.handleNext(batch);
+  }
+
+  // One closure of each per instance, not per message: the event's argument is the batch.
+  private readonly handlerDone = (batch: B): void => {
+    if (!batch.cancelled) this.handled(batch);
+  };
+
+  private readonly handlerCrashed = (batch: B): void => {
+    if (!batch.cancelled) this.crash('mid-process');
+  };
+
+  /** Runs the handler on `id` for its service time, or crashes halfway when `mid-process` is armed. */
+  private startHandler(id: MessageId, batch: B): void {
     const serviceMs = this.options.service.sample(this.options.random) * this.slowdown * this.pace;
     if (this.armed === 'mid-process') {
       this.ledger.serve(this.options.group, id, serviceMs / 2);
-      this.kernel.schedule(serviceMs / 2, crashMidway, arg);
+      this.kernel.schedule(serviceMs / 2, this.handlerCrashed, batch);
     } else {
       this.ledger.serve(this.options.group, id, serviceMs);
-      this.kernel.schedule(serviceMs, done, arg);
+      this.kernel.schedule(serviceMs, this.handlerDone, batch);
     }
   }
 
   /** A redelivery the idempotency store recognises: suppressed, not applied again. */
-  alreadyApplied(id: MessageId): boolean {
+  private alreadyApplied(id: MessageId): boolean {
     const store = this.options.store;
     if (store === null || !store.has(id)) return false;
     this.ledger.suppress(this.options.group, id);
@@ -216,13 +291,13 @@ export abstract class ConsumerCore {
   }
 
   /** Whether the handler of attempt `attempt` of `id` fails (a poison fault). */
-  handlerFails(id: MessageId, attempt: number): boolean {
+  private handlerFails(id: MessageId, attempt: number): boolean {
     const poison = this.options.poison;
     return poison !== null && handlerFails(poison, id, attempt);
   }
 
   /** The handler finished: the side effect, recorded in the idempotency store with it. */
-  applyEffect(id: MessageId, replay = false): void {
+  private applyEffect(id: MessageId, replay: boolean): void {
     this.ledger.process(this.options.group, id, replay);
     this.options.store?.add(id);
   }
@@ -231,7 +306,7 @@ export abstract class ConsumerCore {
    * The handler failed: no side effect. Lost if the message was settled already; otherwise
    * what `onError` asks the system for.
    */
-  handlerFailed(id: MessageId): FailureOutcome {
+  private handlerFailed(id: MessageId): FailureOutcome {
     const { group, onError } = this.options;
     this.ledger.fail(group, id);
     if (this.settlesFirst) {
@@ -253,9 +328,30 @@ export abstract class ConsumerCore {
     onCrash?.();
   }
 
-  // ---- what each kind of consumer does its own way ------------------------------------------
+  // ---- the adapter: how work arrives and is settled, each system its own way -----------------
 
-  /** Crash: drop what it holds (cancel its handlers, record what is lost). */
+  /** The message at index `i` of a batch, and which attempt of it this is. */
+  protected abstract idOf(batch: B, i: number): MessageId;
+  protected abstract attemptOf(batch: B, i: number): number;
+  /** A record read again on purpose (a log replay): processed again, not a duplicate. */
+  protected isReplay(_batch: B, _i: number): boolean {
+    return false;
+  }
+  /**
+   * At-most-once: settle every message of the batch before handling (ack, commit the
+   * positions, delete). False when the settle completes later; then call receiptSettled().
+   */
+  protected abstract settleOnReceipt(batch: B): boolean;
+  /**
+   * Message `i` was processed, or recognised as already applied: settle it, now or with the
+   * batch. False when handling must wait for the settle; then call handleNext().
+   */
+  protected abstract settle(batch: B, i: number): boolean;
+  /** Message `i`'s handler failed: ask the system for what `outcome` says (nack, seek back, …). */
+  protected abstract failed(batch: B, i: number, outcome: FailureOutcome): void;
+  /** Every message of the batch handled: settle what is left and ask for more work. */
+  protected abstract finished(batch: B): void;
+  /** Crash: drop what it holds (cancel its batches, record what is lost). */
   protected abstract abandonHeld(): void;
   /** Leave was asked: go now if nothing is held, otherwise let the held work finish. */
   protected abstract startLeaving(): void;
@@ -267,6 +363,6 @@ export abstract class ConsumerCore {
   protected abstract resume(): void;
 }
 
-function startInstance(instance: ConsumerCore): void {
+function startInstance(instance: { start(): void }): void {
   instance.start();
 }

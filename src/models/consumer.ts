@@ -4,7 +4,8 @@
  * through the system's delivery port with an ack, or a nack on a handler failure.
  *
  * The guarantees, crash points, poison handling, leave and restart are the core's
- * (consumer-core.ts); this file adds only the handlers and the port.
+ * (consumer-core.ts); this file is the push adapter: each delivery is a batch of one, settled
+ * through the port with an ack, or a nack on a handler failure.
  *
  * Same-instant races: a crash scheduled at the same time as a completion runs in scheduling
  * order (the kernel's FIFO tie-break within a lane).
@@ -12,7 +13,8 @@
 import type { Kernel } from '../sim/kernel.js';
 import type { Facts } from './facts.js';
 import type { Delivery, DeliveryPort } from './system.js';
-import { ConsumerCore, type InstanceOptions } from './consumer-core.js';
+import type { MessageId } from './facts.js';
+import { ConsumerCore, type FailureOutcome, type InstanceOptions } from './consumer-core.js';
 
 export {
   CRASH_POINTS,
@@ -27,7 +29,7 @@ export {
 } from './consumer-core.js';
 
 /** A push consumer instance; `D` is the delivery type its system's port hands it. */
-export class ConsumerInstance<D extends Delivery = Delivery> extends ConsumerCore {
+export class ConsumerInstance<D extends Delivery = Delivery> extends ConsumerCore<D> {
   private held: D[] = [];
   /** What a crash hands back to the port: the held deliveries not yet acked. */
   private unacked: D[] = [];
@@ -41,46 +43,46 @@ export class ConsumerInstance<D extends Delivery = Delivery> extends ConsumerCor
     super(kernel, ledger, options);
   }
 
-  // One closure of each per instance, not per delivery: the event's argument is the delivery.
-  private readonly processingDone = (delivery: D): void => {
-    if (!delivery.cancelled) this.complete(delivery);
-  };
-
-  private readonly crashMidProcess = (delivery: D): void => {
-    if (!delivery.cancelled) this.crash('mid-process');
-  };
-
   /** Handlers free to take a delivery now. */
   get free(): number {
     return this.accepting ? this.options.concurrency - this.held.length : 0;
   }
 
+  /** The system pushes a delivery into a free handler: a batch of one. */
   handle(delivery: D): void {
     if (!delivery.recorded) this.ledger.deliver(this.options.group, delivery.id, delivery.attempt, this.name);
     this.held.push(delivery);
-    if (this.settlesFirst) {
-      this.acknowledge(delivery);
-      if (this.crashesAt('after-ack-before-process')) return;
-    } else if (this.alreadyApplied(delivery.id)) {
-      this.acknowledge(delivery);
-      return this.finish(delivery);
-    }
-    this.startHandler(delivery.id, delivery, this.processingDone, this.crashMidProcess);
+    this.handleBatch(delivery);
   }
 
-  /** The handler finished: apply the side effect, then ack unless a crash comes first. */
-  complete(delivery: D): void {
-    if (this.handlerFails(delivery.id, delivery.attempt)) {
-      const outcome = this.handlerFailed(delivery.id);
-      if (outcome !== 'lost') this.port.fail(delivery, outcome === 'requeue');
-      return this.finish(delivery);
-    }
-    this.applyEffect(delivery.id);
-    if (!this.settlesFirst) {
-      if (this.crashesAt('after-process-before-ack')) return;
-      this.acknowledge(delivery);
-    }
-    this.finish(delivery);
+  protected idOf(delivery: D): MessageId {
+    return delivery.id;
+  }
+
+  protected attemptOf(delivery: D): number {
+    return delivery.attempt;
+  }
+
+  protected settleOnReceipt(delivery: D): boolean {
+    this.acknowledge(delivery);
+    return true;
+  }
+
+  protected settle(delivery: D): boolean {
+    this.acknowledge(delivery);
+    return true;
+  }
+
+  /** A nack: requeue or reject, as the consumer's onError asks. */
+  protected failed(delivery: D, _i: number, outcome: FailureOutcome): void {
+    if (outcome !== 'lost') this.port.fail(delivery, outcome === 'requeue');
+  }
+
+  protected finished(delivery: D): void {
+    // Splice, not swap-remove: a crash gives deliveries back in the order they arrived.
+    this.held.splice(this.held.indexOf(delivery), 1);
+    if (this.leaving && this.held.length === 0) return this.departed();
+    this.port.capacityFreed();
   }
 
   protected abandonHeld(): void {
@@ -115,12 +117,5 @@ export class ConsumerInstance<D extends Delivery = Delivery> extends ConsumerCor
   private acknowledge(delivery: D): void {
     delivery.acked = true;
     this.port.ack(delivery);
-  }
-
-  private finish(delivery: D): void {
-    // Splice, not swap-remove: a crash gives deliveries back in the order they arrived.
-    this.held.splice(this.held.indexOf(delivery), 1);
-    if (this.leaving && this.held.length === 0) return this.departed();
-    this.port.capacityFreed();
   }
 }

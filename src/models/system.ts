@@ -35,6 +35,8 @@ export interface System {
  */
 export class Delivery {
   acked = false;
+  /** A delivery is a batch of one for the consumer core: 0 until it is handled. */
+  current = 0;
   /** Set when the holding instance crashed: its pending completion must do nothing. */
   cancelled = false;
   /**
@@ -47,6 +49,10 @@ export class Delivery {
     readonly id: MessageId,
     readonly attempt: number,
   ) {}
+
+  get length(): number {
+    return 1;
+  }
 }
 
 /**

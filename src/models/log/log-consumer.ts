@@ -31,7 +31,8 @@
  */
 import type { Kernel } from '../../sim/kernel.js';
 import type { Facts } from '../facts.js';
-import { ConsumerCore, type InstanceOptions } from '../consumer-core.js';
+import type { MessageId } from '../facts.js';
+import { ConsumerCore, type Batch, type FailureOutcome, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
 import type { LogGroup, Member, MemberInstance } from './group-coordinator.js';
 import type { Partition } from './partition.js';
@@ -47,13 +48,13 @@ export interface LogConsumerOptions {
   commitEvery: CommitEvery;
 }
 
-/** One poll's records being processed; cancelled when the instance crashes. */
-interface Batch {
-  consumer: LogConsumer;
+/** One poll's records being processed (kept in the consumer's arrays); cancelled when the instance crashes. */
+interface LogBatch extends Batch {
   cancelled: boolean;
+  length: number;
 }
 
-export class LogConsumer extends ConsumerCore implements FaultTarget, MemberInstance {
+export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, MemberInstance {
   member: Member | null = null;
   /** Holding a batch (handling it); otherwise waiting inside poll(). */
   private busy = false;
@@ -68,9 +69,7 @@ export class LogConsumer extends ConsumerCore implements FaultTarget, MemberInst
   private readonly batchOffset: Float64Array;
   private readonly batchId: Int32Array;
   private readonly batchReplay: Uint8Array;
-  private batchLength = 0;
-  private next = 0;
-  private batch: Batch | null = null;
+  private batch: LogBatch | null = null;
   private cursor = 0;
   private lastPollMs = 0;
   private lastAutoCommitMs = 0;
@@ -151,21 +150,19 @@ export class LogConsumer extends ConsumerCore implements FaultTarget, MemberInst
       this.commitAll(true);
       this.lastAutoCommitMs = now;
     }
-    if (group.paused || member.assigned.length === 0 || this.fetch(member) === 0) {
+    const n = group.paused || member.assigned.length === 0 ? 0 : this.fetch(member);
+    if (n === 0) {
       this.autoCommitLater();
       return;
     }
     this.busy = true;
-    this.batch = { consumer: this, cancelled: false };
+    const batch: LogBatch = { cancelled: false, current: 0, length: n };
+    this.batch = batch;
     if (!this.watchdog) {
       this.watchdog = true;
       this.kernel.at(now + this.group.config.maxPollIntervalMs, checkPollInterval, this);
     }
-    if (this.commitsBeforeProcessing()) {
-      this.commitAll(true);
-      if (this.crashesAt('after-ack-before-process')) return;
-    }
-    this.processNext();
+    this.handleBatch(batch);
   }
 
   /** Fills the batch from the assigned partitions; returns how many records it took. */
@@ -204,53 +201,29 @@ export class LogConsumer extends ConsumerCore implements FaultTarget, MemberInst
       }
     }
     this.cursor = assigned.length === 0 ? 0 : (this.cursor + 1) % assigned.length;
-    this.batchLength = n;
-    this.next = 0;
     return n;
   }
 
-  private processNext(): void {
-    while (this.next < this.batchLength) {
-      if (this.alreadyApplied(this.batchId[this.next])) {
-        this.recordDone();
-        continue;
-      }
-      this.startHandler(this.batchId[this.next], this.batch!, processingDone, crashMidProcess);
-      return;
-    }
-    this.batchDone();
+  protected idOf(_batch: LogBatch, i: number): MessageId {
+    return this.batchId[i];
   }
 
-  /** The handler finished record `next`: apply the side effect, then maybe commit it. */
-  complete(): void {
-    const id = this.batchId[this.next];
-    if (this.handlerFails(id, this.group.attemptOf(id))) return this.failed(id);
-    this.applyEffect(id, this.batchReplay[this.next] === 1);
-    if (this.crashesAt('after-process-before-ack')) return;
-    this.recordDone();
-    this.processNext();
+  protected attemptOf(batch: LogBatch, i: number): number {
+    return this.group.attemptOf(this.batchId[i]);
   }
 
-  private failed(id: number): void {
-    const outcome = this.handlerFailed(id);
-    this.group.failed(id);
-    if (outcome !== 'requeue') {
-      // Kafka has no dead-letter queue of its own: a rejected record is skipped, and lost.
-      if (outcome === 'reject') this.ledger.drop(this.options.group, id, 'rejected');
-      this.recordDone();
-      return this.processNext();
-    }
-    // Seek back to the failed record: it and the rest of the batch are fetched again.
-    for (let k = this.batchLength - 1; k >= this.next; k--) {
-      const p = this.batchPartition[k];
-      if (this.position[p] > this.batchOffset[k]) this.position[p] = this.batchOffset[k];
-    }
-    this.next = this.batchLength;
-    this.batchDone();
+  protected override isReplay(_batch: LogBatch, i: number): boolean {
+    return this.batchReplay[i] === 1;
   }
 
-  private recordDone(): void {
-    const i = this.next++;
+  /** At-most-once (manual commits): the batch's positions are committed before processing. */
+  protected settleOnReceipt(): boolean {
+    this.commitAll(true);
+    return true;
+  }
+
+  /** Record `i` is processed: the position moves past it; committed now with `commitEvery: record`. */
+  protected settle(_batch: LogBatch, i: number): boolean {
     const p = this.batchPartition[i];
     const offset = this.batchOffset[i];
     // After a seek, records of the old batch move neither a new position back nor forward.
@@ -258,9 +231,28 @@ export class LogConsumer extends ConsumerCore implements FaultTarget, MemberInst
     if (this.settings.commitEvery === 'record' && this.commitsAfterProcessing()) {
       this.commitOne(p, this.processedTo[p]);
     }
+    return true;
   }
 
-  private batchDone(): void {
+  protected failed(batch: LogBatch, i: number, outcome: FailureOutcome): void {
+    const id = this.batchId[i];
+    this.group.failed(id);
+    if (outcome === 'requeue') {
+      // Seek back to the failed record: it and the rest of the batch are fetched again.
+      for (let k = batch.length - 1; k >= i; k--) {
+        const p = this.batchPartition[k];
+        if (this.position[p] > this.batchOffset[k]) this.position[p] = this.batchOffset[k];
+      }
+      batch.current = batch.length;
+    } else if (outcome === 'reject') {
+      // Kafka has no dead-letter queue of its own: a rejected record is skipped, and lost.
+      this.ledger.drop(this.options.group, id, 'rejected');
+      this.settle(batch, i);
+    }
+  }
+
+  /** The batch is done: commit it (manual commits after processing), then poll again. */
+  protected finished(): void {
     this.busy = false;
     this.batch = null;
     if (this.commitsAfterProcessing()) this.commitAll(false);
@@ -291,16 +283,16 @@ export class LogConsumer extends ConsumerCore implements FaultTarget, MemberInst
   }
 
   protected abandonHeld(): void {
-    if (this.batch !== null) {
-      this.batch.cancelled = true;
+    const batch = this.batch;
+    if (batch !== null) {
+      batch.cancelled = true;
       this.batch = null;
       // Committed but unprocessed records (at-most-once) are lost; the others will come again.
-      for (let i = this.next; i < this.batchLength; i++) {
+      for (let i = batch.current; i < batch.length; i++) {
         this.ledger.abandon(this.options.group, this.batchId[i], 'crash-after-commit');
       }
     }
     this.busy = false;
-    this.batchLength = 0;
   }
 
   protected resume(): void {
@@ -339,10 +331,6 @@ export class LogConsumer extends ConsumerCore implements FaultTarget, MemberInst
     if (this.alive && !this.busy && this.member !== null && this.member.inGroup) this.poll();
   }
 
-  private commitsBeforeProcessing(): boolean {
-    return !this.settings.enableAutoCommit && this.settlesFirst;
-  }
-
   private commitsAfterProcessing(): boolean {
     return !this.settings.enableAutoCommit && !this.settlesFirst;
   }
@@ -369,14 +357,6 @@ export class LogConsumer extends ConsumerCore implements FaultTarget, MemberInst
     for (const p of this.touched) this.isTouched[p] = 0;
     this.touched.length = 0;
   }
-}
-
-function processingDone(batch: Batch): void {
-  if (!batch.cancelled) batch.consumer.complete();
-}
-
-function crashMidProcess(batch: Batch): void {
-  if (!batch.cancelled) batch.consumer.crash('mid-process');
 }
 
 function checkPollInterval(consumer: LogConsumer): void {

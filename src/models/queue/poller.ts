@@ -7,7 +7,8 @@
  * ChangeMessageVisibility.
  *
  * Guarantees, crash points, poison handling, leave and restart are the core's
- * (consumer-core.ts); this file adds the poll loops, the deletes and the heartbeat:
+ * (consumer-core.ts); this file is the poll adapter: the poll loops (each one's batch is the
+ * core's batch), the deletes and the heartbeat:
  * - at-least-once: process, then delete. effectively-once adds the idempotency store.
  * - at-most-once: delete the batch on receipt, then process; a crash before processing loses it.
  * - A crash abandons the held batch. SQS does not notice: the messages stay in flight until
@@ -20,7 +21,8 @@
  */
 import type { Kernel } from '../../sim/kernel.js';
 import type { Facts } from '../facts.js';
-import { ConsumerCore, type InstanceOptions } from '../consumer-core.js';
+import type { MessageId } from '../facts.js';
+import { ConsumerCore, type Batch, type FailureOutcome, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
 import type { ReceivedBatch, ReceiveOutcome, Receiver, SqsQueue } from './sqs-queue.js';
 import { throttleBackoffMs } from './throttle.js';
@@ -47,7 +49,7 @@ export interface PollerOptions {
   endMs: number;
 }
 
-export class SqsConsumer extends ConsumerCore implements FaultTarget {
+export class SqsConsumer extends ConsumerCore<PollLoop> implements FaultTarget {
   private loops: PollLoop[] = [];
   private stoppedLoops = 0;
 
@@ -71,6 +73,48 @@ export class SqsConsumer extends ConsumerCore implements FaultTarget {
     this.departed();
   }
 
+  /** A loop received a batch: the core handles it. */
+  received(loop: PollLoop): void {
+    this.handleBatch(loop);
+  }
+
+  /** A throttled delete went through on retry: handling goes on where it waited. */
+  deleted(loop: PollLoop, waiting: DeleteWaiter): void {
+    if (waiting === 'receipt') this.receiptSettled(loop);
+    else loop.batchDeleted();
+  }
+
+  protected idOf(loop: PollLoop, i: number): MessageId {
+    return loop.batch!.ids[i];
+  }
+
+  protected attemptOf(loop: PollLoop, i: number): number {
+    return loop.batch!.handles[i];
+  }
+
+  /** At-most-once: the whole batch is deleted on receipt. */
+  protected settleOnReceipt(loop: PollLoop): boolean {
+    return loop.deleteAll();
+  }
+
+  /** Deleted now (DeleteMessage each) or with the batch (DeleteMessageBatch). */
+  protected settle(loop: PollLoop, i: number): boolean {
+    return loop.processed(i);
+  }
+
+  /**
+   * SQS has no nack: whatever onError asks for, a failed message is not deleted and reappears
+   * after its visibility timeout, or sooner if the consumer changes its visibility. At-most-once
+   * deleted it on receipt: lost.
+   */
+  protected failed(loop: PollLoop, i: number, outcome: FailureOutcome): void {
+    if (outcome !== 'lost') loop.changeFailedVisibility(i);
+  }
+
+  protected finished(loop: PollLoop): void {
+    loop.finishBatch();
+  }
+
   /** The held batches are abandoned; SQS does not notice, they stay in flight. */
   protected abandonHeld(): void {
     for (const loop of this.loops) loop.abandon();
@@ -90,19 +134,30 @@ export class SqsConsumer extends ConsumerCore implements FaultTarget {
   }
 }
 
-/** One poll loop (a consumer thread). A crash kills it; a restart makes new ones. */
-class PollLoop implements Receiver {
+/** What a throttled delete holds up: handling after the receipt (at-most-once), or the next poll. */
+type DeleteWaiter = 'receipt' | 'batch';
+
+/** One poll loop (a consumer thread), and the batch it holds. A crash kills it; a restart makes new ones. */
+class PollLoop implements Receiver, Batch {
   dead = false;
-  private batch: ReceivedBatch | null = null;
-  /** Index of the message being processed. */
-  private next = 0;
+  batch: ReceivedBatch | null = null;
+  /** Index of the message being handled. */
+  current = 0;
   /** Entries processed (or suppressed) and still to delete, for DeleteMessageBatch. */
   private toDelete: number[] = [];
   private throttles = 0;
-  /** Whether this batch waited for a handler event (then polling again at once cannot recurse). */
-  private waited = false;
+  /** Inside received(): a batch that finishes here polls again through the kernel. */
+  private receiving = false;
 
   constructor(private readonly consumer: SqsConsumer) {}
+
+  get length(): number {
+    return this.batch!.length;
+  }
+
+  get cancelled(): boolean {
+    return this.dead;
+  }
 
   poll(): void {
     const { kernel, settings: options } = this.consumer;
@@ -128,114 +183,80 @@ class PollLoop implements Receiver {
       else kernel.schedule(options.pollIntervalMs, poll, this);
       return;
     }
+    this.receiving = true;
     this.start(batch);
+    this.receiving = false;
   }
 
   private start(batch: ReceivedBatch): void {
     const { ledger, settings: options } = this.consumer;
     const { group } = options.base;
     this.batch = batch;
-    this.next = 0;
+    this.current = 0;
     this.toDelete = [];
-    this.waited = false;
     for (let i = 0; i < batch.length; i++) ledger.deliver(group, batch.ids[i], batch.handles[i], this.consumer.name);
     if (options.heartbeat !== null) this.consumer.kernel.schedule(options.heartbeat.everyMs, beat, { loop: this, batch });
-    if (this.consumer.settlesFirst) {
-      for (let i = 0; i < batch.length; i++) this.toDelete.push(i);
-      this.deleteHeld(() => {
-        if (!this.consumer.crashesAt('after-ack-before-process')) this.processNext();
-      });
-      return;
-    }
-    this.processNext();
+    this.consumer.received(this);
   }
 
-  /** Processes message `next`, or finishes the batch. */
-  private processNext(): void {
-    const batch = this.batch as ReceivedBatch;
-    const { settings: options } = this.consumer;
-    const consumer = this.consumer;
-    while (this.next < batch.length) {
-      if (!consumer.settlesFirst && consumer.alreadyApplied(batch.ids[this.next])) {
-        this.processed(this.next++);
-        continue;
-      }
-      this.waited = true;
-      consumer.startHandler(batch.ids[this.next], this, done, crashMidProcess);
-      return;
-    }
-    this.finishBatch();
+  /** At-most-once: every message of the batch is deleted before handling. */
+  deleteAll(): boolean {
+    for (let i = 0; i < this.batch!.length; i++) this.toDelete.push(i);
+    return this.deleteHeld('receipt');
   }
 
-  /** The handler of message `next` finished. */
-  complete(): void {
-    if (this.dead) return;
-    const batch = this.batch as ReceivedBatch;
-    const consumer = this.consumer;
-    const i = this.next++;
-    const id = batch.ids[i];
-    if (consumer.handlerFails(id, batch.handles[i])) {
-      // At-most-once deleted it on receipt: lost. Otherwise, whatever onError asks for, SQS
-      // has no nack: it is not deleted and reappears after the visibility timeout, or sooner
-      // if the consumer changes its visibility.
-      consumer.handlerFailed(id);
-      if (!consumer.settlesFirst) this.changeFailedVisibility(batch, i);
-      return this.processNext();
-    }
-    consumer.applyEffect(id);
-    if (!consumer.settlesFirst) {
-      if (consumer.crashesAt('after-process-before-ack')) return;
-      this.processed(i);
-    }
-    this.processNext();
+  /**
+   * Message `i` may be deleted: now (DeleteMessage each) or at the end of the batch. A
+   * throttled DeleteMessage does not hold up the next message: its retry goes on alongside.
+   */
+  processed(i: number): boolean {
+    this.toDelete.push(i);
+    if (this.consumer.settings.deletes === 'each') this.deleteHeld(null);
+    return true;
   }
 
   /** ChangeMessageVisibility on failed message `i`, if the consumer is set to (a throttled call is not retried). */
-  private changeFailedVisibility(batch: ReceivedBatch, i: number): void {
+  changeFailedVisibility(i: number): void {
+    const batch = this.batch!;
     const { queue, failureVisibility } = this.consumer.settings;
     if (failureVisibility === null || !queue.admit('ChangeMessageVisibility')) return;
     queue.changeVisibility(batch, i, failureVisibility(batch.handles[i]), i + 1);
   }
 
-  /** Message `i` may be deleted: now (DeleteMessage each) or at the end of the batch. */
-  private processed(i: number): void {
-    this.toDelete.push(i);
-    if (this.consumer.settings.deletes === 'each') this.deleteHeld(null);
+  finishBatch(): void {
+    if (this.deleteHeld('batch')) this.batchDeleted();
   }
 
-  private finishBatch(): void {
-    this.deleteHeld(() => {
-      this.batch = null;
-      // A batch of only suppressed redeliveries finished inside the receive that brought it:
-      // poll through the kernel, so a run of them cannot nest calls without bound.
-      if (this.waited) this.poll();
-      else this.consumer.kernel.schedule(0, poll, this);
-    });
+  batchDeleted(): void {
+    this.batch = null;
+    // A batch of only suppressed redeliveries finished inside the receive that brought it:
+    // poll through the kernel, so a run of them cannot nest calls without bound.
+    if (this.receiving) this.consumer.kernel.schedule(0, poll, this);
+    else this.poll();
   }
 
   /**
-   * Deletes the entries in `toDelete` with one call (DeleteMessage or DeleteMessageBatch),
-   * retrying a throttled call after a backoff, then continues with `then`.
+   * Deletes the entries in `toDelete` with one call (DeleteMessage or DeleteMessageBatch). A
+   * throttled call is retried after a backoff: false, and handling resumes at `waiting` then.
    */
-  private deleteHeld(then: (() => void) | null): void {
-    const batch = this.batch as ReceivedBatch;
+  private deleteHeld(waiting: DeleteWaiter | null): boolean {
+    const batch = this.batch!;
     const { queue } = this.consumer.settings;
-    if (this.toDelete.length > 0) {
-      if (!queue.admit(this.toDelete.length > 1 ? 'DeleteMessageBatch' : 'DeleteMessage')) {
-        const delay = throttleBackoffMs(this.throttles++);
-        this.consumer.kernel.schedule(delay, retryDelete, { loop: this, then });
-        return;
-      }
-      this.throttles = 0;
-      queue.billDelete(this.toDelete.length);
-      for (const i of this.toDelete) queue.delete(batch, i);
-      this.toDelete = [];
+    if (this.toDelete.length === 0) return true;
+    if (!queue.admit(this.toDelete.length > 1 ? 'DeleteMessageBatch' : 'DeleteMessage')) {
+      const delay = throttleBackoffMs(this.throttles++);
+      this.consumer.kernel.schedule(delay, retryDelete, { loop: this, waiting });
+      return false;
     }
-    then?.();
+    this.throttles = 0;
+    queue.billDelete(this.toDelete.length);
+    for (const i of this.toDelete) queue.delete(batch, i);
+    this.toDelete = [];
+    return true;
   }
 
-  retryDelete(then: (() => void) | null): void {
-    if (!this.dead) this.deleteHeld(then);
+  retryDelete(waiting: DeleteWaiter | null): void {
+    if (!this.dead && this.deleteHeld(waiting) && waiting !== null) this.consumer.deleted(this, waiting);
   }
 
   /** Heartbeat: extend the visibility of the messages of `batch` not yet deleted. */
@@ -243,7 +264,7 @@ class PollLoop implements Receiver {
     if (this.dead || this.batch !== batch) return;
     const { queue, heartbeat } = this.consumer.settings;
     const hb = heartbeat as Heartbeat;
-    const from = this.consumer.settings.deletes === 'each' ? this.next : 0;
+    const from = this.consumer.settings.deletes === 'each' ? this.current : 0;
     if (queue.admit(from < batch.length - 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility')) {
       queue.changeVisibility(batch, from, hb.extendMs);
     }
@@ -256,12 +277,8 @@ class PollLoop implements Receiver {
     const batch = this.batch;
     if (batch === null) return;
     const { ledger, settings: options } = this.consumer;
-    for (let i = this.next; i < batch.length; i++) ledger.abandon(options.base.group, batch.ids[i], 'crash-after-ack');
+    for (let i = this.current; i < batch.length; i++) ledger.abandon(options.base.group, batch.ids[i], 'crash-after-ack');
     this.batch = null;
-  }
-
-  crashMidProcess(): void {
-    if (!this.dead) this.consumer.crash('mid-process');
   }
 }
 
@@ -269,18 +286,10 @@ function poll(loop: PollLoop): void {
   loop.poll();
 }
 
-function done(loop: PollLoop): void {
-  loop.complete();
-}
-
-function crashMidProcess(loop: PollLoop): void {
-  loop.crashMidProcess();
-}
-
 function beat({ loop, batch }: { loop: PollLoop; batch: ReceivedBatch }): void {
   loop.heartbeat(batch);
 }
 
-function retryDelete({ loop, then }: { loop: PollLoop; then: (() => void) | null }): void {
-  loop.retryDelete(then);
+function retryDelete({ loop, waiting }: { loop: PollLoop; waiting: DeleteWaiter | null }): void {
+  loop.retryDelete(waiting);
 }
