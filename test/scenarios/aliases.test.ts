@@ -93,7 +93,7 @@ describe('system.type aliases', () => {
   it('answers a typo in an aliased system block with that system\'s fields', () => {
     const typo = source('queue').replace('type: queue\n', 'type: sqs\n').replace('queues:', 'queus:');
     expect(() => parseScenario(typo, 'bad.yaml')).toThrow(
-      'bad.yaml:6:3: system.queus: unknown field "queus"; did you mean "queues"? (fields here: type, queues, topics)',
+      'bad.yaml:6:3: system.queus: unknown field "queus"; did you mean "queues"? (fields here: type, queues, topics, network)',
     );
   });
 

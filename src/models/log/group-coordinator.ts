@@ -75,6 +75,8 @@ export interface MemberInstance {
   member: Member | null;
   /** The group has news for it (an assignment, a rebalance): poll again. */
   wake(member: Member): void;
+  /** Records became readable on one of its partitions (appended, or a leader is back). */
+  recordsReadable(member: Member): void;
   /** Partition `p` is newly its own, to read from offset `committed`. */
   assigned(p: number, committed: number): void;
   /** A replay moved partition `p`'s position to `offset`. */

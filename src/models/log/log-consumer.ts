@@ -34,6 +34,8 @@ import type { Facts } from '../facts.js';
 import type { MessageId } from '../facts.js';
 import { ConsumerCore, type Batch, type FailureOutcome, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
+import type { Network } from '../network.js';
+import { BrokerConnection, type AfterCommit, type ConnectionOwner } from './connection.js';
 import type { LogGroup, Member, MemberInstance } from './group-coordinator.js';
 import type { Partition } from './partition.js';
 
@@ -46,6 +48,8 @@ export interface LogConsumerOptions {
   enableAutoCommit: boolean;
   autoCommitIntervalMs: number;
   commitEvery: CommitEvery;
+  /** The network between the consumer and the brokers; null for none (instant fetches and commits). */
+  network: Network | null;
 }
 
 /** One poll's records being processed (kept in the consumer's arrays); cancelled when the instance crashes. */
@@ -54,10 +58,14 @@ interface LogBatch extends Batch {
   length: number;
 }
 
-export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, MemberInstance {
+export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, MemberInstance, ConnectionOwner {
   member: Member | null = null;
   /** Holding a batch (handling it); otherwise waiting inside poll(). */
   private busy = false;
+  /** A synchronous commit on its way, and what comes after its answer. */
+  private waiting: AfterCommit | null = null;
+  /** Over a network: fetches and commits take time. */
+  private readonly connection: BrokerConnection | null;
   private incarnation = 0;
   /** Fetch position per global partition (in memory; lost on crash). */
   private readonly position: Float64Array;
@@ -93,6 +101,7 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
     this.batchOffset = new Float64Array(max);
     this.batchId = new Int32Array(max);
     this.batchReplay = new Uint8Array(max);
+    this.connection = settings.network === null ? null : new BrokerConnection(kernel, settings.network, partitions, group, this);
   }
 
   /** A new member id for each (re)join; ids sort by instance index, then incarnation. */
@@ -103,34 +112,77 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
 
   /** Alive, holding a membership and waiting inside poll(). */
   get idle(): boolean {
-    return this.alive && !this.busy && this.member !== null && this.member.inGroup;
+    return this.waitingInPoll && this.member !== null && this.member.inGroup;
+  }
+
+  /** Alive, holding no batch and waiting for no commit: inside poll(). */
+  private get waitingInPoll(): boolean {
+    return this.alive && !this.busy && this.waiting === null;
   }
 
   /** The coordinator assigned partition p: fetching resumes from the committed offset. */
   assigned(p: number, committed: number): void {
     this.position[p] = committed;
     this.processedTo[p] = committed;
+    this.connection?.reset(p, committed);
   }
 
   /** A replay moved partition p's position (records already returned are still processed). */
   seek(p: number, offset: number): void {
     this.position[p] = offset;
     this.processedTo[p] = offset;
+    this.connection?.reset(p, offset);
   }
 
   /** Partition p's log was cut back to `to`: read on from there. */
   cutBack(p: number, to: number): void {
     if (this.position[p] > to) this.position[p] = to;
     if (this.processedTo[p] > to) this.processedTo[p] = to;
+    this.connection?.cutBack(p, to);
   }
 
-  /** Something changed for member m (records appended, a rebalance ended): poll if waiting. */
+  /** Something changed for member m (a rebalance ended, a fetch answer arrived): poll if waiting. */
   wake(m: Member): void {
-    if (this.member === m && this.alive && !this.busy) this.poll();
+    if (this.member === m && this.waitingInPoll) this.poll();
+  }
+
+  /** Records became readable on one of member m's partitions: over a network, the broker answers a held fetch. */
+  recordsReadable(m: Member): void {
+    if (this.connection === null) this.wake(m);
+    else if (this.member === m) this.connection.recordsReadable();
+  }
+
+  fetched(): void {
+    const member = this.member;
+    if (member === null || !this.alive) return;
+    this.connection!.ensureFetch(); // pipelined: the next fetch goes out while this one is used
+    this.wake(member);
+  }
+
+  /** A synchronous commit was answered: carry on where it waited. */
+  committed(then: AfterCommit): void {
+    if (!this.alive || this.waiting !== then) return;
+    this.waiting = null;
+    const batch = this.batch;
+    switch (then) {
+      case 'process':
+        if (batch !== null) this.receiptSettled(batch);
+        return;
+      case 'next-record':
+        if (batch !== null) this.handleNext(batch);
+        return;
+      case 'poll':
+        return this.afterBatch();
+      case 'rejoin':
+        if (this.member !== null) this.rejoinThenPoll(this.member);
+        return;
+      case 'depart':
+        return super.departed();
+    }
   }
 
   poll(): void {
-    if (!this.alive || this.busy) return;
+    if (!this.waitingInPoll) return;
     const group = this.group;
     if (this.member === null || !this.member.inGroup) {
       // A zombie, or a restarted instance: rejoin under a new member id.
@@ -141,15 +193,15 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
     const now = this.kernel.now;
     this.lastPollMs = now;
     if (group.rebalancing && !member.rejoined) {
-      if (this.settings.enableAutoCommit) this.commitAll(true);
-      group.rejoin(member);
-      // Eager: wait for the coordinator's wake-up. Cooperative: keep consuming meanwhile.
-      if (group.paused || !member.inGroup) return;
+      // Auto-commit commits synchronously before rejoining (onJoinPrepare).
+      if (this.settings.enableAutoCommit && !this.commitAll(true, 'rejoin')) return;
+      return this.rejoinThenPoll(member);
     }
     if (this.settings.enableAutoCommit && now >= this.lastAutoCommitMs + this.settings.autoCommitIntervalMs) {
-      this.commitAll(true);
+      this.commitAll(true, null);
       this.lastAutoCommitMs = now;
     }
+    this.connection?.ensureFetch();
     const n = group.paused || member.assigned.length === 0 ? 0 : this.fetch(member);
     if (n === 0) {
       this.autoCommitLater();
@@ -163,6 +215,14 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
       this.kernel.at(now + this.group.config.maxPollIntervalMs, checkPollInterval, this);
     }
     this.handleBatch(batch);
+  }
+
+  private rejoinThenPoll(member: Member): void {
+    const group = this.group;
+    if (group.rebalancing && !member.rejoined) group.rejoin(member);
+    // Eager: wait for the coordinator's wake-up. Cooperative: keep consuming meanwhile.
+    if (group.paused || !member.inGroup) return;
+    this.poll();
   }
 
   /** Fills the batch from the assigned partitions; returns how many records it took. */
@@ -181,7 +241,8 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
         position = group.outOfRange(p, position);
         this.position[p] = this.processedTo[p] = position;
       }
-      const end = Math.min(partition.highWatermark, position + (max - n));
+      const readable = this.connection === null ? partition.highWatermark : this.connection.readableTo(p);
+      const end = Math.min(readable, position + (max - n));
       const replayTo = group.replayTo[p];
       for (let o = position; o < end; o++) {
         const id = partition.idAt(o);
@@ -218,8 +279,7 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
 
   /** At-most-once (manual commits): the batch's positions are committed before processing. */
   protected settleOnReceipt(): boolean {
-    this.commitAll(true);
-    return true;
+    return this.commitAll(true, 'process');
   }
 
   /** Record `i` is processed: the position moves past it; committed now with `commitEvery: record`. */
@@ -229,7 +289,7 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
     // After a seek, records of the old batch move neither a new position back nor forward.
     if (this.position[p] > offset && offset + 1 > this.processedTo[p]) this.processedTo[p] = offset + 1;
     if (this.settings.commitEvery === 'record' && this.commitsAfterProcessing()) {
-      this.commitOne(p, this.processedTo[p]);
+      return this.commit([p, this.processedTo[p]], 'next-record');
     }
     return true;
   }
@@ -253,9 +313,13 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
 
   /** The batch is done: commit it (manual commits after processing), then poll again. */
   protected finished(): void {
-    this.busy = false;
     this.batch = null;
-    if (this.commitsAfterProcessing()) this.commitAll(false);
+    if (this.commitsAfterProcessing() && !this.commitAll(false, 'poll')) return;
+    this.afterBatch();
+  }
+
+  private afterBatch(): void {
+    this.busy = false;
     if (this.leaving) return this.departed();
     this.poll();
   }
@@ -267,13 +331,15 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
 
   /** Commits what it consumed and sends LeaveGroup: the group rebalances at once. */
   protected override departed(): void {
-    if (this.settings.enableAutoCommit) this.commitAll(true);
+    if (this.settings.enableAutoCommit && !this.commitAll(true, 'depart')) return;
     super.departed();
   }
 
   /** A crashed member is noticed after its session timeout; a leaving one sends LeaveGroup. */
   protected override wentDown(kind: 'crash' | 'leave'): void {
     this.untouchAll();
+    this.waiting = null;
+    this.connection?.close();
     const member = this.member;
     this.member = null;
     if (member !== null && member.inGroup) {
@@ -328,22 +394,37 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
 
   autoCommitDue(): void {
     this.autoCommitTimer = false;
-    if (this.alive && !this.busy && this.member !== null && this.member.inGroup) this.poll();
+    if (this.idle) this.poll();
   }
 
   private commitsAfterProcessing(): boolean {
     return !this.settings.enableAutoCommit && !this.settlesFirst;
   }
 
-  /** Commits the positions (`fetched`) or processed offsets of every partition touched. */
-  private commitAll(fetched: boolean): void {
+  /**
+   * Commits the positions (`fetched`) or processed offsets of every partition touched. True
+   * when done now; false when a synchronous commit (`then`) waits for its answer.
+   */
+  private commitAll(fetched: boolean, then: AfterCommit | null): boolean {
     const from = fetched ? this.position : this.processedTo;
-    for (const p of this.touched) this.commitOne(p, from[p]);
+    const offsets: number[] = [];
+    for (const p of this.touched) offsets.push(p, from[p]);
     this.untouchAll();
+    return this.commit(offsets, then);
   }
 
-  private commitOne(p: number, offset: number): void {
-    if (this.member !== null) this.group.commit(this.member, p, offset);
+  /** Commits pairs of (partition, offset): at once, or over the network (then waiting for the answer if `then`). */
+  private commit(offsets: number[], then: AfterCommit | null): boolean {
+    const member = this.member;
+    if (member === null || offsets.length === 0) return true;
+    if (this.connection === null) {
+      for (let k = 0; k < offsets.length; k += 2) this.group.commit(member, offsets[k], offsets[k + 1]);
+      return true;
+    }
+    this.connection.commit(member, offsets, then);
+    if (then === null) return true;
+    this.waiting = then;
+    return false;
   }
 
   private touch(p: number): void {

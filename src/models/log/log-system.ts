@@ -244,11 +244,11 @@ export class LogSystem implements System, LogWriter, ReplicationListener {
     this.wakeOwners(p);
   }
 
-  /** Each group's owner of p polls if it was waiting. */
+  /** Each group's owner of p hears of its readable records (and polls if it was waiting). */
   private wakeOwners(p: number): void {
     for (const group of this.topics[this.topicOf[p]].groups) {
       const owner = group.owner[p];
-      if (owner !== null) owner.instance.wake(owner);
+      if (owner !== null) owner.instance.recordsReadable(owner);
     }
   }
 

@@ -26,6 +26,7 @@ import { ConsumerCore, type Batch, type FailureOutcome, type InstanceOptions } f
 import type { FaultTarget } from '../faults.js';
 import type { ReceivedBatch, ReceiveOutcome, Receiver, SqsQueue } from './sqs-queue.js';
 import { throttleBackoffMs } from './throttle.js';
+import { Link, type Network } from '../network.js';
 
 export interface Heartbeat {
   everyMs: number;
@@ -45,6 +46,8 @@ export interface PollerOptions {
   deletes: 'batch' | 'each';
   /** On a handler failure, ChangeMessageVisibility to this (by receive count); null: no call. */
   failureVisibility: ((receives: number) => number) | null;
+  /** The network between the consumer and the queue; null for none (instant calls). */
+  network: Network | null;
   /** No request is sent at or after the end of the run. */
   endMs: number;
 }
@@ -81,6 +84,7 @@ export class SqsConsumer extends ConsumerCore<PollLoop> implements FaultTarget {
   /** A throttled delete went through on retry: handling goes on where it waited. */
   deleted(loop: PollLoop, waiting: DeleteWaiter): void {
     if (waiting === 'receipt') this.receiptSettled(loop);
+    else if (waiting === 'next') this.handleNext(loop);
     else loop.batchDeleted();
   }
 
@@ -134,8 +138,38 @@ export class SqsConsumer extends ConsumerCore<PollLoop> implements FaultTarget {
   }
 }
 
-/** What a throttled delete holds up: handling after the receipt (at-most-once), or the next poll. */
-type DeleteWaiter = 'receipt' | 'batch';
+/**
+ * What a delete call holds up until it is answered: handling after the receipt (at-most-once),
+ * the next message (DeleteMessage each, over a network), or the next poll.
+ */
+type DeleteWaiter = 'receipt' | 'next' | 'batch';
+
+/** A loop's connection to the queue over a network: one link each way. */
+interface Connection {
+  toQueue: Link;
+  toConsumer: Link;
+}
+
+interface ReceiveAnswer {
+  loop: PollLoop;
+  batch: ReceivedBatch;
+  outcome: ReceiveOutcome;
+}
+
+interface DeleteCall {
+  loop: PollLoop;
+  batch: ReceivedBatch;
+  entries: number[];
+  waiting: DeleteWaiter | null;
+}
+
+interface VisibilityCall {
+  queue: SqsQueue;
+  batch: ReceivedBatch;
+  from: number;
+  to: number;
+  extendMs: number;
+}
 
 /** One poll loop (a consumer thread), and the batch it holds. A crash kills it; a restart makes new ones. */
 class PollLoop implements Receiver, Batch {
@@ -148,8 +182,14 @@ class PollLoop implements Receiver, Batch {
   private throttles = 0;
   /** Inside received(): a batch that finishes here polls again through the kernel. */
   private receiving = false;
+  /** Over a network: every call takes half a round trip each way. */
+  private readonly connection: Connection | null;
 
-  constructor(private readonly consumer: SqsConsumer) {}
+  constructor(private readonly consumer: SqsConsumer) {
+    const { kernel, settings } = consumer;
+    const network = settings.network;
+    this.connection = network === null ? null : { toQueue: new Link(kernel, network), toConsumer: new Link(kernel, network) };
+  }
 
   get length(): number {
     return this.batch!.length;
@@ -166,10 +206,27 @@ class PollLoop implements Receiver, Batch {
       this.dead = true;
       return this.consumer.loopStopped();
     }
-    options.queue.receive(this, options.batchSize, options.waitMs);
+    if (this.connection === null) this.receive();
+    else this.connection.toQueue.send(receiveReachesQueue, this);
   }
 
+  /** ReceiveMessage at the queue: the messages it takes are in flight from now. */
+  receive(): void {
+    const { queue, batchSize, waitMs } = this.consumer.settings;
+    queue.receive(this, batchSize, waitMs);
+  }
+
+  /** The queue's answer; over a network it is still on its way to the consumer. */
   received(batch: ReceivedBatch, outcome: ReceiveOutcome): void {
+    if (this.connection === null) this.answered(batch, outcome);
+    else this.connection.toConsumer.send(receiveReachesConsumer, { loop: this, batch, outcome });
+  }
+
+  /**
+   * The answer reached the consumer. A crashed consumer's answer is lost on the way: its
+   * messages stay in flight until their visibility timeout.
+   */
+  answered(batch: ReceivedBatch, outcome: ReceiveOutcome): void {
     if (this.dead) return;
     const { kernel, settings: options } = this.consumer;
     if (outcome === 'throttled') {
@@ -211,7 +268,10 @@ class PollLoop implements Receiver, Batch {
    */
   processed(i: number): boolean {
     this.toDelete.push(i);
-    if (this.consumer.settings.deletes === 'each') this.deleteHeld(null);
+    if (this.consumer.settings.deletes !== 'each') return true;
+    // A DeleteMessage call is answered before the next message (a network makes it wait).
+    if (this.connection !== null) return this.deleteHeld('next');
+    this.deleteHeld(null);
     return true;
   }
 
@@ -220,7 +280,14 @@ class PollLoop implements Receiver, Batch {
     const batch = this.batch!;
     const { queue, failureVisibility } = this.consumer.settings;
     if (failureVisibility === null || !queue.admit('ChangeMessageVisibility')) return;
-    queue.changeVisibility(batch, i, failureVisibility(batch.handles[i]), i + 1);
+    this.changeVisibility(batch, i, i + 1, failureVisibility(batch.handles[i]));
+  }
+
+  /** ChangeMessageVisibility(Batch) on entries `from…to − 1`, applied where the call reaches the queue. */
+  private changeVisibility(batch: ReceivedBatch, from: number, to: number, extendMs: number): void {
+    const queue = this.consumer.settings.queue;
+    if (this.connection === null) queue.changeVisibility(batch, from, extendMs, to);
+    else this.connection.toQueue.send(visibilityReachesQueue, { queue, batch, from, to, extendMs });
   }
 
   finishBatch(): void {
@@ -236,8 +303,9 @@ class PollLoop implements Receiver, Batch {
   }
 
   /**
-   * Deletes the entries in `toDelete` with one call (DeleteMessage or DeleteMessageBatch). A
-   * throttled call is retried after a backoff: false, and handling resumes at `waiting` then.
+   * Deletes the entries in `toDelete` with one call (DeleteMessage or DeleteMessageBatch). True
+   * when done at once; false when the call is retried after a throttle or crosses a network,
+   * and handling resumes at `waiting` once it is answered.
    */
   private deleteHeld(waiting: DeleteWaiter | null): boolean {
     const batch = this.batch!;
@@ -250,9 +318,25 @@ class PollLoop implements Receiver, Batch {
     }
     this.throttles = 0;
     queue.billDelete(this.toDelete.length);
-    for (const i of this.toDelete) queue.delete(batch, i);
+    const entries = this.toDelete;
     this.toDelete = [];
-    return true;
+    if (this.connection === null) {
+      for (const i of entries) queue.delete(batch, i);
+      return true;
+    }
+    this.connection.toQueue.send(deleteReachesQueue, { loop: this, batch, entries, waiting });
+    return false;
+  }
+
+  /** A delete call reached the queue: applied there, even if its sender crashed meanwhile. */
+  deleteReachesQueue(call: DeleteCall): void {
+    const queue = this.consumer.settings.queue;
+    for (const i of call.entries) queue.delete(call.batch, i);
+    if (call.waiting !== null) this.connection!.toConsumer.send(deleteAnswered, call);
+  }
+
+  deleteAnswered(waiting: DeleteWaiter): void {
+    if (!this.dead) this.consumer.deleted(this, waiting);
   }
 
   retryDelete(waiting: DeleteWaiter | null): void {
@@ -266,7 +350,7 @@ class PollLoop implements Receiver, Batch {
     const hb = heartbeat as Heartbeat;
     const from = this.consumer.settings.deletes === 'each' ? this.current : 0;
     if (queue.admit(from < batch.length - 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility')) {
-      queue.changeVisibility(batch, from, hb.extendMs);
+      this.changeVisibility(batch, from, batch.length, hb.extendMs);
     }
     this.consumer.kernel.schedule(hb.everyMs, beat, { loop: this, batch });
   }
@@ -288,6 +372,26 @@ function poll(loop: PollLoop): void {
 
 function beat({ loop, batch }: { loop: PollLoop; batch: ReceivedBatch }): void {
   loop.heartbeat(batch);
+}
+
+function receiveReachesQueue(loop: PollLoop): void {
+  loop.receive();
+}
+
+function receiveReachesConsumer({ loop, batch, outcome }: ReceiveAnswer): void {
+  loop.answered(batch, outcome);
+}
+
+function deleteReachesQueue(call: DeleteCall): void {
+  call.loop.deleteReachesQueue(call);
+}
+
+function deleteAnswered(call: DeleteCall): void {
+  call.loop.deleteAnswered(call.waiting!);
+}
+
+function visibilityReachesQueue({ queue, batch, from, to, extendMs }: VisibilityCall): void {
+  queue.changeVisibility(batch, from, extendMs, to);
 }
 
 function retryDelete({ loop, waiting }: { loop: PollLoop; waiting: DeleteWaiter | null }): void {

@@ -30,6 +30,7 @@ import { PartitionLagMeter } from '../../observe/systems/log.js';
 import { bounded, bytes, count, duration, name, positiveDuration } from '../fields.js';
 import { definePlugin } from './plugin.js';
 import { RANDOM_FAILURE_FIELDS, randomFailures, upDownTimes } from '../fault-times.js';
+import { networkField, networkOf } from '../network-field.js';
 import { scheduleFaults } from '../../models/faults.js';
 import { dirname } from 'node:path';
 import { LIMITS } from '../limits.js';
@@ -77,6 +78,7 @@ const SYSTEM = z.strictObject({
   groupMaxSessionTimeout: positiveDuration('group.max.session.timeout.ms: the longest sessionTimeout the broker accepts (Kafka 30m).').default(1_800_000),
   groupInitialRebalanceDelay: duration('group.initial.rebalance.delay.ms: an empty group\'s first rebalance waits this long for more members (Kafka 3s).').default(3000),
   offsetsRetentionCheckInterval: positiveDuration('offsets.retention.check.interval.ms (Kafka 10m).').default(600_000),
+  network: networkField(),
   partitionIncreases: z.array(z.strictObject({
     topic: z.string().meta({ description: 'The topic that grows.' }),
     at: duration('When the partitions are added.'),
@@ -388,6 +390,7 @@ export const log = definePlugin({
       log.addGroup(group);
       return group;
     });
+    const network = networkOf(system.network, rng);
     const instances = spec.consumers.map((c, ci) => {
       const own: LogConsumerSpec = c;
       const group = groupStates[ci];
@@ -397,6 +400,7 @@ export const log = definePlugin({
         enableAutoCommit: own.enableAutoCommit ?? false,
         autoCommitIntervalMs: own.autoCommitInterval ?? 5000,
         commitEvery: own.commitEvery ?? 'batch',
+        network,
       }));
       // Instances not up at 0 s (a group with startAt, or not yet started by an autoscaler)
       // join later, as restarted ones do.

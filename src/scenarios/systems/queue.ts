@@ -19,6 +19,7 @@ import { LIMITS } from '../limits.js';
 import type { ScenarioIssue } from '../issues.js';
 import type { ProducerSpec } from '../schema.js';
 import type { Random } from '../../sim/rng.js';
+import { networkField, networkOf } from '../network-field.js';
 
 const SECOND = 1000;
 const DAY = 86_400_000;
@@ -87,6 +88,7 @@ export const queue = definePlugin({
     type: z.literal('queue').meta({ description: 'A managed queue with Amazon SQS semantics (standard and FIFO).' }),
     queues: bounded(Queue, LIMITS.entities).min(1).meta({ description: 'The queues (dead-letter queues included).' }),
     topics: z.array(Topic).default([]).meta({ description: 'SNS-style topics fanning out to queues.' }),
+    network: networkField(),
   }),
   scaleMetrics: ['visible'],
   consumerFields: {
@@ -207,6 +209,7 @@ export const queue = definePlugin({
     for (const q of queues) if (q.group < 0) q.group = ledger.addGroup(q.name);
     const service = new SqsService(kernel, ledger, queues,
       spec.producers.map((p) => route(p, system, find, rng.stream(`producer/${p.name}/sdk-retry`))));
+    const network = networkOf(system.network, rng);
     const instances = spec.consumers.map((raw, c) => {
       const consumer = raw;
       const q = consumerQueues[c];
@@ -220,6 +223,7 @@ export const queue = definePlugin({
           heartbeat: consumer.heartbeat === undefined ? null : { everyMs: consumer.heartbeat.every, extendMs: consumer.heartbeat.extendTo },
           deletes: consumer.deletes ?? 'batch',
           failureVisibility: failureVisibility(consumer.onFailure),
+          network,
           endMs,
         });
         // The others (startAt, or an autoscaler's) start their loops when they come up.
