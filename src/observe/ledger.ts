@@ -31,6 +31,8 @@ const ACKED = 8;
 const RESOLVED = 16;
 /** A handler has started on it: its queue wait is over (docs/metrics.md). */
 const STARTED = 32;
+/** Its holder died before processing it and before acknowledging it. */
+const ABANDONED = 64;
 
 /** Examples kept per anomaly kind and group; counts stay exact beyond it. */
 const EXAMPLES_PER_KIND = 8;
@@ -420,18 +422,25 @@ export class Ledger implements Facts {
     // One flag write for both (the per-offset path of every commit). A skipped (dropped)
     // message committed past later left the lag once already.
     group.flags.set(id, flags | ACKED | RESOLVED);
-    if ((flags & RESOLVED) === 0) this.leaveLag(group, id, flags);
+    if ((flags & RESOLVED) !== 0) return;
+    this.leaveLag(group, id, flags);
+    // An ack sent on receipt (at-most-once) that crossed a network after its sender died
+    // before processing: it still landed, so nobody will process the message.
+    if ((flags & (ABANDONED | PROCESSED)) === ABANDONED) this.lose(group, id, 'crash-ack-in-flight');
   }
 
   /**
    * The consumer holding a delivery died. An acknowledged message it had not processed can no
-   * longer be processed: that is a loss. An unacknowledged one stays the system's to redeliver.
+   * longer be processed: that is a loss. An unacknowledged one stays the system's to redeliver,
+   * unless an ack of it is still on its way (ack()).
    */
   abandon(g: number, id: MessageId, cause: string): void {
     const group = this.groups[g];
     const flags = group.flags.get(id);
     if (this.history !== null) this.history.abandoned(g, id, cause);
-    if ((flags & ACKED) !== 0 && (flags & PROCESSED) === 0) this.lose(group, id, cause);
+    if ((flags & PROCESSED) !== 0) return;
+    if ((flags & ACKED) !== 0) this.lose(group, id, cause);
+    else group.flags.set(id, flags | ABANDONED);
   }
 
   /**

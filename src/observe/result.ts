@@ -63,7 +63,7 @@ export interface GroupSummary {
    * for runs with phases.
    */
   latencyByPhaseMs?: Record<string, LatencySummary>;
-  /** First delivery time − produce time. */
+  /** When a handler first started on it − produce time (docs/metrics.md). */
   queueWaitMs: LatencySummary;
   /** Messages among `queueWaitMs.count` that waited for a handler (queue wait > 0). */
   waited: number;

@@ -121,8 +121,6 @@ const SYSTEM = z.strictObject({
   }),
 });
 
-type SystemSpec = z.output<typeof SYSTEM>;
-
 interface LogProducerSpec {
   topic?: string;
   partitioner?: NullKeyPartitioner;
@@ -210,10 +208,10 @@ export const log = definePlugin({
     rebalanceTime: duration('log: JoinGroup/SyncGroup time once all members rejoined (queuesim; default 1s).').optional(),
   },
   costs(spec, endMs, messages) {
-    const system = spec.system as unknown as SystemSpec;
+    const system = spec.system;
     const partitions = system.topics.reduce((sum, t) => sum + t.partitions * t.replicationFactor, 0);
     const replicated = system.topics.some((t) => t.replicationFactor > 1);
-    const consumers = spec.consumers as unknown as LogConsumerSpec[];
+    const consumers = spec.consumers;
     return [
       { what: 'retention checks (per partition)', path: ['system', 'retentionCheckInterval'],
         events: (endMs / system.retentionCheckInterval) * partitions },

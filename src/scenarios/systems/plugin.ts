@@ -100,7 +100,7 @@ export interface SystemPlugin<
    * The system's own periodic work over a run of `endMs` (idle polls, heartbeats, commits,
    * retention checks), for the up-front cost estimate (cost.ts). Omit when it has none.
    */
-  costs?(spec: ScenarioSpec, endMs: number, messages: number): CostPart[];
+  costs?(spec: PluginScenario<System, ConsumerFields, ProducerFields>['spec'], endMs: number, messages: number): CostPart[];
   wire(ctx: WiringContext<PluginScenario<System, ConsumerFields, ProducerFields>>): Wired<Part>;
   /**
    * Whether this `system:` block is one unbounded FIFO queue in front of the handlers, nothing
@@ -139,10 +139,12 @@ export function definePlugin<
 >(plugin: SystemPlugin<System, ConsumerFields, ProducerFields, Part>): AnySystemPlugin {
   type Seen = PluginScenario<System, ConsumerFields, ProducerFields>;
   function narrow<T extends Omit<Scenario, 'services'>>(scenario: T): T & Omit<Seen, 'services'> {
-    if (scenario.spec.system.type !== plugin.type) {
-      throw new Error(`the ${plugin.type} plugin got a ${scenario.spec.system.type} scenario`);
-    }
+    narrowSpec(scenario.spec);
     return scenario as T & Omit<Seen, 'services'>;
+  }
+  function narrowSpec(spec: ScenarioSpec): Seen['spec'] {
+    if (spec.system.type !== plugin.type) throw new Error(`the ${plugin.type} plugin got a ${spec.system.type} scenario`);
+    return spec as Seen['spec'];
   }
   const { check, costs, singleUnboundedQueue } = plugin;
   return {
@@ -152,7 +154,7 @@ export function definePlugin<
     producerFields: plugin.producerFields,
     scaleMetrics: plugin.scaleMetrics ?? [],
     check: check && ((scenario, at, issues) => check.call(plugin, narrow(scenario as Omit<Scenario, 'services'>), at, issues)),
-    costs: costs && ((spec, endMs, messages) => costs.call(plugin, spec, endMs, messages)),
+    costs: costs && ((spec, endMs, messages) => costs.call(plugin, narrowSpec(spec), endMs, messages)),
     wire: (ctx) => plugin.wire({ ...ctx, scenario: narrow(ctx.scenario) }),
     singleUnboundedQueue: (system) =>
       singleUnboundedQueue?.call(plugin, system as z.output<System>) ?? false,

@@ -128,7 +128,7 @@ export const queue = definePlugin({
       .meta({ description: 'queue: producer retries of the same message (FIFO deduplicates them within 5 minutes).' }),
   },
   costs(spec, endMs) {
-    return (spec.consumers as unknown as { instances: number; concurrency: number; pollInterval?: number; waitTime?: number; heartbeat?: { every: number } }[]).map((c, i) => ({
+    return spec.consumers.map((c, i) => ({
       what: `polls and heartbeats of consumers[${i}]`,
       path: ['consumers', i],
       // An idle instance receives once per pollInterval (+ its long-poll wait); a busy one
