@@ -17,18 +17,41 @@ function dump(yaml: string) {
   console.log(lines.filter((l) => l.op !== 'history' && l.op !== 'publish' && l.op !== 'accepted' && l.op !== 'enqueue').map((l) => `${l.t} ${l.op} m${l.msg} ${l.instance ?? ''} ${l.attempt ?? ''} ${l.partition ?? ''}${l.offset !== undefined ? '@' + l.offset : ''} ${l.cause ?? l.reason ?? ''}`).join('\n'));
 }
 
-describe('explore', () => {
-  for (const strat of ['cooperative-sticky', 'range']) it('log fetch in flight ' + strat, () => {
-    dump(`
+const cases: Record<string, string> = {
+hb500: `
 name: x
-duration: 300ms
+duration: 1ms
+drain: 5s
+system: { type: queue, queues: [{ name: q, visibilityTimeout: 1s }], network: 200ms }
+producers: [{ name: p, rate: 0/s, backlog: 1 }]
+consumers: [{ group: g, instances: 2, service: "const(1400ms)", waitTime: 20s, heartbeat: { every: 500ms, extendTo: 1s } }]
+`,
+hb900: `
+name: x
+duration: 1ms
+drain: 5s
+system: { type: queue, queues: [{ name: q, visibilityTimeout: 1s }], network: 200ms }
+producers: [{ name: p, rate: 0/s, backlog: 1 }]
+consumers: [{ group: g, instances: 2, service: "const(1400ms)", waitTime: 20s, heartbeat: { every: 900ms, extendTo: 1s } }]
+`,
+incr: `
+name: x
+duration: 1ms
 drain: 2s
-system: { type: log, topics: [{ name: t, partitions: 2 }], network: 20ms }
-producers:
-  - { name: a, rate: 0/s, backlog: 2, partitioner: round-robin }
-  - { name: b, rate: 0/s, arrivals: uniform, partitioner: round-robin, phases: [{ name: one, at: 194ms, duration: 2ms, rate: 500/s }] }
-consumers: [{ group: g, instances: 2, service: "const(10ms)", rebalanceTime: 100ms, partitionAssignmentStrategy: ${strat} }]
-faults: [{ kind: leave, group: g, instance: 1, at: 100ms }]
-`);
-  });
+system: { type: log, topics: [{ name: t, partitions: 1 }], network: 200ms, partitionIncreases: [{ topic: t, at: 50ms, partitions: 2 }] }
+producers: [{ name: p, rate: 0/s, backlog: 10 }]
+consumers: [{ group: g, instances: 1, service: "const(10ms)", maxPollRecords: 10, rebalanceTime: 50ms, enableAutoCommit: true, autoOffsetReset: earliest }]
+`,
+sqs_leave_parked: `
+name: x
+duration: 1ms
+drain: 30s
+system: { type: queue, queues: [{ name: q }], network: 4ms }
+producers: [{ name: p, rate: 0/s, backlog: 1 }]
+consumers: [{ group: g, instances: 1, service: "const(10ms)", waitTime: 20s }]
+faults: [{ kind: leave, group: g, instance: 0, at: 100ms }]
+`,
+};
+describe('explore', () => {
+  for (const [name, y] of Object.entries(cases)) it(name, () => { console.log('=== ' + name); dump(y); });
 });

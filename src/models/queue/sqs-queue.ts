@@ -34,7 +34,7 @@
  */
 import type { Kernel, Timer } from '../../sim/kernel.js';
 import type { Random } from '../../sim/rng.js';
-import { IntPairDeque } from '../../sim/ring.js';
+import { Fifo, IntPairDeque } from '../../sim/ring.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../../sim/paged.js';
 import type { Facts, MessageId } from '../facts.js';
 import type { Gauge } from '../system.js';
@@ -139,8 +139,7 @@ export class SqsQueue {
    * Parked long polls, oldest first. One consumers[] entry polls a queue, so every parked poll
    * has the same wait and their deadlines are in park order: one timer serves them all.
    */
-  private readonly waiters: Waiter[] = [];
-  private waiterHead = 0;
+  private readonly waiters = new Fifo<Waiter>();
   private waitTimer: Timer | null = null;
   private waitsRunningOut = false;
   /** Receives by visibility deadline (the queue's timeout is fixed, so in push order). */
@@ -267,9 +266,10 @@ export class SqsQueue {
   }
 
   private armWaitTimer(): void {
-    while (this.waiterHead < this.waiters.length && this.waiters[this.waiterHead].done) this.waiterHead++;
-    if (this.waiterHead === this.waiters.length) return;
-    const deadline = this.waiters[this.waiterHead].deadline;
+    const waiters = this.waiters;
+    while (waiters.length > 0 && waiters.peek().done) waiters.shift();
+    if (waiters.length === 0) return;
+    const deadline = waiters.peek().deadline;
     this.waitTimer = this.kernel.timer(deadline - this.kernel.now, waitsDue, this);
   }
 
@@ -278,46 +278,37 @@ export class SqsQueue {
     const now = this.kernel.now;
     this.waitTimer = null;
     this.waitsRunningOut = true; // polls re-parked by the answers must not arm a second timer
-    while (this.waiterHead < this.waiters.length) {
-      const waiter = this.waiters[this.waiterHead];
+    while (this.waiters.length > 0) {
+      const waiter = this.waiters.peek();
       if (!waiter.done && waiter.deadline > now) break;
-      this.waiterHead++;
+      this.waiters.shift();
       if (waiter.done || waiter.receiver.dead) continue;
       waiter.done = true;
       this.answer(waiter.receiver, new ReceivedBatch(this, now), 'empty');
     }
     this.waitsRunningOut = false;
-    this.compactWaiters();
     this.armWaitTimer();
-  }
-
-  private compactWaiters(): void {
-    if (this.waiterHead > 1024 && this.waiterHead * 2 > this.waiters.length) {
-      this.waiters.splice(0, this.waiterHead);
-      this.waiterHead = 0;
-    }
   }
 
   /** Hands visible messages to parked long polls, oldest poll first. */
   private serveWaiters(): void {
     if (this.serving) return; // an answer inside the loop made more visible: the loop goes on
     this.serving = true;
-    while (this.waiterHead < this.waiters.length && this.visible > 0) {
+    while (this.waiters.length > 0 && this.visible > 0) {
       if (this.inFlight >= this.options.inFlightLimit) break;
-      const waiter = this.waiters[this.waiterHead];
+      const waiter = this.waiters.peek();
       if (waiter.done || waiter.receiver.dead) {
         waiter.done = true;
-        this.waiterHead++;
+        this.waiters.shift();
         continue;
       }
       const batch = new ReceivedBatch(this, this.kernel.now);
       this.take(batch, waiter.max);
       if (batch.length === 0) break; // everything visible was redriven
       waiter.done = true; // the wait timer, if it pointed here, finds it done and moves on
-      this.waiterHead++;
+      this.waiters.shift();
       this.answer(waiter.receiver, batch, 'messages');
     }
-    this.compactWaiters();
     this.serving = false;
   }
 
@@ -485,7 +476,7 @@ export class SqsQueue {
     }
     this.dropDeletedRetention();
     this.settleDeadlines();
-    if (this.visible > 0 && this.waiterHead < this.waiters.length) this.serveWaiters();
+    if (this.visible > 0 && this.waiters.length > 0) this.serveWaiters();
     return 'deleted';
   }
 
