@@ -250,7 +250,8 @@ export class Broker implements System {
     const instance = subscription.instance;
     const queue = this.queues[subscription.queue];
     if (subscription.options.autoAck) return;
-    const unacked = subscription.unacked.takeAll();
+    // Over a network the close can land after a quick restart: the new connection's deliveries stay.
+    const unacked = subscription.unacked.takeSentBefore(subscription.connection);
     if (!left && subscription.options.connectionLoss === 'silent' && !subscription.closingByBroker) {
       // Nobody closed the connection: the broker notices after the heartbeat timeout.
       this.kernel.schedule(this.options.heartbeatMs, connectionDeclaredDead, {

@@ -69,18 +69,20 @@ export class UnackedList {
     return true;
   }
 
-  /** Empties the list and returns its deliveries in delivery order. */
-  takeAll(): BrokerDelivery[] {
+  /**
+   * Removes and returns, in delivery order, the deliveries sent on connections older than
+   * `connection`: what a closed connection held, not what a restarted instance got since.
+   */
+  takeSentBefore(connection: number): BrokerDelivery[] {
     const out: BrokerDelivery[] = [];
     for (let d = this.first; d !== null; ) {
       const next: BrokerDelivery | null = d.next;
-      d.unacked = false;
-      d.prev = d.next = null;
-      out.push(d);
+      if (d.connection < connection) {
+        this.delete(d);
+        out.push(d);
+      }
       d = next;
     }
-    this.first = this.last = null;
-    this.size = 0;
     return out;
   }
 }

@@ -84,6 +84,9 @@ export class BrokerConnection {
    * fetch goes out, and an answer already on its way is not used.
    */
   reset(p: number, offset: number): void {
+    // The broker's record of what it sent goes back to what reached the consumer, for every
+    // partition: an answer still on the wire is dropped, and its records must be sent again.
+    this.answeredTo.set(this.visibleTo);
     this.visibleTo[p] = offset;
     this.answeredTo[p] = offset;
     this.fetch = null;

@@ -77,6 +77,12 @@ export interface MemberInstance {
   wake(member: Member): void;
   /** Records became readable on one of its partitions (appended, or a leader is back). */
   recordsReadable(member: Member): void;
+  /**
+   * A rebalance began while it waits inside poll(): it prepares to rejoin (Kafka's
+   * onJoinPrepare: auto-commit commits synchronously). True if it rejoins at once; false if
+   * its commit crosses a network, and it rejoins when the commit is answered.
+   */
+  prepareRejoin(member: Member): boolean;
   /** Partition `p` is newly its own, to read from offset `committed`. */
   assigned(p: number, committed: number): void;
   /** A replay moved partition `p`'s position to `offset`. */
@@ -376,7 +382,7 @@ export class LogGroup {
   private beginRound(): void {
     this.readyAtMs = this.kernel.now + this.config.rebalanceMs;
     // Members waiting inside poll() rejoin at once; busy ones when their batch is done.
-    for (const m of this.members) m.rejoined = !m.dead && m.instance.idle;
+    for (const m of this.members) m.rejoined = !m.dead && m.instance.idle && m.instance.prepareRejoin(m);
     this.kernel.at(this.readyAtMs, readyToComplete, this);
   }
 

@@ -174,6 +174,7 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
       case 'poll':
         return this.afterBatch();
       case 'rejoin':
+        if (this.leaving) return this.departed();
         if (this.member !== null) this.rejoinThenPoll(this.member);
         return;
       case 'depart':
@@ -324,9 +325,14 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
     this.poll();
   }
 
-  /** close(): the batch in hand is finished first, then the member leaves the group. */
+  /** close(): the batch in hand (and a commit on its way) is finished first, then the member leaves the group. */
   protected startLeaving(): void {
-    if (!this.busy) this.departed();
+    if (!this.busy && this.waiting === null) this.departed();
+  }
+
+  /** A rebalance began while idle: auto-commit commits synchronously before the rejoin. */
+  prepareRejoin(): boolean {
+    return !this.settings.enableAutoCommit || this.commitAll(true, 'rejoin');
   }
 
   /** Commits what it consumed and sends LeaveGroup: the group rebalances at once. */
