@@ -274,10 +274,10 @@ export abstract class ConsumerCore<B extends Batch> {
   private startHandler(id: MessageId, batch: B): void {
     const serviceMs = this.options.service.sample(this.options.random) * this.slowdown * this.pace;
     if (this.armed === 'mid-process') {
-      this.ledger.serve(this.options.group, id, serviceMs / 2);
+      this.ledger.serve(this.options.group, id, serviceMs / 2, this.name);
       this.kernel.schedule(serviceMs / 2, this.handlerCrashed, batch);
     } else {
-      this.ledger.serve(this.options.group, id, serviceMs);
+      this.ledger.serve(this.options.group, id, serviceMs, this.name);
       this.kernel.schedule(serviceMs, this.handlerDone, batch);
     }
   }
@@ -286,7 +286,7 @@ export abstract class ConsumerCore<B extends Batch> {
   private alreadyApplied(id: MessageId): boolean {
     const store = this.options.store;
     if (store === null || !store.has(id)) return false;
-    this.ledger.suppress(this.options.group, id);
+    this.ledger.suppress(this.options.group, id, this.name);
     return true;
   }
 
@@ -298,7 +298,7 @@ export abstract class ConsumerCore<B extends Batch> {
 
   /** The handler finished: the side effect, recorded in the idempotency store with it. */
   private applyEffect(id: MessageId, replay: boolean): void {
-    this.ledger.process(this.options.group, id, replay);
+    this.ledger.process(this.options.group, id, replay, this.name);
     this.options.store?.add(id);
   }
 
@@ -308,7 +308,7 @@ export abstract class ConsumerCore<B extends Batch> {
    */
   private handlerFailed(id: MessageId): FailureOutcome {
     const { group, onError } = this.options;
-    this.ledger.fail(group, id);
+    this.ledger.fail(group, id, this.name);
     if (this.settlesFirst) {
       this.ledger.abandon(group, id, 'processing-failed');
       return 'lost';

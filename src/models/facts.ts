@@ -34,8 +34,12 @@ export interface Facts {
   enqueue(g: number, id: MessageId, partition?: string | null, offset?: number): void;
   /** Handed to a consumer instance (named for the history) as attempt 1, 2, … */
   deliver(g: number, id: MessageId, attempt: number, instance?: string | null): void;
-  /** A handler of group g starts serving a delivery of `id` for `ms` (cut short if it crashes). */
-  serve(g: number, id: MessageId, ms: number): void;
+  /**
+   * A handler of group g (on `instance`, for the history) starts serving a delivery of `id`
+   * for `ms` (cut short if it crashes). The instance is named because two may hold the same
+   * message at once (an SQS visibility timeout ran out); the same holds below.
+   */
+  serve(g: number, id: MessageId, ms: number, instance?: string): void;
   /** SQS: the message's visibility timeout ran out while group g held it: it is visible again. */
   visibilityExpired(g: number, id: MessageId): void;
   /** SQS: ChangeMessageVisibility made the held message invisible for `timeoutMs` from now. */
@@ -44,11 +48,11 @@ export interface Facts {
   instanceDown(g: number): void;
   instanceUp(g: number): void;
   /** The handler applied the message's effect; `replay` after a deliberate seek back. */
-  process(g: number, id: MessageId, replay?: boolean): void;
+  process(g: number, id: MessageId, replay?: boolean, instance?: string): void;
   /** The consumer's handler failed on a delivery: no side effect was applied. */
-  fail(g: number, id: MessageId): void;
+  fail(g: number, id: MessageId, instance?: string): void;
   /** An idempotent consumer recognised a redelivery and did not apply its effect again. */
-  suppress(g: number, id: MessageId): void;
+  suppress(g: number, id: MessageId, instance?: string): void;
   /** The system was told the message is done (ack, offset commit, DeleteMessage). */
   ack(g: number, id: MessageId): void;
   /** The consumer holding a delivery died. */

@@ -170,8 +170,8 @@ export class HistoryRecorder {
   }
 
   /** A handler starts on the delivery for `serviceMs` (half the drawn time if it will crash midway). */
-  processStart(g: number, id: number, serviceMs: number): void {
-    if (this.keeps(id)) this.line(id, 'process-start', this.consumer(g, id, `,"serviceMs":${serviceMs}`));
+  processStart(g: number, id: number, serviceMs: number, instance?: string): void {
+    if (this.keeps(id)) this.line(id, 'process-start', this.consumer(g, id, `,"serviceMs":${serviceMs}`, instance));
   }
 
   /** SQS: the visibility timeout ran out; `instance` is who held it (null after a crash). */
@@ -185,19 +185,19 @@ export class HistoryRecorder {
   }
 
   /** The side effect was applied; `replay` marks a deliberate replay (a log group sought back). */
-  process(g: number, id: number, replay: boolean): void {
-    if (this.keeps(id)) this.line(id, 'process', this.consumer(g, id, replay ? ',"replay":true' : ''));
-    this.handled(g, id);
+  process(g: number, id: number, replay: boolean, instance?: string): void {
+    if (this.keeps(id)) this.line(id, 'process', this.consumer(g, id, replay ? ',"replay":true' : '', instance));
+    this.handled(g, id, instance);
   }
 
-  failed(g: number, id: number): void {
+  failed(g: number, id: number, instance?: string): void {
     this.flag(id);
-    if (this.keeps(id)) this.line(id, 'handler-failed', this.consumer(g, id, ''));
+    if (this.keeps(id)) this.line(id, 'handler-failed', this.consumer(g, id, '', instance));
   }
 
-  suppressed(g: number, id: number): void {
-    if (this.keeps(id)) this.line(id, 'suppressed', this.consumer(g, id, ''));
-    this.handled(g, id);
+  suppressed(g: number, id: number, instance?: string): void {
+    if (this.keeps(id)) this.line(id, 'suppressed', this.consumer(g, id, '', instance));
+    this.handled(g, id, instance);
   }
 
   acked(g: number, id: number): void {
@@ -281,9 +281,9 @@ export class HistoryRecorder {
     return p < 0 ? '' : `,"partition":${this.places[p]},"offset":${this.offsetOf.get(id)}`;
   }
 
-  /** Group, the instance holding the delivery, `extra`, then the record's place. */
-  private consumer(g: number, id: number, extra: string): string {
-    const instance = this.holders(g).get(id)?.instance;
+  /** Group, the instance named (else the one holding the delivery), `extra`, then the record's place. */
+  private consumer(g: number, id: number, extra: string, named?: string): string {
+    const instance = named ?? this.holders(g).get(id)?.instance;
     const who = instance === undefined ? 'null' : json(instance);
     return `${this.group(g)},"instance":${who}${extra}${this.at(id)}`;
   }
@@ -301,9 +301,10 @@ export class HistoryRecorder {
     return text;
   }
 
-  private handled(g: number, id: number): void {
+  /** The holder's delivery was handled; not when an earlier holder (`instance`) finished late. */
+  private handled(g: number, id: number, instance?: string): void {
     const holding = this.holders(g).get(id);
-    if (holding === undefined) return;
+    if (holding === undefined || (instance !== undefined && instance !== holding.instance)) return;
     if (holding.acked) this.holders(g).delete(id);
     else holding.handled = true;
   }

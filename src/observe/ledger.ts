@@ -313,10 +313,10 @@ export class Ledger implements Facts {
    * The first start ends the message's queue wait, on every system alike: time spent in a
    * prefetch buffer or a polled batch is waiting, as in queueing theory's Wq.
    */
-  serve(g: number, id: MessageId, ms: number): void {
+  serve(g: number, id: MessageId, ms: number, instance?: string): void {
     const group = this.groups[g];
     group.busyMs += ms;
-    if (this.history !== null) this.history.processStart(g, id, ms);
+    if (this.history !== null) this.history.processStart(g, id, ms, instance);
     const flags = group.flags.get(id);
     if ((flags & STARTED) === 0) {
       group.flags.set(id, flags | STARTED);
@@ -363,12 +363,12 @@ export class Ledger implements Facts {
    * purpose), processing an already processed message counts as `replayed`, not as a duplicate,
    * and is not an ordering violation.
    */
-  process(g: number, id: MessageId, replay = false): void {
+  process(g: number, id: MessageId, replay = false, instance?: string): void {
     const group = this.groups[g];
     const now = this.clock();
     const flags = group.flags.get(id);
     group.processedInInterval++;
-    if (this.history !== null) this.history.process(g, id, replay);
+    if (this.history !== null) this.history.process(g, id, replay, instance);
     if (replay && (flags & PROCESSED) !== 0) {
       group.replayed++;
       return;
@@ -402,15 +402,15 @@ export class Ledger implements Facts {
   }
 
   /** The consumer's handler failed on a delivery: no side effect was applied. */
-  fail(g: number, id: MessageId): void {
+  fail(g: number, id: MessageId, instance?: string): void {
     this.groups[g].failures++;
-    if (this.history !== null) this.history.failed(g, id);
+    if (this.history !== null) this.history.failed(g, id, instance);
   }
 
   /** An idempotent consumer recognised a redelivery and did not apply its effect again. */
-  suppress(g: number, id: MessageId): void {
+  suppress(g: number, id: MessageId, instance?: string): void {
     this.groups[g].duplicatesSuppressed++;
-    if (this.history !== null) this.history.suppressed(g, id);
+    if (this.history !== null) this.history.suppressed(g, id, instance);
   }
 
   /** The system was told the message is done (ack, offset commit, DeleteMessage). */

@@ -321,6 +321,8 @@ consumers: [{ group: g, instances: 2, service: "const(1400ms)", waitTime: 20s, h
     expect(at(lines, 'visibility-expired').map(([t]) => t)).toEqual([1100, 2100, 3100, 4100]);
     expect(deliveries(lines)).toEqual([[200, 0, 1], [1200, 0, 2], [2200, 0, 3], [3200, 0, 4], [4200, 0, 5]]);
     expect(at(lines, 'process').map(([t]) => t)).toEqual([1600, 2600, 3600, 4600]);
+    // Each processing is credited to the instance that did it, not to the message's latest holder.
+    expect(lines.filter((l) => l.op === 'process').map((l) => l.instance)).toEqual(['g/0', 'g/1', 'g/0', 'g/1']);
     expect(outcome(r)).toEqual({ processed: 1, deliveries: 5, duplicates: 3, redeliveries: 4, losses: 0, backlogAtEnd: 1 });
   });
 });

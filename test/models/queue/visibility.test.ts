@@ -96,8 +96,9 @@ describe('the history of visibility', () => {
       [76_000, 'duplicate', 'workers/0', null],
       [91_000, 'visibility-expired', 'workers/0', null],
       [91_000, 'dead-letter', null, 'maxReceiveCount'],
-      // The recorder forgets a dead-lettered message's holder, so the late processing names none.
-      [106_000, 'process', null, null],
+      // The late processing names the instance whose handler it was; the recorder forgets a
+      // dead-lettered message's holder, so the duplicate it makes names none.
+      [106_000, 'process', 'workers/0', null],
       [106_000, 'duplicate', null, null],
     ]);
   });
