@@ -79,8 +79,12 @@ export class ConsumerInstance<D extends Delivery = Delivery> extends ConsumerCor
   }
 
   protected finished(delivery: D): void {
-    // Splice, not swap-remove: a crash gives deliveries back in the order they arrived.
-    this.held.splice(this.held.indexOf(delivery), 1);
+    // Shift down, not swap-remove (a crash gives deliveries back in the order they arrived),
+    // and not splice, which allocates the array of what it removed.
+    const held = this.held;
+    let i = held.indexOf(delivery);
+    for (; i < held.length - 1; i++) held[i] = held[i + 1];
+    held.pop();
     if (this.leaving && this.held.length === 0) return this.departed();
     this.port.capacityFreed();
   }
