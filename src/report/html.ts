@@ -193,16 +193,16 @@ function htmlRows(group: GroupSummary): ReturnType<typeof summaryRows> {
   const at = rows.findIndex((r) => r.label.startsWith('latency'));
   const l = group.latencyMs;
   const q = group.queueWaitMs;
-  const row = (label: string, values: number[]) => ({
+  const row = (label: string, values: number[], count: number) => ({
     label,
-    value: values.map(formatSpan).join(' / '),
+    value: count === 0 ? '—' : values.map(formatSpan).join(' / '),
     tone: 'plain' as const,
   });
   rows.splice(
     at + 1,
     0,
-    row('latency p90 / p99.9 / mean', [l.p90, l.p999, l.mean]),
-    row('queue wait p50 / p99 / max', [q.p50, q.p99, q.max]),
+    row('latency p90 / p99.9 / mean', [l.p90, l.p999, l.mean], l.count),
+    row('queue wait p50 / p99 / max', [q.p50, q.p99, q.max], q.count),
   );
   return rows;
 }

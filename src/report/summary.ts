@@ -73,8 +73,9 @@ export function summaryRows(group: GroupSummary): SummaryRow[] {
     add(`  ${reason}`, formatCount(n), 'detail');
   }
   add('ordering violations', formatCount(group.orderingViolations), bad(group.orderingViolations));
-  const { p50, p99, max } = group.latencyMs;
-  add('latency p50 / p99 / max', [p50, p99, max].map(formatSpan).join(' / '));
+  const { p50, p99, max, count } = group.latencyMs;
+  // No processed message has no latency, not a latency of 0.
+  add('latency p50 / p99 / max', count === 0 ? '— (none processed)' : [p50, p99, max].map(formatSpan).join(' / '));
   add('max lag', formatCount(group.maxLag));
   add('max oldest age', formatSpan(group.maxOldestAgeMs));
   add('backlog at end', formatCount(group.backlogAtEnd));

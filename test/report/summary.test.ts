@@ -52,6 +52,14 @@ describe('renderSummary', () => {
     expect(rowOf('recovery after flash-sale')[1]).toMatch(/│ +never │$/);
   });
 
+  it('a group that processed nothing has no latency, not a latency of 0', () => {
+    const none = sampleResult();
+    const g = Object.values(none.summary.groups)[0];
+    g.latencyMs = { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
+    const text = renderSummary(none, { color: false });
+    expect(text).toMatch(/│ latency p50 \/ p99 \/ max +│ +— \(none processed\) │/);
+  });
+
   it('ends with the expectations and their verdicts', () => {
     const tail = plain.trimEnd().split('\n').slice(-4);
     expect(tail).toEqual([
