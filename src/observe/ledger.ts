@@ -549,15 +549,11 @@ export class Ledger implements Facts {
     if (!inPhase) phaseHistogram(group, OUTSIDE_PHASES).record(latency);
   }
 
-  /** Frees the histograms' WebAssembly memory once the result has been read. */
-  dispose(): void {
-    for (const group of this.groups) {
-      for (const h of group.phaseLatency.values()) h.destroy();
-      group.latency.destroy();
-      group.queueWait.destroy();
-      group.intervalLatency.destroy();
-    }
-  }
+  /**
+   * Kept for callers that release a run's resources when done: the histograms used to hold
+   * WebAssembly memory, and the ledger holds nothing outside the JS heap now.
+   */
+  dispose(): void {}
 
   // ---- folding -----------------------------------------------------------------------------
 
