@@ -73,6 +73,12 @@ export class GroupState {
   readonly intervalLatency = new LatencyHistogram();
   /** Latency of the messages produced while each load phase ran, or outside every phase. */
   readonly phaseLatency = new Map<string, LatencyHistogram>();
+  /**
+   * phaseLatency's entries by the ledger's span index, and the outside-phases one, once the
+   * first message recorded there made them: the per-message path does no lookup by name.
+   */
+  readonly spanLatency: (LatencyHistogram | null)[] = [];
+  outsideLatency: LatencyHistogram | null = null;
   readonly anomalies: Anomaly[] = [];
   readonly anomalyCounts = new Map<AnomalyKind, number>();
   /** Phase name → drain time (ms) or null while not yet drained. */
@@ -495,6 +501,7 @@ export class Ledger implements Facts {
       for (const group of this.groups) phaseHistogram(group, OUTSIDE_PHASES).add(group.latency);
     }
     this.phaseSpans.push({ name, startMs: this.clock(), endMs: Number.POSITIVE_INFINITY });
+    for (const group of this.groups) group.spanLatency.push(null);
     for (const group of this.groups) {
       group.recoveries.push({ phase: name, target: group.lag, endMs: Number.NaN });
       if (!group.recoveryMs.has(name)) group.recoveryMs.set(name, null);
@@ -540,13 +547,15 @@ export class Ledger implements Facts {
   }
 
   private recordPhaseLatency(group: GroupState, producedMs: number, latency: number): void {
+    const spans = this.phaseSpans;
     let inPhase = false;
-    for (const span of this.phaseSpans) {
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i];
       if (producedMs < span.startMs || (producedMs >= span.endMs && producedMs !== span.startMs)) continue;
       inPhase = true;
-      phaseHistogram(group, span.name).record(latency);
+      (group.spanLatency[i] ??= phaseHistogram(group, span.name)).record(latency);
     }
-    if (!inPhase) phaseHistogram(group, OUTSIDE_PHASES).record(latency);
+    if (!inPhase) (group.outsideLatency ??= phaseHistogram(group, OUTSIDE_PHASES)).record(latency);
   }
 
   /**
