@@ -41,6 +41,11 @@ export function countsIndex(us: number): number {
   return ((bucket + 1) << SUB_BUCKET_HALF_BITS) + sub - SUB_BUCKET_HALF;
 }
 
+/** The counts-array index of a latency of `ms` milliseconds (recorded in whole µs). */
+export function latencyIndex(ms: number): number {
+  return countsIndex(Math.round(ms * US_PER_MS));
+}
+
 /** The lowest value that falls at counts-array index `index`. */
 export function valueAtIndex(index: number): number {
   let bucket = (index >> SUB_BUCKET_HALF_BITS) - 1;
@@ -74,7 +79,11 @@ export class LatencyHistogram {
   maxMs = 0;
 
   record(ms: number): void {
-    const index = countsIndex(Math.round(ms * US_PER_MS));
+    this.recordAt(latencyIndex(ms), ms);
+  }
+
+  /** Records `ms` whose latencyIndex is `index`: one value recorded in several histograms is indexed once. */
+  recordAt(index: number, ms: number): void {
     if (index >= this.counts.length) this.grow(index);
     this.counts[index]++;
     if (index < this.low) this.low = index;

@@ -11,7 +11,7 @@
  * It knows nothing about models: groups, producers and keys are small integers handed out by
  * `addGroup`, `addKeys` and `addKeyNames`.
  */
-import { LatencyHistogram } from './histogram.js';
+import { LatencyHistogram, latencyIndex } from './histogram.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
 import type { Anomaly, AnomalyKind, DeadLetterRecord, TimelineEntry } from './result.js';
 import { NO_KEY, type Facts, type GroupCounts, type KeyId, type MessageId } from '../models/facts.js';
@@ -381,11 +381,12 @@ export class Ledger implements Facts {
       group.flags.set(id, flags | PROCESSED);
       group.processed++;
       const latency = now - this.produceTime.get(id);
+      const index = latencyIndex(latency);
       if (now >= this.warmupEndMs) {
-        group.latency.record(latency);
-        if (this.phaseSpans.length > 0) this.recordPhaseLatency(group, now - latency, latency);
+        group.latency.recordAt(index, latency);
+        if (this.phaseSpans.length > 0) this.recordPhaseLatency(group, now - latency, latency, index);
       }
-      group.intervalLatency.record(latency);
+      group.intervalLatency.recordAt(index, latency);
     } else {
       group.duplicates++;
       if (this.history !== null) this.history.duplicate(g, id);
@@ -546,16 +547,17 @@ export class Ledger implements Facts {
     return [OUTSIDE_PHASES, ...new Set(this.phaseSpans.map((p) => p.name))];
   }
 
-  private recordPhaseLatency(group: GroupState, producedMs: number, latency: number): void {
+  /** `index`: the latency's latencyIndex. */
+  private recordPhaseLatency(group: GroupState, producedMs: number, latency: number, index: number): void {
     const spans = this.phaseSpans;
     let inPhase = false;
     for (let i = 0; i < spans.length; i++) {
       const span = spans[i];
       if (producedMs < span.startMs || (producedMs >= span.endMs && producedMs !== span.startMs)) continue;
       inPhase = true;
-      (group.spanLatency[i] ??= phaseHistogram(group, span.name)).record(latency);
+      (group.spanLatency[i] ??= phaseHistogram(group, span.name)).recordAt(index, latency);
     }
-    if (!inPhase) (group.outsideLatency ??= phaseHistogram(group, OUTSIDE_PHASES)).record(latency);
+    if (!inPhase) (group.outsideLatency ??= phaseHistogram(group, OUTSIDE_PHASES)).recordAt(index, latency);
   }
 
   /**
