@@ -12,7 +12,7 @@
  * `addGroup`, `addKeys` and `addKeyNames`.
  */
 import { LatencyHistogram, latencyIndex } from './histogram.js';
-import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
+import { pagedUint8, produceRecords } from '../sim/paged.js';
 import type { Anomaly, AnomalyKind, DeadLetterRecord, TimelineEntry } from './result.js';
 import { NO_KEY, type Facts, type GroupCounts, type KeyId, type MessageId } from '../models/facts.js';
 import type { HistoryRecorder } from './history.js';
@@ -128,9 +128,8 @@ export class Ledger implements Facts {
   producedInInterval: number[] = [];
   private readonly producerNames: string[] = [];
 
-  private readonly produceTime = pagedFloat64();
-  private readonly keyOf = pagedInt32(NO_KEY);
-  private readonly seqOf = pagedInt32();
+  /** Each message's produce time, key and sequence among its key's messages (0 without a key). */
+  private readonly messages = produceRecords(NO_KEY);
   private readonly status = pagedUint8();
   private keyNames: string[] = [];
   private keySeq = new Int32Array(0);
@@ -219,7 +218,9 @@ export class Ledger implements Facts {
     return keyIds;
   }
 
+  /** Called whenever keys are added (before any message): each message keeps its key from then on. */
   private growKeySeq(): void {
+    this.messages.keepKeys();
     const grown = new Int32Array(this.keyNames.length);
     grown.set(this.keySeq);
     this.keySeq = grown;
@@ -227,7 +228,7 @@ export class Ledger implements Facts {
 
   /** The key a message was produced with (NO_KEY for none): partitioners route by it. */
   keyOfMessage(id: MessageId): KeyId {
-    return this.keyOf.get(id);
+    return this.messages.key(id);
   }
 
   /** Whether the producer got the message's acknowledgement. */
@@ -241,7 +242,7 @@ export class Ledger implements Facts {
 
   /** Order of production among the messages of its key (-1 without a key). */
   seqOfMessage(id: MessageId): number {
-    return this.keyOf.get(id) === NO_KEY ? -1 : this.seqOf.get(id);
+    return this.messages.key(id) === NO_KEY ? -1 : this.messages.seq(id);
   }
 
   groupName(g: number): string {
@@ -249,7 +250,7 @@ export class Ledger implements Facts {
   }
 
   produceTimeOf(id: MessageId): number {
-    return this.produceTime.get(id);
+    return this.messages.time(id);
   }
 
   keyName(key: KeyId): string | null {
@@ -265,9 +266,7 @@ export class Ledger implements Facts {
   /** A producer created a message and tried to send it. Returns its global id. */
   produce(producer: number, key: KeyId): MessageId {
     const id = this.produced++;
-    this.produceTime.set(id, this.clock());
-    this.keyOf.set(id, key);
-    if (key !== NO_KEY) this.seqOf.set(id, this.keySeq[key]++);
+    this.messages.set(id, this.clock(), key, key === NO_KEY ? 0 : this.keySeq[key]++);
     this.status.set(id, 0);
     this.producedInInterval[producer]++;
     if (this.history !== null) this.history.publish(id, this.producerNames[producer]);
@@ -326,7 +325,7 @@ export class Ledger implements Facts {
       group.flags.set(id, flags | STARTED);
       const now = this.clock();
       if (now >= this.warmupEndMs) {
-        const wait = now - this.produceTime.get(id);
+        const wait = now - this.messages.time(id);
         group.queueWait.record(wait);
         if (wait > 0) group.waited++;
       }
@@ -380,7 +379,7 @@ export class Ledger implements Facts {
     if ((flags & PROCESSED) === 0) {
       group.flags.set(id, flags | PROCESSED);
       group.processed++;
-      const latency = now - this.produceTime.get(id);
+      const latency = now - this.messages.time(id);
       const index = latencyIndex(latency);
       if (now >= this.warmupEndMs) {
         group.latency.recordAt(index, latency);
@@ -392,9 +391,9 @@ export class Ledger implements Facts {
       if (this.history !== null) this.history.duplicate(g, id);
       this.anomaly(group, 'duplicate', id, 'processed again');
     }
-    const key = this.keyOf.get(id);
+    const key = this.messages.key(id);
     if (key !== NO_KEY) {
-      const seq = this.seqOf.get(id);
+      const seq = this.messages.seq(id);
       const highest = group.maxSeq[key];
       if (seq < highest) {
         group.orderingViolations++;
@@ -526,12 +525,12 @@ export class Ledger implements Facts {
     const group = this.groups[g];
     this.advanceOldest(group);
     if (group.oldest >= this.produced || !this.isPending(group, group.oldest)) return 0;
-    return this.clock() - this.produceTime.get(group.oldest);
+    return this.clock() - this.messages.time(group.oldest);
   }
 
   /** Bytes held in per-message state, for the benchmark's bytes-per-message figure. */
   perMessageBytes(): number {
-    let bytes = this.produceTime.bytes() + this.keyOf.bytes() + this.seqOf.bytes();
+    let bytes = this.messages.bytes();
     bytes += this.status.bytes();
     for (const group of this.groups) bytes += group.flags.bytes();
     return bytes;
@@ -584,7 +583,7 @@ export class Ledger implements Facts {
     if ((flags & ENQUEUED) === 0) return;
     group.lag--;
     if (id === group.oldest) {
-      const age = this.clock() - this.produceTime.get(id);
+      const age = this.clock() - this.messages.time(id);
       if (age > group.maxOldestAgeMs && this.clock() >= this.warmupEndMs) group.maxOldestAgeMs = age;
       group.oldest++;
       this.advanceOldest(group);
@@ -635,13 +634,13 @@ export class Ledger implements Facts {
     const seen = group.anomalyCounts.get(kind) ?? 0;
     group.anomalyCounts.set(kind, seen + 1);
     if (seen >= EXAMPLES_PER_KIND) return;
-    const key = this.keyOf.get(id);
+    const key = this.messages.key(id);
     group.anomalies.push({
       kind,
       tMs: this.clock(),
       messageId: id,
       key: this.keyName(key),
-      seq: key === NO_KEY ? -1 : this.seqOf.get(id),
+      seq: key === NO_KEY ? -1 : this.messages.seq(id),
       detail,
     });
   }
