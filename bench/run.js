@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: fixed workloads with fixed seeds, each in its own process so that peak
- * memory is its own. Prints kernel events/s, simulated messages/s and peak RSS, with the
+ * memory is its own. Prints kernel events/s, simulated messages/s (produced), deliveries/s
+ * (to every consumer group: a publish routed to three queues is three) and peak RSS, with the
  * machine's node version. A benchmark, not a test: nothing here fails on timing.
  */
 import { spawnSync } from 'node:child_process';
@@ -43,7 +44,7 @@ const WORKLOADS = {
     const t0 = process.hrtime.bigint();
     kernel.run();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    return { seconds, events: kernel.events, messages: customers };
+    return { seconds, events: kernel.events, messages: customers, deliveries: customers };
   },
   'flash-sale.yaml': () => scenario(new URL('../scenarios/flash-sale.yaml', import.meta.url)),
   // Every scenario in bench/workloads/ is a workload too.
@@ -63,7 +64,8 @@ async function scenario(url) {
   const result = runScenario(s, { onStateBytes: (bytes) => (stateBytes = bytes) });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const messages = result.summary.produced;
-  return { seconds, events: result.summary.events, messages, bytesPerMessage: stateBytes / messages };
+  const deliveries = Object.values(result.summary.groups).reduce((sum, g) => sum + g.deliveries, 0);
+  return { seconds, events: result.summary.events, messages, deliveries, bytesPerMessage: stateBytes / messages };
 }
 
 async function one(name) {
@@ -75,7 +77,7 @@ async function one(name) {
 function main() {
   const self = fileURLToPath(import.meta.url);
   console.log(`queuesim bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`);
-  console.log('workload'.padEnd(34), 'wall s'.padStart(8), 'events/s'.padStart(12), 'msgs/s'.padStart(12), 'peak RSS MB'.padStart(12), 'state B/msg'.padStart(12));
+  console.log('workload'.padEnd(34), 'wall s'.padStart(8), 'events/s'.padStart(12), 'msgs/s'.padStart(12), 'deliveries/s'.padStart(13), 'peak RSS MB'.padStart(12), 'state B/msg'.padStart(12));
   for (const name of Object.keys(WORKLOADS)) {
     const child = spawnSync(process.execPath, [self, '--one', name], { encoding: 'utf8' });
     if (child.status !== 0) {
@@ -89,6 +91,7 @@ function main() {
       r.seconds.toFixed(2).padStart(8),
       fmt(r.events / r.seconds).padStart(12),
       fmt(r.messages / r.seconds).padStart(12),
+      fmt(r.deliveries / r.seconds).padStart(13),
       r.peakRssMb.toFixed(0).padStart(12),
       (r.bytesPerMessage === undefined ? '' : r.bytesPerMessage.toFixed(1)).padStart(12),
     );

@@ -15,7 +15,14 @@ export function keyChooser(base: KeyId, count: number, skew: KeySkew): KeyChoose
     return (random) => base + Math.floor(random() * count);
   }
   const cdf = zipfCdf(count, skew.s);
-  return (random) => base + upperBound(cdf, random());
+  const guide = guideTable(cdf);
+  const scale = guide.length - 1;
+  return (random) => {
+    const u = random();
+    // u·scale and its floor are exact (scale is a power of two), so u lies in [b, b + 1) / scale.
+    const b = Math.floor(u * scale);
+    return base + upperBound(cdf, u, guide[b], guide[b + 1]);
+  };
 }
 
 /** Draws from a list of keys with the skew; Zipf ranks follow the list's order. */
@@ -50,10 +57,21 @@ export function zipfCdf(count: number, s: number): Float64Array {
   return cdf;
 }
 
-/** The first index whose cumulative weight exceeds u (u in [0, 1)). */
-function upperBound(cdf: Float64Array, u: number): number {
-  let lo = 0;
-  let hi = cdf.length - 1;
+/**
+ * The answer of upperBound for u = b / scale, for b = 0 … scale (scale a power of two at least
+ * the key count, up to 2^16): the draw for u in [b, b + 1) / scale lies between entries b and
+ * b + 1, so a draw searches a few keys instead of all of them, and picks the key it always did.
+ */
+function guideTable(cdf: Float64Array): Int32Array {
+  let scale = 1;
+  while (scale < cdf.length && scale < 1 << 16) scale *= 2;
+  const guide = new Int32Array(scale + 1);
+  for (let b = 0; b <= scale; b++) guide[b] = upperBound(cdf, b / scale, 0, cdf.length - 1);
+  return guide;
+}
+
+/** The first index in [lo, hi] whose cumulative weight exceeds u (u in [0, 1)), or hi. */
+function upperBound(cdf: Float64Array, u: number, lo: number, hi: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (cdf[mid] > u) hi = mid;

@@ -25,6 +25,12 @@ class GroupQueue implements DeliveryPort<Delivery> {
   unacked = 0;
   private dispatching = false;
   private again = false;
+  /**
+   * Set when a dispatch found no instance with a free handler; cleared whenever one may have
+   * come back (a handler finished, an instance started, restarted or went down). While it is
+   * set, a publish need not scan the instances again: with a backlog, that is every publish.
+   */
+  private saturated = false;
 
   constructor(
     private readonly ledger: Facts,
@@ -46,6 +52,7 @@ class GroupQueue implements DeliveryPort<Delivery> {
 
   release(unacked: Delivery[]): void {
     this.unacked -= unacked.length;
+    this.saturated = false;
     for (let i = unacked.length - 1; i >= 0; i--) {
       this.ready.pushFront(unacked[i].id, unacked[i].attempt);
     }
@@ -53,7 +60,14 @@ class GroupQueue implements DeliveryPort<Delivery> {
   }
 
   capacityFreed(): void {
+    this.saturated = false;
     this.dispatch();
+  }
+
+  /** A new instance may have free handlers. */
+  attach(instance: ConsumerInstance): void {
+    this.instances.add(instance);
+    this.saturated = false;
   }
 
   /** Hands ready messages to instances with free handlers, round-robin. */
@@ -66,8 +80,11 @@ class GroupQueue implements DeliveryPort<Delivery> {
     do {
       this.again = false;
       while (this.ready.length > 0) {
-        const instance = this.instances.nextFree();
-        if (instance === null) break;
+        const instance = this.saturated ? null : this.instances.nextFree();
+        if (instance === null) {
+          this.saturated = true;
+          break;
+        }
         const id = this.ready.peekValue();
         const attempt = this.ready.peekTag() + 1;
         this.ready.shift();
@@ -100,7 +117,7 @@ export class WorkQueue implements System {
   }
 
   attach(group: number, instance: ConsumerInstance): void {
-    this.queues[group].instances.add(instance);
+    this.queues[group].attach(instance);
   }
 
   publish(_producer: number, id: MessageId): void {

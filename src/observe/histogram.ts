@@ -1,21 +1,20 @@
 /**
- * Latency histogram: an HDR histogram (hdr-histogram-js, WebAssembly build) of integer
- * microseconds, plus the exact count, sum and max that HDR only approximates.
+ * Latency histogram: HDR histogram (HdrHistogram, as hdr-histogram-js implements it) counts of
+ * integer microseconds, plus the exact count, sum and max that HDR only approximates.
  *
  * HDR histograms are order-independent and merge exactly, so percentiles do not depend on the
  * order in which parallel runs are combined.
  *
- * Recording is on the per-message path (up to three values per message), and a call into
- * WebAssembly costs about 100 ns. So a value is counted here, in a plain array laid out as
- * HDR lays out its counts (1 µs resolution, 3 significant digits: buckets of 2048 sub-buckets,
- * each bucket twice as wide as the last), which is one array increment. The HDR histogram is
- * filled from these counts only when a percentile is asked for: HDR's percentiles depend on
- * its counts alone, so they come out exactly as if every value had been recorded in it.
+ * Recording is on the per-message path (up to four values per message), and a call into
+ * hdr-histogram-js's WebAssembly costs about 100 ns. So a value is counted here, in a plain
+ * array laid out as HDR lays out its counts (1 µs resolution, 3 significant digits: buckets of
+ * 2048 sub-buckets, each bucket twice as wide as the last), which is one array increment. A
+ * percentile is read from these counts with HDR's own rule (getValueAtPercentile), so it comes
+ * out exactly as if every value had been recorded in an HDR histogram; the test holds the two
+ * side by side. Filling a WebAssembly histogram for each query cost more than the scan: the
+ * sampler asks for two percentiles of every group at every sample.
  */
-import * as hdr from 'hdr-histogram-js';
 import type { LatencySummary } from './result.js';
-
-await hdr.initWebAssembly();
 
 const US_PER_MS = 1000;
 /** One hour of microseconds; the histogram grows beyond it on demand. */
@@ -42,6 +41,11 @@ export function countsIndex(us: number): number {
   return ((bucket + 1) << SUB_BUCKET_HALF_BITS) + sub - SUB_BUCKET_HALF;
 }
 
+/** The counts-array index of a latency of `ms` milliseconds (recorded in whole µs). */
+export function latencyIndex(ms: number): number {
+  return countsIndex(Math.round(ms * US_PER_MS));
+}
+
 /** The lowest value that falls at counts-array index `index`. */
 export function valueAtIndex(index: number): number {
   let bucket = (index >> SUB_BUCKET_HALF_BITS) - 1;
@@ -53,32 +57,37 @@ export function valueAtIndex(index: number): number {
   return sub * 2 ** bucket;
 }
 
+/** The highest value that falls at counts-array index `index` (HDR's highestEquivalentValue). */
+function highestAtIndex(index: number): number {
+  const bucket = (index >> SUB_BUCKET_HALF_BITS) - 1;
+  return bucket <= 0 ? valueAtIndex(index) : valueAtIndex(index) + 2 ** bucket - 1;
+}
+
+/** HDR's ulp, whose rounding the percentile rule depends on. */
+function ulp(x: number): number {
+  return Math.pow(2, Math.floor(Math.log2(x)) - 52);
+}
+
 export class LatencyHistogram {
-  private readonly hist = hdr.build({
-    useWebAssembly: true,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: INITIAL_HIGHEST_US,
-    numberOfSignificantValueDigits: 3,
-    autoResize: true,
-  });
   /** Counts per HDR index; grows on demand. */
   private counts = new Float64Array(countsIndex(INITIAL_HIGHEST_US) + 1);
   /** The range of indexes that may hold counts (empty when low > high). */
   private low = Infinity;
   private high = -1;
-  /** Whether `hist` holds the current counts. */
-  private filled = true;
   count = 0;
   private sumMs = 0;
   maxMs = 0;
 
   record(ms: number): void {
-    const index = countsIndex(Math.round(ms * US_PER_MS));
+    this.recordAt(latencyIndex(ms), ms);
+  }
+
+  /** Records `ms` whose latencyIndex is `index`: one value recorded in several histograms is indexed once. */
+  recordAt(index: number, ms: number): void {
     if (index >= this.counts.length) this.grow(index);
     this.counts[index]++;
     if (index < this.low) this.low = index;
     if (index > this.high) this.high = index;
-    this.filled = false;
     this.count++;
     this.sumMs += ms;
     if (ms > this.maxMs) this.maxMs = ms;
@@ -87,8 +96,7 @@ export class LatencyHistogram {
   /** The p-th percentile (0..100) in ms, or null when nothing was recorded. */
   percentile(p: number): number | null {
     if (this.count === 0) return null;
-    if (!this.filled) this.fill();
-    return Math.min(this.hist.getValueAtPercentile(p) / US_PER_MS, this.maxMs);
+    return Math.min(this.valueAtPercentile(p) / US_PER_MS, this.maxMs);
   }
 
   summary(): LatencySummary {
@@ -111,7 +119,6 @@ export class LatencyHistogram {
       for (let i = other.low; i <= other.high; i++) this.counts[i] += other.counts[i];
       if (other.low < this.low) this.low = other.low;
       if (other.high > this.high) this.high = other.high;
-      this.filled = false;
     }
     this.count += other.count;
     this.sumMs += other.sumMs;
@@ -122,27 +129,24 @@ export class LatencyHistogram {
     if (this.high >= 0) this.counts.fill(0, this.low, this.high + 1);
     this.low = Infinity;
     this.high = -1;
-    this.hist.reset();
-    this.filled = true;
     this.count = 0;
     this.sumMs = 0;
     this.maxMs = 0;
   }
 
-  /** Frees the WebAssembly memory; the histogram cannot be used afterwards. */
-  destroy(): void {
-    this.hist.destroy();
-  }
-
-  /** Puts the counts into the HDR histogram, one lowest-equivalent value per non-empty index. */
-  private fill(): void {
-    const hist = this.hist;
-    hist.reset();
+  /**
+   * HDR's getValueAtPercentile, in µs: the count to reach is rounded up with care for the last
+   * ulp of the floating-point product, then the counts are summed from the lowest index.
+   */
+  private valueAtPercentile(p: number): number {
+    const fpCount = (Math.min(p, 100) / 100) * this.count;
+    const target = Math.max(Math.ceil(fpCount - ulp(fpCount)), 1);
+    let total = 0;
     for (let i = this.low; i <= this.high; i++) {
-      const n = this.counts[i];
-      if (n > 0) hist.recordValueWithCount(valueAtIndex(i), n);
+      total += this.counts[i];
+      if (total >= target) return p === 0 ? valueAtIndex(i) : highestAtIndex(i);
     }
-    this.filled = true;
+    return 0;
   }
 
   private grow(index: number): void {

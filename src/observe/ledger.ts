@@ -11,8 +11,8 @@
  * It knows nothing about models: groups, producers and keys are small integers handed out by
  * `addGroup`, `addKeys` and `addKeyNames`.
  */
-import { LatencyHistogram } from './histogram.js';
-import { pagedFloat64, pagedInt32, pagedUint8 } from '../sim/paged.js';
+import { LatencyHistogram, latencyIndex } from './histogram.js';
+import { pagedUint8, produceRecords } from '../sim/paged.js';
 import type { Anomaly, AnomalyKind, DeadLetterRecord, TimelineEntry } from './result.js';
 import { NO_KEY, type Facts, type GroupCounts, type KeyId, type MessageId } from '../models/facts.js';
 import type { HistoryRecorder } from './history.js';
@@ -75,6 +75,12 @@ export class GroupState {
   readonly intervalLatency = new LatencyHistogram();
   /** Latency of the messages produced while each load phase ran, or outside every phase. */
   readonly phaseLatency = new Map<string, LatencyHistogram>();
+  /**
+   * phaseLatency's entries by the ledger's span index, and the outside-phases one, once the
+   * first message recorded there made them: the per-message path does no lookup by name.
+   */
+  readonly spanLatency: (LatencyHistogram | null)[] = [];
+  outsideLatency: LatencyHistogram | null = null;
   readonly anomalies: Anomaly[] = [];
   readonly anomalyCounts = new Map<AnomalyKind, number>();
   /** Phase name → drain time (ms) or null while not yet drained. */
@@ -124,9 +130,8 @@ export class Ledger implements Facts {
   producedInInterval: number[] = [];
   private readonly producerNames: string[] = [];
 
-  private readonly produceTime = pagedFloat64();
-  private readonly keyOf = pagedInt32(NO_KEY);
-  private readonly seqOf = pagedInt32();
+  /** Each message's produce time, key and sequence among its key's messages (0 without a key). */
+  private readonly messages = produceRecords(NO_KEY);
   private readonly status = pagedUint8();
   private keyNames: string[] = [];
   private keySeq = new Int32Array(0);
@@ -215,7 +220,9 @@ export class Ledger implements Facts {
     return keyIds;
   }
 
+  /** Called whenever keys are added (before any message): each message keeps its key from then on. */
   private growKeySeq(): void {
+    this.messages.keepKeys();
     const grown = new Int32Array(this.keyNames.length);
     grown.set(this.keySeq);
     this.keySeq = grown;
@@ -223,7 +230,7 @@ export class Ledger implements Facts {
 
   /** The key a message was produced with (NO_KEY for none): partitioners route by it. */
   keyOfMessage(id: MessageId): KeyId {
-    return this.keyOf.get(id);
+    return this.messages.key(id);
   }
 
   /** Whether the producer got the message's acknowledgement. */
@@ -237,7 +244,7 @@ export class Ledger implements Facts {
 
   /** Order of production among the messages of its key (-1 without a key). */
   seqOfMessage(id: MessageId): number {
-    return this.keyOf.get(id) === NO_KEY ? -1 : this.seqOf.get(id);
+    return this.messages.key(id) === NO_KEY ? -1 : this.messages.seq(id);
   }
 
   groupName(g: number): string {
@@ -245,7 +252,7 @@ export class Ledger implements Facts {
   }
 
   produceTimeOf(id: MessageId): number {
-    return this.produceTime.get(id);
+    return this.messages.time(id);
   }
 
   keyName(key: KeyId): string | null {
@@ -261,9 +268,7 @@ export class Ledger implements Facts {
   /** A producer created a message and tried to send it. Returns its global id. */
   produce(producer: number, key: KeyId): MessageId {
     const id = this.produced++;
-    this.produceTime.set(id, this.clock());
-    this.keyOf.set(id, key);
-    if (key !== NO_KEY) this.seqOf.set(id, this.keySeq[key]++);
+    this.messages.set(id, this.clock(), key, key === NO_KEY ? 0 : this.keySeq[key]++);
     this.status.set(id, 0);
     this.producedInInterval[producer]++;
     if (this.history !== null) this.history.publish(id, this.producerNames[producer]);
@@ -322,7 +327,7 @@ export class Ledger implements Facts {
       group.flags.set(id, flags | STARTED);
       const now = this.clock();
       if (now >= this.warmupEndMs) {
-        const wait = now - this.produceTime.get(id);
+        const wait = now - this.messages.time(id);
         group.queueWait.record(wait);
         if (wait > 0) group.waited++;
       }
@@ -376,20 +381,21 @@ export class Ledger implements Facts {
     if ((flags & PROCESSED) === 0) {
       group.flags.set(id, flags | PROCESSED);
       group.processed++;
-      const latency = now - this.produceTime.get(id);
+      const latency = now - this.messages.time(id);
+      const index = latencyIndex(latency);
       if (now >= this.warmupEndMs) {
-        group.latency.record(latency);
-        if (this.phaseSpans.length > 0) this.recordPhaseLatency(group, now - latency, latency);
+        group.latency.recordAt(index, latency);
+        if (this.phaseSpans.length > 0) this.recordPhaseLatency(group, now - latency, latency, index);
       }
-      group.intervalLatency.record(latency);
+      group.intervalLatency.recordAt(index, latency);
     } else {
       group.duplicates++;
       if (this.history !== null) this.history.duplicate(g, id);
       this.anomaly(group, 'duplicate', id, 'processed again');
     }
-    const key = this.keyOf.get(id);
+    const key = this.messages.key(id);
     if (key !== NO_KEY) {
-      const seq = this.seqOf.get(id);
+      const seq = this.messages.seq(id);
       const highest = group.maxSeq[key];
       if (seq < highest) {
         group.orderingViolations++;
@@ -504,6 +510,7 @@ export class Ledger implements Facts {
       for (const group of this.groups) phaseHistogram(group, OUTSIDE_PHASES).add(group.latency);
     }
     this.phaseSpans.push({ name, startMs: this.clock(), endMs: Number.POSITIVE_INFINITY });
+    for (const group of this.groups) group.spanLatency.push(null);
     for (const group of this.groups) {
       group.recoveries.push({ phase: name, target: group.lag, endMs: Number.NaN });
       if (!group.recoveryMs.has(name)) group.recoveryMs.set(name, null);
@@ -527,12 +534,12 @@ export class Ledger implements Facts {
     const group = this.groups[g];
     this.advanceOldest(group);
     if (group.oldest >= this.produced || !this.isPending(group, group.oldest)) return 0;
-    return this.clock() - this.produceTime.get(group.oldest);
+    return this.clock() - this.messages.time(group.oldest);
   }
 
   /** Bytes held in per-message state, for the benchmark's bytes-per-message figure. */
   perMessageBytes(): number {
-    let bytes = this.produceTime.bytes() + this.keyOf.bytes() + this.seqOf.bytes();
+    let bytes = this.messages.bytes();
     bytes += this.status.bytes();
     for (const group of this.groups) bytes += group.flags.bytes();
     return bytes;
@@ -548,25 +555,24 @@ export class Ledger implements Facts {
     return [OUTSIDE_PHASES, ...new Set(this.phaseSpans.map((p) => p.name))];
   }
 
-  private recordPhaseLatency(group: GroupState, producedMs: number, latency: number): void {
+  /** `index`: the latency's latencyIndex. */
+  private recordPhaseLatency(group: GroupState, producedMs: number, latency: number, index: number): void {
+    const spans = this.phaseSpans;
     let inPhase = false;
-    for (const span of this.phaseSpans) {
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i];
       if (producedMs < span.startMs || (producedMs >= span.endMs && producedMs !== span.startMs)) continue;
       inPhase = true;
-      phaseHistogram(group, span.name).record(latency);
+      (group.spanLatency[i] ??= phaseHistogram(group, span.name)).recordAt(index, latency);
     }
-    if (!inPhase) phaseHistogram(group, OUTSIDE_PHASES).record(latency);
+    if (!inPhase) (group.outsideLatency ??= phaseHistogram(group, OUTSIDE_PHASES)).recordAt(index, latency);
   }
 
-  /** Frees the histograms' WebAssembly memory once the result has been read. */
-  dispose(): void {
-    for (const group of this.groups) {
-      for (const h of group.phaseLatency.values()) h.destroy();
-      group.latency.destroy();
-      group.queueWait.destroy();
-      group.intervalLatency.destroy();
-    }
-  }
+  /**
+   * Kept for callers that release a run's resources when done: the histograms used to hold
+   * WebAssembly memory, and the ledger holds nothing outside the JS heap now.
+   */
+  dispose(): void {}
 
   // ---- folding -----------------------------------------------------------------------------
 
@@ -586,7 +592,7 @@ export class Ledger implements Facts {
     if ((flags & ENQUEUED) === 0) return;
     group.lag--;
     if (id === group.oldest) {
-      const age = this.clock() - this.produceTime.get(id);
+      const age = this.clock() - this.messages.time(id);
       if (age > group.maxOldestAgeMs && this.clock() >= this.warmupEndMs) group.maxOldestAgeMs = age;
       group.oldest++;
       this.advanceOldest(group);
@@ -637,13 +643,13 @@ export class Ledger implements Facts {
     const seen = group.anomalyCounts.get(kind) ?? 0;
     group.anomalyCounts.set(kind, seen + 1);
     if (seen >= EXAMPLES_PER_KIND) return;
-    const key = this.keyOf.get(id);
+    const key = this.messages.key(id);
     group.anomalies.push({
       kind,
       tMs: this.clock(),
       messageId: id,
       key: this.keyName(key),
-      seq: key === NO_KEY ? -1 : this.seqOf.get(id),
+      seq: key === NO_KEY ? -1 : this.messages.seq(id),
       detail,
     });
   }

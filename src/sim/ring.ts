@@ -80,9 +80,19 @@ export abstract class Ring {
 
   /** A copy of `column` with room for `capacity` entries, the entries in order from index 0. */
   protected reordered<C extends Column>(column: C, capacity: number): C {
-    const next = (Array.isArray(column) ? new Array(capacity) : new (column.constructor as new (n: number) => C)(capacity)) as C;
-    for (let k = 0; k < this.count; k++) next[k] = column[this.slot(k)];
-    return next;
+    if (Array.isArray(column)) {
+      const next = new Array(capacity) as C;
+      for (let k = 0; k < this.count; k++) next[k] = column[this.slot(k)];
+      return next;
+    }
+    // A typed column is copied in two block moves: the entries from the head to the end of the
+    // room, then those that wrapped around to its start.
+    const typed = column as Int32Array | Float64Array;
+    const next = new (typed.constructor as new (n: number) => Int32Array | Float64Array)(capacity);
+    const tail = Math.min(this.count, this.mask + 1 - this.head);
+    next.set(typed.subarray(this.head, this.head + tail), 0);
+    next.set(typed.subarray(0, this.count - tail), tail);
+    return next as C;
   }
 
   private grow(): void {

@@ -52,6 +52,20 @@ describe('IntPairDeque', () => {
     }
     expect(seen).toEqual(Array.from({ length: 1499 }, (_, k) => k + 1));
   });
+
+  it('keeps order and pairs when it grows while wrapped around', () => {
+    const deque = new IntPairDeque();
+    for (let i = 0; i < 1000; i++) deque.pushBack(i, -i);
+    for (let i = 0; i < 900; i++) deque.shift(); // head at slot 900 of 1024
+    for (let i = 1000; i < 3000; i++) deque.pushBack(i, -i); // wraps, then grows twice
+    const seen: number[] = [];
+    while (deque.length > 0) {
+      expect(deque.peekTag()).toBe(-deque.peekValue());
+      seen.push(deque.peekValue());
+      deque.shift();
+    }
+    expect(seen).toEqual(Array.from({ length: 2100 }, (_, k) => k + 900));
+  });
 });
 
 describe('ReadyList', () => {

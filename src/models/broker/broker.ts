@@ -150,7 +150,7 @@ export class Broker implements System {
     const toClient = network === null ? null : { link: new Link(this.kernel, network), lost: this.lostOnTheWire };
     const subscription = new Subscription(instance, queue, options, number, this.facts, toClient);
     port.subscription = subscription;
-    this.queues[queue].subscriptions.push(subscription);
+    subscription.position = this.queues[queue].subscriptions.push(subscription) - 1;
     this.subscriptions.push(subscription);
     return subscription;
   }

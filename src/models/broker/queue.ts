@@ -274,7 +274,7 @@ export class BrokerQueue {
     const now = this.kernel.now;
     while (this.ready.length > 0 && this.ready.headExpiresAt() < now) this.removeHead('expired');
     if (this.ready.length > 0 && subscription.hasCapacity) {
-      this.cursor = (this.subscriptions.indexOf(subscription) + 1) % this.subscriptions.length;
+      this.cursor = (subscription.position + 1) % this.subscriptions.length;
       this.deliverHead(subscription);
     }
     // Saturated again only if its one slot was filled; otherwise scan as usual.

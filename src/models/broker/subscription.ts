@@ -10,6 +10,7 @@
 import type { ConsumerInstance } from '../consumer.js';
 import type { Link } from '../network.js';
 import { Delivery } from '../system.js';
+import { Fifo } from '../../sim/ring.js';
 import type { BrokerFacts } from './broker-facts.js';
 
 /** How a consumer's connection ends when it crashes. */
@@ -107,8 +108,10 @@ export class Subscription {
   closingByBroker = false;
   /** Bumped when the instance goes down: deliveries still on the wire to it are stale. */
   connection = 0;
-  private buffer: BrokerDelivery[] = [];
-  private bufferHead = 0;
+  /** Its place among its queue's subscriptions, for the round-robin cursor. */
+  position = 0;
+  /** The client's prefetch buffer: a ring, so taking from it neither shifts nor reallocates. */
+  private readonly buffer = new Fifo<BrokerDelivery>();
   private pumping = false;
   private again = false;
 
@@ -134,7 +137,7 @@ export class Subscription {
   }
 
   get buffered(): number {
-    return this.buffer.length - this.bufferHead;
+    return this.buffer.length;
   }
 
   push(delivery: BrokerDelivery): void {
@@ -167,10 +170,8 @@ export class Subscription {
     this.pumping = true;
     do {
       this.again = false;
-      while (this.bufferHead < this.buffer.length && this.instance.free > 0) {
-        const delivery = this.buffer[this.bufferHead++];
-        if (this.bufferHead >= 1024 || this.bufferHead === this.buffer.length) this.compact();
-        this.instance.handle(delivery);
+      while (this.buffer.length > 0 && this.instance.free > 0) {
+        this.instance.handle(this.buffer.shift());
       }
     } while (this.again);
     this.pumping = false;
@@ -178,20 +179,9 @@ export class Subscription {
 
   /** Empties the buffer (the connection is gone) and returns what it held. */
   takeBuffer(): BrokerDelivery[] {
-    const held = this.buffer.slice(this.bufferHead);
-    this.buffer = [];
-    this.bufferHead = 0;
+    const held: BrokerDelivery[] = [];
+    while (this.buffer.length > 0) held.push(this.buffer.shift());
     return held;
-  }
-
-  private compact(): void {
-    if (this.bufferHead === this.buffer.length) {
-      this.buffer.length = 0;
-      this.bufferHead = 0;
-    } else if (this.bufferHead >= 1024 && this.bufferHead * 2 >= this.buffer.length) {
-      this.buffer = this.buffer.slice(this.bufferHead);
-      this.bufferHead = 0;
-    }
   }
 }
 
