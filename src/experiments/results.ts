@@ -58,9 +58,9 @@ export interface SweepPoint {
   label: string;
   /** One value per parameter, in `params` order. */
   values: unknown[];
-  /** Σ instances over consumer groups. */
+  /** Σ instances over consumer groups; an autoscaled group counts its `autoscale.max`. */
   instances: number;
-  /** Σ instances × concurrency over consumer groups. */
+  /** Σ instances × concurrency over consumer groups, counted as `instances` is. */
   handlers: number;
   /**
    * The smallest relative margin of any SLO figure to its threshold, on the seeds the verdict

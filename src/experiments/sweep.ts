@@ -147,8 +147,9 @@ function point(
     index,
     label,
     values,
-    instances: scenario.spec.consumers.reduce((sum, c) => sum + c.instances, 0),
-    handlers: scenario.spec.consumers.reduce((sum, c) => sum + c.instances * c.concurrency, 0),
+    // An autoscaled group is sized by the most instances it may scale to, not how many it starts with.
+    instances: scenario.spec.consumers.reduce((sum, c) => sum + (c.autoscale?.max ?? c.instances), 0),
+    handlers: scenario.spec.consumers.reduce((sum, c) => sum + (c.autoscale?.max ?? c.instances) * c.concurrency, 0),
     margin: null,
     utilisation: busiest(scenario.spec.consumers.map((c) => figures[`${c.group}.utilisation`]?.mean ?? null)),
     figures,

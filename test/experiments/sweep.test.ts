@@ -47,6 +47,18 @@ describe('sweep verdicts and recommendation', () => {
     );
   });
 
+  it('sizes an autoscaled group by the fleet it may grow to, not by how many it starts with', async () => {
+    // One instance to start, scaled on backlog per instance up to max; three are needed.
+    const autoscaled: BaseDocument = {
+      ...base,
+      source: SOURCE.replace('instances: 1, service: const(25ms) }',
+        'instances: 1, service: const(25ms), autoscale: { metric: backlogPerInstance, target: 2, min: 1, max: 1 } }'),
+    };
+    const r = await sweep(autoscaled, options({ params: [parseParam('consumers[0].autoscale.max=2,4,8')], headroom: 0 }));
+    expect(r.points.map((p) => [p.instances, p.handlers])).toEqual([[2, 2], [4, 4], [8, 8]]);
+    expect(renderSweepTable(r, { color: false })).toMatch(/│ 4 +│ 4 +│/);
+  });
+
   it('ranks by total handlers: 3 instances × 1 beat 2 × 2, and draws heatmaps', async () => {
     const r = await sweep(base, options({
       params: [parseParam('consumers[0].instances=1..4'), parseParam('consumers[0].concurrency=1,2')],
