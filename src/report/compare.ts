@@ -10,7 +10,7 @@ import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { CompareResult, VariantOutcome } from '../experiments/results.js';
 import { CHART_PALETTE, timeLineChart, unitTicks, type ChartSpec } from './charts.js';
 import { escapeHtml, renderPage, tableHtml, type Cell } from './html.js';
-import { formatEstimate } from './estimates.js';
+import { INTERVAL_NOTE, formatEstimate } from './estimates.js';
 import { figureUnit, type FigureUnit } from '../observe/figures.js';
 
 /** Figures that are counts of things that went wrong: shown on one grouped bar chart. */
@@ -59,7 +59,7 @@ export function renderCompareTable(result: CompareResult, opts: { color: boolean
   table.push(['expectations met (seeds)', ...result.variants.map((v) => `${v.seedsPassing}/${n}`)]);
   const seeds = n === 1 ? `seed ${result.seeds[0]}` : `seeds ${result.seeds[0]}…${result.seeds[n - 1]}`;
   const head = `queuesim ${result.queuesim}: compare ${result.scenario}, ${result.variants.length} variants × ${n} ${seeds}`;
-  const note = `${n > 1 ? '\nmean ± 95% confidence interval (Student t) over seeds; (k/n): defined on k seeds' : ''}` +
+  const note = `${n > 1 ? `\n${INTERVAL_NOTE}; (k/n): defined on k seeds` : ''}` +
     '\n(+x%): change from the baseline, the first variant; figures zero in every variant and not in expect: are left out';
   return `${head}\n${table.toString()}${note}\n`;
 }
@@ -212,7 +212,7 @@ export function renderCompareHtml(result: CompareResult, specs: ChartSpec[]): st
   const body = `<header><h1>${escapeHtml(`compare: ${result.scenario}`)}</h1>
 <p class="description">${escapeHtml(result.description)}</p>
 <p class="meta">${escapeHtml(`queuesim ${result.queuesim}; seeds ${result.seeds.join(', ')}; ` +
-    'each figure is the mean over seeds ± the 95% confidence interval (Student t); (+x%) is the change from the baseline')}</p></header>
+    `${INTERVAL_NOTE}; (+x%) is the change from the baseline`)}</p></header>
 <section><h2>Expectations</h2>${expectationsTable(result)}</section>
 <section><h2>Variants</h2><div style="overflow-x:auto">${tableHtml('summary', head, rows)}</div></section>
 <section><h2>Settings</h2>${tableHtml('settings', ['variant', 'settings'],

@@ -6,21 +6,27 @@ import type { Estimate } from '../experiments/results.js';
 import type { FigureUnit } from '../observe/figures.js';
 import { formatFigure } from './figure-text.js';
 
+/** How the reports explain formatEstimate's text. */
+export const INTERVAL_NOTE =
+  'mean ± 95% confidence interval (Student t) over seeds; mean (0 to x): the interval, clamped at 0';
+
 /**
  * `12.5 ± 0.8`, `2m29s ± 1.5s`, `32.03% ± 0.25%`, `3` (no spread), `—` (undefined on every
- * seed), with `(k/n)` when some were. With a unit, in that unit as people read it.
+ * seed), with `(k/n)` when some were. With a unit, in that unit as people read it. A figure
+ * never below 0 whose interval would reach below it (a count seen on one seed of five) reads
+ * `1.5 (0 to 20.6)`: the interval clamped at 0, as the charts draw it.
  */
 export function formatEstimate(e: Estimate | undefined, seeds: number, unit?: FigureUnit): string {
   if (e === undefined || e.mean === null) return '—';
   const partial = e.n < seeds ? ` (${e.n}/${seeds})` : '';
   // Equal values give an interval of rounding noise (1e-17), not of spread.
   const spread = e.ci95 === null || e.ci95 <= Math.abs(e.mean) * 1e-9 ? undefined : e.ci95;
-  if (unit !== undefined) {
-    const mean = formatFigure(unit, e.mean, spread);
-    return spread === undefined ? `${mean}${partial}` : `${mean} ± ${formatFigure(unit, spread, spread)}${partial}`;
+  const text = (x: number, scale?: number) => (unit === undefined ? formatNumber(x, scale) : formatFigure(unit, x, scale));
+  if (spread === undefined) return `${text(e.mean)}${partial}`;
+  if (e.min !== null && e.min >= 0 && e.mean - spread < 0) {
+    return `${text(e.mean, spread)} (${text(0, spread)} to ${text(e.mean + spread, spread)})${partial}`;
   }
-  if (spread === undefined) return `${formatNumber(e.mean)}${partial}`;
-  return `${formatNumber(e.mean, spread)} ± ${formatNumber(spread, spread)}${partial}`;
+  return `${text(e.mean, spread)} ± ${text(spread, spread)}${partial}`;
 }
 
 /** Whole numbers with separators; fractions to 3 significant digits (or to the interval's). */

@@ -10,7 +10,7 @@ import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import { PREDICTED_FIGURES, type SweepPoint, type SweepResult } from '../experiments/results.js';
 import { CHART_PALETTE, unitTicks, type ChartSpec } from './charts.js';
 import { escapeHtml, renderPage, tableHtml, type Cell } from './html.js';
-import { formatEstimate } from './estimates.js';
+import { INTERVAL_NOTE, formatEstimate } from './estimates.js';
 import { figureUnit } from '../observe/figures.js';
 import { formatFigure } from './figure-text.js';
 
@@ -65,6 +65,7 @@ export function renderSweepTable(result: SweepResult, opts: { color: boolean }):
     `SLO: ${result.slo.map((s) => s.expr).join(', ') || '(no expect: lines; every point passes)'}; ` +
       `a point passes when it holds on ${result.quantile === 1 ? 'every seed' : `at least ${Math.ceil(result.quantile * n - 1e-9)} of ${n} seeds`}; ` +
       'margin: the closest any SLO figure comes to its threshold on those seeds',
+    ...(n > 1 ? [INTERVAL_NOTE] : []),
     recommendationLine(result),
   ];
   return `${lines.join('\n')}\n`;
@@ -339,7 +340,7 @@ export function renderSweepHtml(result: SweepResult, specs: ChartSpec[]): string
   const body = `<header><h1>${escapeHtml(`sweep: ${result.scenario}`)}</h1>
 <p class="description">${escapeHtml(result.description)}</p>
 <p class="meta">${escapeHtml(`queuesim ${result.queuesim}; seeds ${result.seeds.join(', ')}; ` +
-    'figures are means over seeds ± the 95% confidence interval (Student t)')}</p></header>
+    INTERVAL_NOTE)}</p></header>
 <section><h2>Recommendation</h2><p>${escapeHtml(recommendationLine(result))}</p>
 <p>${escapeHtml(`SLO (expect:): ${result.slo.map((s) => s.expr).join(', ') || 'none'}`)}</p></section>
 <section><h2>Grid</h2><div style="overflow-x:auto">${tableHtml('summary', head, rows)}</div></section>`;
