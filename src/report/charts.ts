@@ -143,6 +143,8 @@ interface ChartContext {
   endMs: number;
   colorOf: (subject: string) => string;
   annotations: AnnotationOptions[];
+  /** Says what unlabelled markers are, when there are too many to label; null otherwise. */
+  caption: string | null;
 }
 
 function chartContext(result: Result): ChartContext {
@@ -158,7 +160,7 @@ function chartContext(result: Result): ChartContext {
     }
   }
   const colorOf = (subject: string) => PALETTE[subjects.indexOf(subject) % PALETTE.length];
-  return { result, tMs, endMs, colorOf, annotations: annotations(result.phases, result.timeline, endMs) };
+  return { result, tMs, endMs, colorOf, annotations: annotations(result.phases, result.timeline, endMs), caption: markerCaption(result.timeline) };
 }
 
 function lagChart(ctx: ChartContext): ChartSpec {
@@ -270,6 +272,7 @@ function lineConfig(
       },
       plugins: {
         title: { display: true, text: title, font: { size: 15 } },
+        subtitle: { display: ctx.caption !== null, text: ctx.caption ?? '', color: '#555555', font: { size: 11 } },
         // A zero-height box strokes as a short line with the dataset's dash pattern.
         legend: { position: 'bottom', labels: { boxWidth: 30, boxHeight: 0 } },
         decimation: { enabled: true, algorithm: 'min-max' },
@@ -297,7 +300,7 @@ export function timeLineChart(
   phases: PhaseSpan[],
   timeline: TimelineEntry[],
 ): ChartConfiguration {
-  const ctx = { endMs: endMs || SECOND_MS, annotations: annotations(phases, timeline, endMs) } as ChartContext;
+  const ctx = { endMs: endMs || SECOND_MS, annotations: annotations(phases, timeline, endMs), caption: markerCaption(timeline) } as ChartContext;
   return lineConfig(ctx, title, datasets, yTitle);
 }
 
@@ -316,18 +319,19 @@ function annotations(phases: PhaseSpan[], timeline: TimelineEntry[], endMs: numb
   const windows = mergeOverlapping(rebalanceWindows(timeline, endMs));
   const rebalances = windows.map((w) =>
     box(w.startMs, w.endMs, 'rebalance', REBALANCE_FILL, REBALANCE_TEXT, windows.length <= MAX_LABELLED_MARKERS));
-  const markers = timeline.filter((e) => DOWN_KINDS.has(e.kind) || UP_KINDS.has(e.kind));
+  const markers = markersOf(timeline);
   const labelled = markers.length <= MAX_LABELLED_MARKERS;
   const lineMarks: AnnotationOptions[] = markers.map((entry) => {
     const crash = DOWN_KINDS.has(entry.kind);
     const color = crash ? CRASH_COLOR : RESTART_COLOR;
+    // Too many to label: faint and behind the data, so dozens of failures do not hide it.
     return {
       type: 'line',
-      drawTime: 'afterDatasetsDraw',
+      drawTime: labelled ? 'afterDatasetsDraw' : 'beforeDatasetsDraw',
       scaleID: 'x',
       value: entry.tMs,
-      borderColor: color,
-      borderWidth: 1.5,
+      borderColor: labelled ? color : `${color}59`,
+      borderWidth: labelled ? 1.5 : 1,
       borderDash: crash ? [] : [5, 3],
       label: {
         display: labelled,
@@ -344,6 +348,19 @@ function annotations(phases: PhaseSpan[], timeline: TimelineEntry[], endMs: numb
     };
   });
   return [...boxes, ...rebalances, ...lineMarks];
+}
+
+function markersOf(timeline: TimelineEntry[]): TimelineEntry[] {
+  return timeline.filter((e) => DOWN_KINDS.has(e.kind) || UP_KINDS.has(e.kind));
+}
+
+/** What the markers are, when there are too many to label each one; null otherwise. */
+export function markerCaption(timeline: TimelineEntry[]): string | null {
+  const markers = markersOf(timeline);
+  if (markers.length <= MAX_LABELLED_MARKERS) return null;
+  const down = markers.filter((e) => DOWN_KINDS.has(e.kind)).length;
+  return `${down} times down (solid red lines) and ${markers.length - down} back up (dashed green): ` +
+    'crashes, outages and restarts, listed in the timeline';
 }
 
 /**

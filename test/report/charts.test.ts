@@ -83,6 +83,24 @@ describe('chartConfigs', () => {
     ]);
   });
 
+  it('dozens of failures: faint lines behind the data, no labels, and a caption that says what they are', () => {
+    const many = sampleResult();
+    many.timeline = Array.from({ length: 20 }, (_, k) => [
+      { tMs: 1000 * k, kind: 'crash', subject: 'billing/0', detail: 'at time' },
+      { tMs: 1000 * k + 500, kind: 'restart', subject: 'billing/0' },
+    ]).flat();
+    const lag = spec(chartConfigs(many), 'lag');
+    const lines = annotationsOf(lag).filter((a) => a.type === 'line');
+    expect(lines).toHaveLength(40);
+    expect(lines.every((a) => a.label.display === false && a.drawTime === 'beforeDatasetsDraw')).toBe(true);
+    expect((lag.config.options as Json).plugins.subtitle).toMatchObject({
+      display: true,
+      text: '20 times down (solid red lines) and 20 back up (dashed green): crashes, outages and restarts, listed in the timeline',
+    });
+    // A few markers keep their labels and no caption.
+    expect((spec(chartConfigs(sampleResult()), 'lag').config.options as Json).plugins.subtitle.display).toBe(false);
+  });
+
   it('a rebalance still running at the end shades to the end of the run', () => {
     const timeline = [
       { tMs: 5_000, kind: 'rebalance', subject: 'a' },
