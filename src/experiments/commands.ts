@@ -12,6 +12,7 @@ import { parseSavedResult, type SavedResult } from './saved-results.js';
 import { compare } from './compare.js';
 import { parseSet, parseVary, readBase } from './variants.js';
 import { wroteFiles } from '../report/write.js';
+import type { ChartSpec } from '../report/charts.js';
 
 export interface CommandIo {
   out: (text: string) => void;
@@ -62,35 +63,65 @@ export async function compareCommand(fileOrName: string, flags: CompareFlags, io
     await junit.writeJunit(flags.junit, result.scenario, junit.compareCases(result));
   }
   const report = await import('../report/compare.js');
-  let written = 0;
-  if (outDir !== null) {
-    const files = await compareFiles(result, flags);
-    written = (await (await import('../report/write.js')).writeFiles(outDir, files)).length;
-  }
-  if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
-  else if (!flags.quiet) {
-    io.out(report.renderCompareTable(result, { color: io.outIsTty }));
-    if (outDir !== null) io.out(`\n${wroteFiles(written, outDir)}`);
-  }
+  await publish(outDir ?? undefined, flags, io, () => compareFiles(result, flags), JSON.stringify(result, null, 2),
+    () => report.renderCompareTable(result, { color: io.outIsTty }));
 }
+
+type OutputFile = { name: string; data: string | Buffer };
 
 /** compare.json, one PNG per chart, report.html. */
 export async function compareFiles(
   result: import('./compare.js').CompareResult,
   opts: { charts: boolean; html: boolean },
-): Promise<{ name: string; data: string | Buffer }[]> {
+): Promise<OutputFile[]> {
   const report = await import('../report/compare.js');
-  const files: { name: string; data: string | Buffer }[] = [
-    { name: 'compare.json', data: `${JSON.stringify(result, null, 2)}\n` },
-  ];
+  return experimentFiles('compare.json', result, opts, report.compareCharts, report.renderCompareHtml);
+}
+
+/** sweep.json, one PNG per chart, report.html. */
+export async function sweepFiles(
+  result: import('./sweep.js').SweepResult,
+  opts: { charts: boolean; html: boolean },
+): Promise<OutputFile[]> {
+  const report = await import('../report/sweep.js');
+  return experimentFiles('sweep.json', result, opts, report.sweepCharts, report.renderSweepHtml);
+}
+
+/** An experiment's files: its JSON, one PNG per chart, report.html. */
+async function experimentFiles<R>(
+  jsonName: string,
+  result: R,
+  opts: { charts: boolean; html: boolean },
+  charts: (result: R) => ChartSpec[],
+  html: (result: R, specs: ChartSpec[]) => string,
+): Promise<OutputFile[]> {
+  const files: OutputFile[] = [{ name: jsonName, data: `${JSON.stringify(result, null, 2)}\n` }];
   if (!opts.charts && !opts.html) return files;
-  const specs = report.compareCharts(result);
+  const specs = charts(result);
   if (opts.charts) {
     const { renderCharts } = await import('../report/charts.js');
     for (const chart of await renderCharts(specs)) files.push({ name: `${chart.name}.png`, data: chart.png });
   }
-  if (opts.html) files.push({ name: 'report.html', data: report.renderCompareHtml(result, specs) });
+  if (opts.html) files.push({ name: 'report.html', data: html(result, specs) });
   return files;
+}
+
+/** Writes the files into `outDir` (if any), then prints the JSON (--json) or the table. */
+async function publish(
+  outDir: string | undefined,
+  flags: { json?: boolean; quiet?: boolean },
+  io: CommandIo,
+  files: () => Promise<OutputFile[]>,
+  json: string,
+  table: () => string,
+): Promise<void> {
+  let written = 0;
+  if (outDir !== undefined) written = (await (await import('../report/write.js')).writeFiles(outDir, await files())).length;
+  if (flags.json) io.out(`${json}\n`);
+  else if (!flags.quiet) {
+    io.out(table());
+    if (outDir !== undefined) io.out(`\n${wroteFiles(written, outDir)}`);
+  }
 }
 
 export function defaultJobs(): number {
@@ -222,35 +253,8 @@ async function publishSweep(
   io: CommandIo,
 ): Promise<void> {
   const report = await import('../report/sweep.js');
-  let written = 0;
-  if (outDir !== undefined) {
-    const files = await sweepFiles(result, flags);
-    written = (await (await import('../report/write.js')).writeFiles(outDir, files)).length;
-  }
-  if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
-  else if (!flags.quiet) {
-    io.out(report.renderSweepTable(result, { color: io.outIsTty }));
-    if (outDir !== undefined) io.out(`\n${wroteFiles(written, outDir)}`);
-  }
-}
-
-/** sweep.json, one PNG per chart, report.html. */
-export async function sweepFiles(
-  result: import('./sweep.js').SweepResult,
-  opts: { charts: boolean; html: boolean },
-): Promise<{ name: string; data: string | Buffer }[]> {
-  const report = await import('../report/sweep.js');
-  const files: { name: string; data: string | Buffer }[] = [
-    { name: 'sweep.json', data: `${JSON.stringify(result, null, 2)}\n` },
-  ];
-  if (!opts.charts && !opts.html) return files;
-  const specs = report.sweepCharts(result);
-  if (opts.charts) {
-    const { renderCharts } = await import('../report/charts.js');
-    for (const chart of await renderCharts(specs)) files.push({ name: `${chart.name}.png`, data: chart.png });
-  }
-  if (opts.html) files.push({ name: 'report.html', data: report.renderSweepHtml(result, specs) });
-  return files;
+  await publish(outDir, flags, io, () => sweepFiles(result, flags), JSON.stringify(result, null, 2),
+    () => report.renderSweepTable(result, { color: io.outIsTty }));
 }
 
 /**
