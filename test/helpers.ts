@@ -39,17 +39,8 @@ export function group(result: Result, name?: string): GroupSummary {
   return groups[name ?? Object.keys(groups)[0]];
 }
 
-/** Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a = λ/μ. */
-export function erlangC(c: number, a: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const top = ((term * a) / c) * (c / (c - a));
-  return top / (sum + top);
-}
+/** Erlang C, pinned to a textbook value in test/observe/figures.test.ts. */
+export { erlangC } from '../src/experiments/theory.js';
 
 /** Erlang B: the blocking probability of an M/M/c/c loss system. */
 export function erlangB(c: number, a: number): number {
