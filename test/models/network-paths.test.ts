@@ -257,6 +257,25 @@ faults: [{ kind: poison, ids: [1] }]
 // ---- 3. SQS ChangeMessageVisibility over a network ----------------------------------------------
 
 describe('SQS: ChangeMessageVisibility is applied where it reaches the queue', () => {
+  it('a nack and the next receive sent after it arrive together: the receive gets the nacked message', () => {
+    // Two messages, one loop, 10 ms round trip, 10 ms of work; m0 fails once. Received at the
+    // queue at 5, answered at 10, fails at 20: ChangeMessageVisibility(0) and the next
+    // ReceiveMessage both go out at 20 on the same connection and land at 25, in that order,
+    // so m0 is visible again (at the head) when the receive is served: m0 again at 30. It is
+    // handled 30–40 and deleted (answered at 50); the next receive brings m1 at 60.
+    const { r, lines } = traced(`
+name: sqs-nack-then-receive
+duration: 1ms
+drain: 1s
+system: { type: queue, queues: [{ name: q }], network: 10ms }
+producers: [{ name: p, rate: 0/s, backlog: 2 }]
+consumers: [{ group: g, instances: 1, service: "const(10ms)", waitTime: 20s, onFailure: { visibility: 0s } }]
+faults: [{ kind: poison, ids: [0], failures: 1 }]
+`);
+    expect(deliveries(lines)).toEqual([[10, 0, 1], [30, 0, 2], [60, 1, 1]]);
+    expect(outcome(r)).toEqual({ processed: 2, deliveries: 3, duplicates: 0, redeliveries: 1, losses: 0, backlogAtEnd: 0 });
+  });
+
   const nack = (onFailure: string) => traced(`
 name: queue-nack
 duration: 1ms

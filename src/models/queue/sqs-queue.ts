@@ -32,7 +32,7 @@
  * same instant run in scheduling order; a message received and then expired by retention in
  * one instant is a loss even if its consumer then processes it.
  */
-import type { Kernel, Timer } from '../../sim/kernel.js';
+import { NORMAL, URGENT, type Kernel, type Timer } from '../../sim/kernel.js';
 import type { Random } from '../../sim/rng.js';
 import { Fifo, IntPairDeque } from '../../sim/ring.js';
 import { pagedFloat64, pagedInt32, pagedUint8 } from '../../sim/paged.js';
@@ -501,7 +501,9 @@ export class SqsQueue {
       entries++;
     }
     this.facts.call(to - from > 1 ? 'ChangeMessageVisibilityBatch' : 'ChangeMessageVisibility', 0);
-    if (entries > 0) this.kernel.at(Math.max(until, now), extendedDue, batch);
+    // Visible at once (a nack): before anything else at this instant, such as a receive that
+    // arrives with it.
+    if (entries > 0) this.kernel.at(Math.max(until, now), extendedDue, batch, until <= now ? URGENT : NORMAL);
   }
 
   // ---- retention -----------------------------------------------------------------------------
