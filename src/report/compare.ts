@@ -42,6 +42,9 @@ function cellText(result: CompareResult, v: VariantOutcome, figure: string): str
   const base = result.variants[0].figures[figure]?.mean;
   const mean = v.figures[figure]?.mean;
   if (v === result.variants[0] || base == null || mean == null || base === 0 || mean === base) return text;
+  // A baseline its own interval cannot tell from 0 gives ratios of noise (18816x): none shown.
+  const baseCi = result.variants[0].figures[figure]?.ci95 ?? 0;
+  if (baseCi >= Math.abs(base)) return text;
   const change = (mean - base) / Math.abs(base);
   const shown = Math.abs(change) >= 10 ? `${Math.round(mean / base)}x` : `${change > 0 ? '+' : ''}${Math.round(change * 100)}%`;
   return `${text} (${shown})`;
@@ -60,7 +63,7 @@ export function renderCompareTable(result: CompareResult, opts: { color: boolean
   const seeds = n === 1 ? `seed ${result.seeds[0]}` : `seeds ${result.seeds[0]}…${result.seeds[n - 1]}`;
   const head = `queuesim ${result.queuesim}: compare ${result.scenario}, ${result.variants.length} variants × ${n} ${seeds}`;
   const note = `${n > 1 ? `\n${INTERVAL_NOTE}; (k/n): defined on k seeds` : ''}` +
-    '\n(+x%): change from the baseline, the first variant; figures zero in every variant and not in expect: are left out';
+    '\n(+x%): change from the baseline, the first variant (none where the baseline\'s interval reaches 0); figures zero in every variant and not in expect: are left out';
   return `${head}\n${table.toString()}${note}\n`;
 }
 

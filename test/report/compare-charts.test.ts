@@ -71,3 +71,13 @@ describe('compare bar charts', () => {
     expect(chart?.config.data.datasets.map((d) => d.data)).toEqual([[700, 740, 100], [900, 950, 120]]);
   });
 });
+
+describe('compare table: changes from the baseline', () => {
+  it('gives no ratio against a baseline its interval cannot tell from 0', async () => {
+    const { renderCompareTable } = await import('../../src/report/compare.js');
+    const row = (label: string) => renderCompareTable(result(), { color: false }).split('\n').find((l) => l.includes(`│ ${label} `))!;
+    // p50 latency 20 ± 1 ms → 30 ms: +50%. Redeliveries 3 ± 5 → 0: the baseline may be 0, no ratio.
+    expect(row('g.p50LatencyMs')).toContain('30ms ± 1ms (+50%)');
+    expect(row('g.redeliveries')).toMatch(/│ 3 \(0 to 8\) +│ 0 +│$/);
+  });
+});
