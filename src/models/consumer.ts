@@ -11,9 +11,8 @@
  * order (the kernel's FIFO tie-break within a lane).
  */
 import type { Kernel } from '../sim/kernel.js';
-import type { Facts } from './facts.js';
+import type { Facts, MessageId } from './facts.js';
 import type { Delivery, DeliveryPort } from './system.js';
-import type { MessageId } from './facts.js';
 import { ConsumerCore, type FailureOutcome, type InstanceOptions } from './consumer-core.js';
 
 export {

@@ -30,8 +30,7 @@
  * `mid-process` halfway through the next record. A crash at a time cancels the batch.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Facts } from '../facts.js';
-import type { MessageId } from '../facts.js';
+import type { Facts, MessageId } from '../facts.js';
 import { ConsumerCore, type Batch, type FailureOutcome, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
 import type { Network } from '../network.js';
@@ -270,7 +269,7 @@ export class LogConsumer extends ConsumerCore<LogBatch> implements FaultTarget, 
     return this.batchId[i];
   }
 
-  protected attemptOf(batch: LogBatch, i: number): number {
+  protected attemptOf(_batch: LogBatch, i: number): number {
     return this.group.attemptOf(this.batchId[i]);
   }
 

@@ -20,8 +20,7 @@
  * - Throttled calls (FIFO limits) are retried after an exponential backoff.
  */
 import type { Kernel } from '../../sim/kernel.js';
-import type { Facts } from '../facts.js';
-import type { MessageId } from '../facts.js';
+import type { Facts, MessageId } from '../facts.js';
 import { ConsumerCore, type Batch, type FailureOutcome, type InstanceOptions } from '../consumer-core.js';
 import type { FaultTarget } from '../faults.js';
 import type { ReceivedBatch, ReceiveOutcome, Receiver, SqsQueue } from './sqs-queue.js';
