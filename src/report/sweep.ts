@@ -225,6 +225,9 @@ function figureChart(result: SweepResult, figure: string): ChartSpec {
       borderWidth: 2,
     });
   }
+  const xs = result.points.map(xOf);
+  const xMin = Math.min(...xs);
+  const xMax = Math.max(...xs);
   const title = `${result.scenario}: ${figure} against ${result.params[0].path} (mean over ${result.seeds.length} seeds` +
     `${capped ? `; axis cut at ${SLO_AXIS_CAP}× the SLO` : ''})`;
   const config: ChartConfiguration<'line', Point[]> = {
@@ -235,9 +238,11 @@ function figureChart(result: SweepResult, figure: string): ChartSpec {
       parsing: false,
       aspectRatio: 2,
       scales: {
+        // The whole grid, always: chart.js would otherwise size x by the points inside the
+        // y range, and drop the failing points the cut axis leaves above the chart.
         x: numeric
-          ? { type: 'linear', title: { display: true, text: result.params[0].path }, ticks: { precision: 0 } }
-          : { type: 'linear', title: { display: true, text: `${result.params[0].path} (${result.params[0].values.map(valueText).join(', ')})` } },
+          ? { type: 'linear', min: xMin, max: xMax, title: { display: true, text: result.params[0].path }, ticks: { precision: 0 } }
+          : { type: 'linear', min: xMin, max: xMax, title: { display: true, text: `${result.params[0].path} (${result.params[0].values.map(valueText).join(', ')})` } },
         y: { type: 'linear', beginAtZero: true, title: { display: true, text: figure } },
       },
       plugins: {

@@ -94,6 +94,9 @@ describe('sweep verdicts and recommendation', () => {
     // maxLag < 5: the axis stops at 15, in steps of 5.
     expect(chart?.yTicks?.map((t) => t.value)).toEqual([0, 5, 10, 15]);
     expect(chart?.title).toContain('axis cut at 3× the SLO');
+    // The x axis still spans the whole grid: the point above the cut stays on it, at 1.
+    const x = (chart?.config.options as { scales: { x: { min: number; max: number } } }).scales.x;
+    expect([x.min, x.max]).toEqual([1, 4]);
     const legend = chart?.config.data.datasets.filter((d) => !(d as { legendHidden?: boolean }).legendHidden).map((d) => d.label);
     expect(legend?.[0]).toBe('g.maxLag: 95% band');
   });
